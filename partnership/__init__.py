@@ -1,0 +1,119 @@
+"""The partnership platform: a Flask application built by ``create_app``."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, commands, error handlers."""
+    config = dict(config or {})
+    app = Flask(
+        __name__,
+        instance_path=config.pop("INSTANCE_PATH", None) or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_settings(app, config)
+    configure_logging(app)
+    init_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_error_handlers(app)
+    register_request_hooks(app)
+    return app
+
+
+def load_settings(app: Flask, overrides: dict) -> None:
+    """Defaults of the environment, then environment variables, instance/config.py, overrides."""
+    env = settings.environment_name(overrides.get("ENV_NAME"))
+    app.config.from_object(settings.config_class(env))
+    app.config.update(settings.from_environment())
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(overrides)
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'partnership.db'}"
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV_NAME"] == "production":
+            raise RuntimeError(
+                "SECRET_KEY is not set. In production set the SECRET_KEY environment variable "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        app.config["SECRET_KEY"] = settings.instance_secret_key(instance)
+
+
+def configure_logging(app: Flask) -> None:
+    """Log to stderr at the configured level."""
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    logging.getLogger("partnership").setLevel(app.config["LOG_LEVEL"])
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=app.config["LOG_LEVEL"],
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+
+
+def init_extensions(app: Flask) -> None:
+    """Bind the extension objects to this application."""
+    from . import models  # noqa: F401 - every table joins the metadata
+    from .core.database import configure_engines
+    from .core.sessions import ServerSessionInterface
+    from .i18n import select_locale, select_timezone
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    db.init_app(app)
+    configure_engines(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    app.session_interface = ServerSessionInterface()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each area's views."""
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_commands(app: Flask) -> None:
+    """Add the ``flask`` sub-commands."""
+    from .cli import register
+
+    register(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Error pages in the user's language."""
+    from .core.errors import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers, template helpers and the current-user loader."""
+    from .auth.services import load_user
+    from .core import security, templating
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # the server-side session is the protection
+    security.register(app)
+    templating.register(app)

@@ -1,0 +1,35 @@
+"""Forms of the administrator's user management."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+from ..auth.models import Role
+from ..core.templating import ROLE_LABELS
+from ..i18n import LANGUAGE_NAMES
+
+
+def role_choices():
+    return [(role.value, ROLE_LABELS[role.value]) for role in Role]
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
+    locale = SelectField(_l("Language of e-mails"), choices=list(LANGUAGE_NAMES.items()))
+    submit = SubmitField(_l("Create and send the invitation"))
+
+
+class UserEditForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
+    active = BooleanField(_l("Active (may sign in)"))
+    submit = SubmitField(_l("Save"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: carries only the CSRF token."""
+
+    submit = SubmitField()

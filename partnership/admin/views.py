@@ -1,0 +1,109 @@
+"""The administrator's pages: users, roles, invitations and the audit log."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth import services as accounts
+from ..core.access import roles_required
+from ..core.services import ServiceError
+from ..extensions import db
+from . import services
+from .forms import ActionForm, UserCreateForm, UserEditForm
+
+bp = Blueprint("admin", __name__)
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int))
+
+
+@bp.route("/users")
+@roles_required("admin")
+def users():
+    query = request.args.get("q", "")[:100]
+    pagination = services.list_users(current_user, _page(), query)
+    return render_template("admin/users.html", pagination=pagination, query=query)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(current_user, form.email.data, form.role.data,
+                                        form.full_name.data, form.locale.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("The account has been created and the invitation sent to %(email)s.",
+                    email=user.email), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_new.html", form=form)
+
+
+def _load_user(user_id: int):
+    user = services.get_user(current_user, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    user = _load_user(user_id)
+    form = UserEditForm(obj=user)
+    if request.method == "GET":
+        form.role.data = str(user.role)
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(current_user, user, form.role.data, form.active.data,
+                                 form.full_name.data)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_edit.html", user=user, form=form, action=ActionForm())
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@roles_required("admin")
+def resend_invitation(user_id: int):
+    user = _load_user(user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            accounts.resend_invitation(current_user, user)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("A new invitation has been sent."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/two-step-reset", methods=["POST"])
+@roles_required("admin")
+def reset_second_factor(user_id: int):
+    user = _load_user(user_id)
+    if ActionForm().validate_on_submit():
+        accounts.reset_second_factor(current_user, user)
+        db.session.commit()
+        flash(_("Two-step sign-in has been reset. The person sets it up again at the next "
+                "sign-in."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/audit")
+@roles_required("admin")
+def audit():
+    action = request.args.get("action", "")[:80]
+    pagination = services.list_audit(current_user, _page(), action)
+    return render_template("admin/audit.html", pagination=pagination, action=action)

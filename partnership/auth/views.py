@@ -1,0 +1,266 @@
+"""Sign-in, second factor, log-out, password reset, invitations and the account page."""
+
+from datetime import datetime
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..core.database import utcnow
+from ..core.services import ServiceError
+from ..core.urls import safe_next
+from ..extensions import db, limiter
+from . import services, totp
+from .forms import (AcceptInvitationForm, ChangePasswordForm, EnrolForm, LoginForm,
+                    ResetPasswordForm, ResetRequestForm, SecondFactorForm)
+from .models import TokenPurpose, User
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["RATE_LIMIT_LOGIN"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RATE_LIMIT_RESET"]
+
+
+def _field_error(form, error: ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        outcome = services.check_password_login(form.email.data, form.password.data,
+                                                request.remote_addr)
+        if outcome.ok:
+            return _after_password(outcome.user, form.next.data)
+        db.session.commit()  # the failure and its audit event
+        if outcome.locked:
+            flash(_("Too many failed attempts. Sign-in for this account is paused for "
+                    "15 minutes. You can reset your password meanwhile."), "error")
+        else:
+            flash(_("The e-mail or the password is not right."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+def _after_password(user: User, next_url: str):
+    if not services.requires_second_factor(user):
+        return _finish_login(user, next_url)
+    session["pending_login"] = {"uid": user.id, "at": utcnow().isoformat(),
+                                "next": safe_next(next_url, "")}
+    db.session.commit()
+    return redirect(url_for("auth.second_factor" if user.has_totp else "auth.enrol_at_login"))
+
+
+def _pending_user() -> User | None:
+    pending = session.get("pending_login")
+    if not pending:
+        return None
+    started = datetime.fromisoformat(pending["at"])
+    if utcnow() - started > current_app.config["PENDING_LOGIN_TIMEOUT"]:
+        session.pop("pending_login", None)
+        return None
+    user = db.session.get(User, pending["uid"])
+    return user if user is not None and user.is_active else None
+
+
+def _finish_login(user: User, next_url: str, recovery_codes: list[str] | None = None):
+    session.pop("pending_login", None)
+    login_user(user)
+    session.regenerate()
+    if user.locale:
+        session["language"] = user.locale
+    services.complete_login(user)
+    db.session.commit()
+    if recovery_codes:
+        return render_template("auth/recovery_codes.html", codes=recovery_codes,
+                               next_url=safe_next(next_url, url_for("core.home")))
+    return redirect(safe_next(next_url, url_for("core.home")))
+
+
+def _expired_pending():
+    flash(_("Your sign-in took too long. Please start again."), "error")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def second_factor():
+    user = _pending_user()
+    if user is None or not user.has_totp:
+        return _expired_pending()
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if services.check_second_factor(user, form.code.data, request.remote_addr):
+            return _finish_login(user, session["pending_login"].get("next", ""))
+        db.session.commit()
+        form.code.errors = [_("That code is not right or has already been used.")]
+    return render_template("auth/second_factor.html", form=form)
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def enrol_at_login():
+    user = _pending_user()
+    if user is None or user.has_totp:
+        return _expired_pending()
+    form = EnrolForm()
+    secret = session.setdefault("pending_totp", totp.new_secret())
+    if form.validate_on_submit():
+        try:
+            codes = services.enrol_totp(user, secret, form.code.data)
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            session.pop("pending_totp", None)
+            return _finish_login(user, session["pending_login"].get("next", ""), codes)
+    return _render_enrolment(form, user, secret, at_login=True)
+
+
+def _render_enrolment(form, user: User, secret: str, at_login: bool):
+    uri = totp.provisioning_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
+    return render_template("auth/enrol.html", form=form, qr_svg=totp.qr_svg(uri),
+                           secret=secret, at_login=at_login)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        from ..core.services import record
+
+        record("auth.logout", actor=current_user, obj=current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("core.home"))
+
+
+# --- passwords and invitations -------------------------------------------------------------
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account uses this address, we have sent it a link to choose a new "
+                "password. The link works for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if services.find_valid_token(token, TokenPurpose.PASSWORD_RESET) is None:
+        return render_template("auth/link_expired.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Please sign in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    found = services.find_valid_token(token, TokenPurpose.INVITATION)
+    if found is None:
+        return render_template("auth/link_expired.html"), 404
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.full_name.data = found.user.full_name
+    if form.validate_on_submit():
+        try:
+            services.accept_invitation(token, form.password.data, form.full_name.data)
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your account is ready. Please sign in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/accept_invitation.html", form=form, email=found.user.email)
+
+
+# --- the signed-in user's own account --------------------------------------------------------
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("auth/account.html",
+                           recovery_left=services.unused_recovery_codes(current_user))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.password.data, keep_token=session.token)
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            session.regenerate()
+            db.session.commit()
+            flash(_("Your password has been changed. Other sessions have been signed out."),
+                  "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@login_required
+def enrol():
+    if current_user.has_totp:
+        abort(404)
+    form = EnrolForm()
+    secret = session.setdefault("pending_totp", totp.new_secret())
+    if form.validate_on_submit():
+        try:
+            codes = services.enrol_totp(current_user, secret, form.code.data)
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            session.pop("pending_totp", None)
+            db.session.commit()
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   next_url=url_for("auth.account"))
+    return _render_enrolment(form, current_user, secret, at_login=False)
+
+
+@bp.route("/account/recovery-codes", methods=["POST"])
+@login_required
+def new_recovery_codes():
+    if not current_user.has_totp:
+        abort(404)
+    codes = services.replace_recovery_codes(current_user)
+    db.session.commit()
+    return render_template("auth/recovery_codes.html", codes=codes,
+                           next_url=url_for("auth.account"))

@@ -1,0 +1,153 @@
+"""Settings: class defaults, then environment variables, then ``instance/config.py``.
+
+The environment (``PARTNERSHIP_ENV``) is ``production`` unless said otherwise: a server started
+without configuration refuses to run without a secret key rather than running with a weak one.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class Config:
+    """Defaults for every environment."""
+
+    ENV_NAME = "production"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # set from the instance folder when empty
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL: str | None = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+    RATE_LIMIT_LOGIN = "20 per 10 minutes"
+    RATE_LIMIT_RESET = "5 per 15 minutes"
+    RATE_LIMIT_REGISTER = "10 per hour"
+
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    SESSION_COOKIE_NAME = "pp_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_IDLE_TIMEOUT_BY_ROLE = {"programme_coordinator": timedelta(minutes=15)}
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+    PENDING_LOGIN_TIMEOUT = timedelta(minutes=5)
+
+    LOGIN_LOCK_THRESHOLD = 10
+    LOGIN_LOCK_WINDOW = timedelta(minutes=15)
+    PASSWORD_RESET_TTL = timedelta(hours=1)
+    INVITATION_TTL = timedelta(days=7)
+    TOTP_REQUIRED_ROLES = ("embassy_officer", "programme_coordinator", "admin")
+    TOTP_ISSUER = "Medical Partnerships UA-KZ"
+
+    HSTS = True
+    TRUSTED_PROXIES = 0  # how many reverse proxies set X-Forwarded-For in front of the app
+
+    LANGUAGES = ("uk", "kk", "en")
+    BABEL_DEFAULT_LOCALE = "uk"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "partnership" / "translations")
+
+    MAIL_SERVER: str | None = None  # no server: e-mails are written to the log
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_DEFAULT_SENDER = "no-reply@partnership.local"
+    MAIL_SEND_INLINE = True  # without a worker, send right after the request commits
+    PUBLIC_BASE_URL: str | None = None  # for links in e-mails sent outside a request
+
+    LOG_LEVEL = "INFO"
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    HSTS = False
+    LOG_LEVEL = "DEBUG"
+
+
+class TestingConfig(DevelopmentConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    LOG_LEVEL = "WARNING"
+
+
+class ProductionConfig(Config):
+    pass
+
+
+_CLASSES = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+_ENV_STRINGS = (
+    "SECRET_KEY", "REDIS_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL",
+)
+_ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH")
+_ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED")
+
+
+def environment_name(explicit: str | None = None) -> str:
+    """The environment this process runs in: development, testing or production."""
+    name = (explicit or os.environ.get("PARTNERSHIP_ENV") or "production").lower()
+    if name not in ENVIRONMENTS:
+        raise RuntimeError(f"PARTNERSHIP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
+    return name
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Settings taken from environment variables."""
+    values: dict = {}
+    for key in _ENV_STRINGS:
+        if environ.get(key):
+            values[key] = environ[key]
+    for key in _ENV_INTS:
+        if environ.get(key):
+            values[key] = int(environ[key])
+    for key in _ENV_BOOLS:
+        if environ.get(key):
+            values[key] = environ[key].strip().lower() in ("1", "true", "yes", "on")
+    if environ.get("DATABASE_URL"):
+        values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    if values.get("REDIS_URL"):
+        values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"]
+    return values
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgres://`` and ``postgresql://`` URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the development secret key from the instance folder, creating it (mode 0600) once."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def config_class(name: str) -> type[Config]:
+    """The defaults class of an environment."""
+    return _CLASSES[name]

@@ -1,0 +1,213 @@
+"""Server-side sessions for signed-in users.
+
+A visitor's session (language, CSRF token, a log-in in progress) lives in a signed cookie, as
+Flask's default. The moment a user is signed in, the session moves to a row in ``auth_session``
+and the browser keeps only a random token whose SHA-256 names that row. Deleting the row ends
+the session at once: log-out, a password change and deactivation do so, and a cookie captured
+earlier is worth nothing. Idle and absolute time-outs are checked on every request.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import Flask, g
+from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
+from sqlalchemy import ForeignKey, String, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+from itsdangerous import BadSignature
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import CallbackDict
+
+from ..extensions import db
+from .database import UTCDateTime, utcnow
+
+AUTH_KEYS = ("_user_id", "_fresh", "_id")
+ANONYMOUS_COOKIE = "pp_visitor"
+
+
+class AuthSession(db.Model):
+    """A signed-in session; the browser holds the token whose hash is the key."""
+
+    __tablename__ = "auth_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie token
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    data: Mapped[dict] = mapped_column(db.JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    client_address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    """The session object views see, wherever it is stored."""
+
+    def __init__(self, initial=None, token: str | None = None, row: AuthSession | None = None):
+        def on_update(_self):
+            _self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.token = token
+        self.row = row
+        self.modified = False
+        self.regenerate_requested = False
+
+    def regenerate(self) -> None:
+        """Give this session a new identifier when the response is saved."""
+        self.regenerate_requested = True
+        self.modified = True
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def idle_timeout_for(app: Flask, role: str | None) -> timedelta:
+    """How long a session of this role may sit unused."""
+    return app.config["SESSION_IDLE_TIMEOUT_BY_ROLE"].get(role, app.config["SESSION_IDLE_TIMEOUT"])
+
+
+def end_user_sessions(user_id: int, keep_token: str | None = None) -> int:
+    """Delete every server session of a user (but ``keep_token``'s); the caller commits."""
+    statement = delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep_token:
+        statement = statement.where(AuthSession.id != _hash(keep_token))
+    return db.session.execute(statement).rowcount
+
+
+class ServerSessionInterface(SessionInterface):
+    """Signed cookie for visitors, database rows for signed-in users."""
+
+    def __init__(self):
+        self.visitor = SecureCookieSessionInterface()
+
+    def open_session(self, app: Flask, request) -> ServerSession:
+        token = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if token:
+            session = self._load(app, token)
+            if session is not None:
+                return session
+            g.session_expired = True
+        return ServerSession(self._open_visitor(app, request))
+
+    def _open_visitor(self, app: Flask, request) -> dict:
+        raw = request.cookies.get(ANONYMOUS_COOKIE)
+        serializer = self.visitor.get_signing_serializer(app)
+        if not raw or serializer is None:
+            return {}
+        try:
+            data = serializer.loads(raw, max_age=int(app.permanent_session_lifetime.total_seconds()))
+        except BadSignature:
+            return {}
+        return {k: v for k, v in data.items() if k not in AUTH_KEYS}
+
+    def _load(self, app: Flask, token: str) -> ServerSession | None:
+        from ..auth.models import User
+
+        try:
+            found = db.session.execute(
+                select(AuthSession, User.role, User.active)
+                .join(User, User.id == AuthSession.user_id)
+                .where(AuthSession.id == _hash(token))
+            ).first()
+        except SQLAlchemyError:
+            # The database is down: serve the request as a visitor (health checks must answer).
+            db.session.rollback()
+            return None
+        if found is None:
+            return None
+        row, role, active = found
+        now = utcnow()
+        expired = (
+            not active
+            or now - row.last_seen_at > idle_timeout_for(app, role)
+            or now - row.created_at > app.config["SESSION_ABSOLUTE_TIMEOUT"]
+        )
+        if expired:
+            db.session.delete(row)
+            db.session.commit()
+            return None
+        session = ServerSession(dict(row.data), token=token, row=row)
+        if now - row.last_seen_at > app.config["SESSION_TOUCH_INTERVAL"]:
+            session.modified = True  # saving refreshes last_seen_at
+        return session
+
+    def save_session(self, app: Flask, session: ServerSession, response) -> None:
+        name = app.config["SESSION_COOKIE_NAME"]
+        signed_in = bool(session.get("_user_id"))
+        if not signed_in:
+            if session.row is not None:
+                self._delete_row(session.row)
+                response.delete_cookie(name, **self._cookie_scope(app))
+            self._save_visitor(app, session, response)
+            return
+        if session.row is None or session.regenerate_requested:
+            self._rotate(app, session, response)
+        elif session.modified:
+            session.row.data = self._payload(session)
+            session.row.last_seen_at = utcnow()
+            db.session.commit()
+        response.vary.add("Cookie")
+
+    def _rotate(self, app: Flask, session: ServerSession, response) -> None:
+        from flask import request
+
+        if session.row is not None:
+            self._delete_row(session.row)
+        token = secrets.token_urlsafe(32)
+        row = AuthSession(
+            id=_hash(token),
+            user_id=int(session["_user_id"]),
+            data=self._payload(session),
+            created_at=utcnow(),
+            last_seen_at=utcnow(),
+            client_address=request.remote_addr,
+            user_agent=(request.user_agent.string or "")[:255],
+        )
+        db.session.add(row)
+        db.session.commit()
+        session.row, session.token = row, token
+        response.set_cookie(
+            app.config["SESSION_COOKIE_NAME"],
+            token,
+            httponly=True,
+            secure=app.config["SESSION_COOKIE_SECURE"],
+            samesite=app.config["SESSION_COOKIE_SAMESITE"],
+            **self._cookie_scope(app),
+        )
+        response.delete_cookie(ANONYMOUS_COOKIE, **self._cookie_scope(app))
+
+    def _save_visitor(self, app: Flask, session: ServerSession, response) -> None:
+        data = {k: v for k, v in session.items() if k not in AUTH_KEYS}
+        scope = self._cookie_scope(app)
+        if not data:
+            if session.modified or session.regenerate_requested:
+                response.delete_cookie(ANONYMOUS_COOKIE, **scope)
+            return
+        if not (session.modified or session.regenerate_requested):
+            return
+        serializer = self.visitor.get_signing_serializer(app)
+        response.set_cookie(
+            ANONYMOUS_COOKIE,
+            serializer.dumps(data),
+            httponly=True,
+            secure=app.config["SESSION_COOKIE_SECURE"],
+            samesite=app.config["SESSION_COOKIE_SAMESITE"],
+            **scope,
+        )
+
+    @staticmethod
+    def _payload(session: ServerSession) -> dict:
+        return {k: v for k, v in session.items()}
+
+    @staticmethod
+    def _delete_row(row: AuthSession) -> None:
+        db.session.execute(delete(AuthSession).where(AuthSession.id == row.id))
+        db.session.commit()
+
+    @staticmethod
+    def _cookie_scope(app: Flask) -> dict:
+        return {"path": app.config.get("SESSION_COOKIE_PATH") or "/", "domain": None}

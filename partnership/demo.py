@@ -1,0 +1,71 @@
+"""Demo accounts for a local installation: one per role, with fresh random passwords."""
+
+import secrets
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from .auth import totp
+from .auth.models import Role, User
+from .auth.passwords import hash_password
+from .auth.services import replace_recovery_codes
+from .core.database import utcnow
+from .core.services import record
+from .extensions import db
+
+DEMO_USERS = (
+    ("admin@demo.partnership.local", "Олена Адміністраторка", Role.ADMIN, "uk"),
+    ("officer@demo.partnership.local", "Андрій Коваленко", Role.EMBASSY_OFFICER, "uk"),
+    ("coordinator@demo.partnership.local", "Ірина Шевчук", Role.PROGRAMME_COORDINATOR, "uk"),
+    ("manager.ua@demo.partnership.local", "Оксана Мельник", Role.ORG_MANAGER, "uk"),
+    ("manager.kz@demo.partnership.local", "Айгерим Сапарова", Role.ORG_MANAGER, "kk"),
+    ("member@demo.partnership.local", "Тарас Бондаренко", Role.ORG_MEMBER, "uk"),
+    ("centre@demo.partnership.local", "Данияр Ахметов", Role.CENTRE_STAFF, "kk"),
+)
+
+WORDS = ("step", "tulpan", "kashtan", "berkut", "sokil", "zhusan", "kalyna", "dombra",
+         "bandura", "oryk", "vyshnia", "topolia", "alatau", "karpaty", "dnipro", "yesil",
+         "soniashnyk", "baiterek", "khortytsia", "kokpar", "sopilka", "kobyz", "leleka", "tumar")
+
+
+def database_is_empty() -> bool:
+    """Whether no user exists yet."""
+    return db.session.scalar(select(func.count(User.id))) == 0
+
+
+def passphrase() -> str:
+    """Five random words and a number: easy to type on any keyboard, fine for a demo."""
+    words = [secrets.choice(WORDS) for _ in range(5)]
+    return "-".join(words) + f"-{secrets.randbelow(90) + 10}"
+
+
+def seed_demo_users(totp_roles) -> list[str]:
+    """Create the demo accounts; return the lines that tell how to sign in. Caller commits."""
+    lines = []
+    for email, name, role, locale in DEMO_USERS:
+        password = passphrase()
+        user = User(email=email, full_name=name, role=role, locale=locale, active=True,
+                    password_hash=hash_password(password), created_at=utcnow(),
+                    password_changed_at=utcnow())
+        db.session.add(user)
+        db.session.flush()
+        record("user.created", obj=user, role=str(role), via="seed-demo")
+        line = f"{role.value:<22} {email:<38} {password}"
+        if role.value in totp_roles:
+            user.totp_secret = totp.new_secret()
+            codes = replace_recovery_codes(user)
+            line += f"\n{'':<22} two-step secret {user.totp_secret}; recovery codes: " + \
+                ", ".join(codes[:3])
+        lines.append(line)
+    return lines
+
+
+def write_logins(instance_path: str, lines: list[str]) -> Path:
+    """Keep the demo log-ins in the instance folder (mode 0600) so ``make run`` can show them."""
+    import os
+
+    path = Path(instance_path) / "demo-logins.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path

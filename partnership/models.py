@@ -1,0 +1,5 @@
+"""Every table of every area, imported in one place for the metadata and migrations."""
+
+from .auth.models import LoginFailure, RecoveryCode, User, UserToken  # noqa: F401
+from .core.models import AuditEvent, OutboxEmail  # noqa: F401
+from .core.sessions import AuthSession  # noqa: F401
