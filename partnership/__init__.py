@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
@@ -36,7 +37,7 @@ def load_settings(app: Flask, overrides: dict) -> None:
     env = settings.environment_name(overrides.get("ENV_NAME"))
     app.config.from_object(settings.config_class(env))
     app.config.update(settings.from_environment())
-    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_pyfile(str(Path(app.instance_path) / "config.py"), silent=True)
     app.config.update(overrides)
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -114,6 +115,9 @@ def register_request_hooks(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # flash a plain, translated string
     login_manager.session_protection = None  # the server-side session is the protection
     security.register(app)
     templating.register(app)

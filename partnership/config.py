@@ -104,7 +104,8 @@ def environment_name(explicit: str | None = None) -> str:
     """The environment this process runs in: development, testing or production."""
     name = (explicit or os.environ.get("PARTNERSHIP_ENV") or "production").lower()
     if name not in ENVIRONMENTS:
-        raise RuntimeError(f"PARTNERSHIP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
+        allowed = ", ".join(ENVIRONMENTS)
+        raise RuntimeError(f"PARTNERSHIP_ENV must be one of {allowed}, not {name!r}")
     return name
 
 

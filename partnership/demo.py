@@ -64,6 +64,7 @@ def write_logins(instance_path: str, lines: list[str]) -> Path:
     """Keep the demo log-ins in the instance folder (mode 0600) so ``make run`` can show them."""
     import os
 
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
     path = Path(instance_path) / "demo-logins.txt"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..auth.models import Role
@@ -11,14 +12,18 @@ from ..i18n import LANGUAGE_NAMES
 
 
 def role_choices():
-    return [(role.value, ROLE_LABELS[role.value]) for role in Role]
+    return [SelectChoice(role.value, ROLE_LABELS[role.value]) for role in Role]
+
+
+def language_choices():
+    return [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
 class UserCreateForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
-    locale = SelectField(_l("Language of e-mails"), choices=list(LANGUAGE_NAMES.items()))
+    locale = SelectField(_l("Language of e-mails"), choices=language_choices)
     submit = SubmitField(_l("Create and send the invitation"))
 
 

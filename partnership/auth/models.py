@@ -21,7 +21,7 @@ class Role(enum.StrEnum):
 
 
 class TokenPurpose(enum.StrEnum):
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
     INVITATION = "invitation"
 
 

@@ -2,8 +2,17 @@
 
 from datetime import datetime
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,8 +21,15 @@ from ..core.services import ServiceError
 from ..core.urls import safe_next
 from ..extensions import db, limiter
 from . import services, totp
-from .forms import (AcceptInvitationForm, ChangePasswordForm, EnrolForm, LoginForm,
-                    ResetPasswordForm, ResetRequestForm, SecondFactorForm)
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    EnrolForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SecondFactorForm,
+)
 from .models import TokenPurpose, User
 
 bp = Blueprint("auth", __name__)
@@ -146,8 +162,11 @@ def logout():
 
         record("auth.logout", actor=current_user, obj=current_user)
         db.session.commit()
+    language = session.get("language")
     logout_user()
     session.clear()
+    if language:
+        session["language"] = language  # signing out does not change the page language
     flash(_("You have signed out."), "info")
     return redirect(url_for("core.home"))
 

@@ -1,5 +1,7 @@
 """Response headers that every page carries, and sending queued mail after the response."""
 
+import contextlib
+
 from flask import Flask, current_app, g
 from flask_login import current_user
 from sqlalchemy import event
@@ -45,10 +47,9 @@ def _signed_in() -> bool:
 @event.listens_for(Session, "after_commit")
 def _note_outbox(session: Session) -> None:
     if session.info.pop("outbox_added", False):
-        try:
+        # Outside an application context (CLI) the command sends mail itself.
+        with contextlib.suppress(RuntimeError):
             g.outbox_pending = True
-        except RuntimeError:
-            pass  # outside an application context (CLI) the command sends mail itself
 
 
 @event.listens_for(Session, "before_flush")

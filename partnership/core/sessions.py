@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
-from sqlalchemy import ForeignKey, String, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
 from itsdangerous import BadSignature
+from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
 from ..extensions import db
@@ -99,7 +99,8 @@ class ServerSessionInterface(SessionInterface):
         if not raw or serializer is None:
             return {}
         try:
-            data = serializer.loads(raw, max_age=int(app.permanent_session_lifetime.total_seconds()))
+            max_age = int(app.permanent_session_lifetime.total_seconds())
+            data = serializer.loads(raw, max_age=max_age)
         except BadSignature:
             return {}
         return {k: v for k, v in data.items() if k not in AUTH_KEYS}

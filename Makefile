@@ -1,0 +1,56 @@
+# A newcomer's two commands: `make run` and `make test`. Everything else is here for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := PARTNERSHIP_ENV=development $(BIN)/flask --app partnership
+PORT ?= 5000
+CATALOGUES := $(wildcard partnership/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test test-postgres lint install translations translations-update check-system clean
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@$(FLASK) demo-logins
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL (CI: 127.0.0.1:5432, trust auth, database `test`).
+test-postgres: install translations
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check partnership tests scripts benchmarks
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/check_system.py
+	@$(PYTHON) scripts/check_system.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+translations: $(COMPILED)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ 2>&1 | grep -v '^compiling' || true
+	@test -s $@
+
+# After changing user-visible strings: extract, merge into every catalogue, fill English.
+translations-update: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project=partnership --copyright-holder="Embassy of Ukraine in Kazakhstan" \
+		-o partnership/translations/messages.pot partnership templates
+	$(BIN)/pybabel update -i partnership/translations/messages.pot -d partnership/translations \
+		--no-location --ignore-obsolete
+	$(BIN)/python scripts/fill_english_catalogue.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache $(COMPILED)

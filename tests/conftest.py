@@ -1,0 +1,176 @@
+"""Test fixtures: a migrated database per test (SQLite or PostgreSQL), factories, log-in helpers.
+
+``TEST_DATABASE_URL`` selects PostgreSQL (``make test-postgres``); otherwise each test gets its own
+copy of a migrated SQLite file. ``REQUIRE_SERVICES=1`` (CI) turns skips for a missing Redis or
+Chromium into failures.
+"""
+
+import contextvars
+import os
+import re
+import shutil
+
+import pyotp
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from partnership import create_app
+from partnership.config import normalise_database_url
+from partnership.extensions import db
+
+from .factories import DEFAULT_PASSWORD, UserFactory
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+SECRET = "test-secret-key-not-for-production"  # noqa: S105
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a server would: the test's own application
+    context (its ``g``, its database session) is not shared with the request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tests read English messages unless they ask for another language.
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def base_config(tmp_path, database_url: str) -> dict:
+    return {
+        "ENV_NAME": "testing",
+        "SECRET_KEY": SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "REDIS_URL": None,
+        "MAIL_SERVER": None,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """Run the Alembic migrations once: a template SQLite file, or the PostgreSQL test database."""
+    tmp = tmp_path_factory.mktemp("template")
+    if POSTGRES_URL:
+        url = normalise_database_url(POSTGRES_URL)
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp / 'template.db'}"
+    app = create_app(base_config(tmp, url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = [row[0] for row in connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"))]
+        if tables:
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    """A database with the full schema and no rows, for this test only."""
+    if POSTGRES_URL:
+        yield migrated_database
+        _truncate_all(migrated_database)
+    else:
+        source = migrated_database.removeprefix("sqlite:///")
+        target = tmp_path / "test.db"
+        shutil.copyfile(source, target)
+        yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build an application on this test's database, with extra settings."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app({**base_config(tmp_path, database_url), **overrides})
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The CSRF token of this client's session, read from a page as a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict, **kwargs):
+    """POST a form with the session's CSRF token, as the browser does."""
+    return client.post(path, data={"csrf_token": csrf_token(client), **data}, **kwargs)
+
+
+def log_in(client, user, password: str = DEFAULT_PASSWORD, secret: str | None = None):
+    """Sign in through the real pages, with a TOTP code when the user has a secret."""
+    response = post_form(client, "/login", {"email": user.email, "password": password})
+    if secret:
+        code = pyotp.TOTP(secret).now()
+        response = post_form(client, "/login/verify", {"code": code})
+    return response
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Create a user with ``role`` (with a second factor where the role needs one) and sign in."""
+
+    def do(role: str, **fields):
+        secret = None
+        if role in app.config["TOTP_REQUIRED_ROLES"]:
+            secret = pyotp.random_base32()
+            fields.setdefault("totp_secret", secret)
+        user = UserFactory(role=role, **fields)
+        response = log_in(client, user, secret=secret)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return do
+
+
+def require_service(name: str, reason: str):
+    """Skip locally, fail in CI (REQUIRE_SERVICES=1), when a service or tool is missing."""
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is required here: {reason}")
+    pytest.skip(f"{name} not available: {reason}")

@@ -1,0 +1,110 @@
+"""Every route x every role -> the expected status, generated from the URL map.
+
+A new route without an entry in ROUTES fails ``test_every_route_is_in_the_matrix``.
+"""
+
+import pytest
+
+from partnership.auth.models import Role
+
+from ..conftest import post_form
+from ..factories import UserFactory
+
+ROLES = ["anonymous", *[role.value for role in Role]]
+ANON = "anonymous"
+SIGNED_IN = [role.value for role in Role]
+
+
+def everyone(status):
+    return {role: status for role in ROLES}
+
+
+def signed_in(status, anonymous=302):
+    return {ANON: anonymous, **{role: status for role in SIGNED_IN}}
+
+
+def only(allowed, status=200, others=403):
+    return {ANON: 302, **{r: (status if r in allowed else others) for r in SIGNED_IN}}
+
+
+# endpoint -> (GET path, {role: status for GET}, POST-only?)
+# Paths with ids use ids that the fixture below creates (user 1 exists: it is the signed-in one).
+ROUTES = {
+    "core.home": ("/", everyone(200)),
+    "core.healthz": ("/healthz", everyone(200)),
+    "core.set_language": ("/language", everyone(405)),
+    "auth.login": ("/login", {ANON: 200, **{r: 302 for r in SIGNED_IN}}),
+    "auth.second_factor": ("/login/verify", everyone(302)),   # nothing pending: back to log-in
+    "auth.enrol_at_login": ("/login/enrol", everyone(302)),
+    "auth.logout": ("/logout", everyone(405)),
+    "auth.request_reset": ("/password/reset", everyone(200)),
+    "auth.reset_password": ("/password/reset/not-a-token", everyone(404)),
+    "auth.accept_invitation": ("/invitation/not-a-token", everyone(404)),
+    "auth.account": ("/account", signed_in(200)),
+    "auth.change_password": ("/account/password", signed_in(200)),
+    # Roles that must use two-step sign-in already have it: the enrol page is then 404.
+    "auth.enrol": ("/account/two-step", {ANON: 302, "org_member": 200, "org_manager": 200,
+                                         "centre_staff": 200, "embassy_officer": 404,
+                                         "programme_coordinator": 404, "admin": 404}),
+    "auth.new_recovery_codes": ("/account/recovery-codes", everyone(405)),
+    "admin.users": ("/admin/users", only({"admin"})),
+    "admin.new_user": ("/admin/users/new", only({"admin"})),
+    "admin.edit_user": ("/admin/users/1", only({"admin"})),
+    "admin.resend_invitation": ("/admin/users/1/invitation", everyone(405)),
+    "admin.reset_second_factor": ("/admin/users/1/two-step-reset", everyone(405)),
+    "admin.audit": ("/admin/audit", only({"admin"})),
+    "static": ("/static/css/app.css", everyone(200)),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ROUTES) == set(), "add the new routes to ROUTES"
+    assert set(ROUTES) - endpoints == set(), "remove routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_matrix(client, login_as, role):
+    if role != ANON:
+        login_as(role)
+    else:
+        UserFactory()  # user 1 exists for the admin paths
+    failures = []
+    for endpoint, (path, expected) in ROUTES.items():
+        response = client.get(path)
+        status = response.status_code
+        response.close()
+        if status != expected[role]:
+            failures.append(f"{endpoint} {path}: {status}, expected {expected[role]}")
+    assert not failures, "\n".join(failures)
+
+
+def state_changing_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+            yield rule
+
+
+def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, client, login_as):
+    login_as(Role.ADMIN)
+    checked = 0
+    for rule in state_changing_rules(app):
+        path = ROUTES[rule.endpoint][0]
+        response = client.post(path, data={"language": "en", "email": "a@b.cd"})
+        assert response.status_code == 400, f"{rule.endpoint} accepted a POST without CSRF token"
+        checked += 1
+    assert checked >= 10
+
+
+def test_no_route_changes_state_on_get(app):
+    """POST-only routes are the ones that change state; they answer GET with 405 (matrix)."""
+    for rule in state_changing_rules(app):
+        if "GET" in rule.methods:
+            # GET shows a form; the change happens only on POST (checked per area's tests).
+            continue
+        assert ROUTES[rule.endpoint][1]["admin"] == 405
+
+
+def test_signed_in_user_with_a_valid_token_passes_csrf(client, login_as):
+    login_as(Role.ORG_MEMBER)
+    assert post_form(client, "/language", {"language": "en"}).status_code == 302
