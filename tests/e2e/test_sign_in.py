@@ -81,3 +81,23 @@ def test_phone_width_layout(live_server, browser):
     assert width <= 390, "the page must not scroll sideways on a phone"
     screenshot(page, "login-phone-kk")
     context.close()
+
+
+def test_coordinator_sets_up_two_step_sign_in_at_first_log_in(live_server, page):
+    user = UserFactory(role=Role.PROGRAMME_COORDINATOR, locale="uk")
+    page.goto(live_server.live_url + "/login")
+    page.get_by_label(text("uk", "E-mail")).fill(user.email)
+    page.get_by_label(text("uk", "Password")).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name=text("uk", "Sign in")).click()
+    page.get_by_role("heading", name=text("uk", "Set up two-step sign-in")).wait_for()
+    assert page.locator(".qr svg").is_visible()
+    screenshot(page, "enrol-uk")
+    page.get_by_text(text("uk", "Cannot scan? Enter the key by hand")).click()
+    secret = page.locator("code.secret").inner_text().strip()
+    page.get_by_label(text("uk", "Six-digit code from the app")).fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name=text("uk", "Turn on two-step sign-in")).click()
+    page.get_by_role("heading", name=text("uk", "Your recovery codes")).wait_for()
+    assert page.locator("ul.codes li").count() == 10
+    screenshot(page, "recovery-codes-uk")
+    page.get_by_role("link", name=text("uk", "I have saved the codes")).click()
+    page.get_by_role("button", name=text("uk", "Sign out")).wait_for()

@@ -144,3 +144,17 @@ def _token(client):
 
     html = client.get("/login", base_url="https://localhost").get_data(as_text=True)
     return CSRF_RE.search(html).group(1)
+
+
+def test_password_change_gives_the_current_session_a_new_identifier(app, client):
+    log_in(client, UserFactory())
+    before = session_cookie(client)
+    post_form(client, "/account/password", {
+        "current_password": DEFAULT_PASSWORD, "password": "a brand new passphrase",
+        "confirm": "a brand new passphrase"})
+    after = session_cookie(client)
+    assert after and after != before
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, before)
+    assert thief.get("/account").status_code == 302
+    assert client.get("/account").status_code == 200
