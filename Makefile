@@ -49,7 +49,7 @@ translations-update: install
 		--project=partnership --copyright-holder="Embassy of Ukraine in Kazakhstan" \
 		-o partnership/translations/messages.pot partnership templates
 	$(BIN)/pybabel update -i partnership/translations/messages.pot -d partnership/translations \
-		--no-location --ignore-obsolete
+		--ignore-obsolete --no-fuzzy-matching
 	$(BIN)/python scripts/fill_english_catalogue.py
 
 clean:

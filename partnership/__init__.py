@@ -88,10 +88,14 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
+    from .organisations.embassy_views import bp as verification_bp
+    from .organisations.views import bp as organisations_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(verification_bp, url_prefix="/embassy")
 
 
 def register_commands(app: Flask) -> None:
@@ -112,6 +116,7 @@ def register_request_hooks(app: Flask) -> None:
     """Security headers, template helpers and the current-user loader."""
     from .auth.services import load_user
     from .core import security, templating
+    from .organisations import labels
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
@@ -121,3 +126,4 @@ def register_request_hooks(app: Flask) -> None:
     login_manager.session_protection = None  # the server-side session is the protection
     security.register(app)
     templating.register(app)
+    labels.register(app)

@@ -13,7 +13,8 @@ from .extensions import db
 
 def register(app: Flask) -> None:
     """Attach the commands to the application."""
-    for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions):
+    for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions,
+                    import_organisations, import_items, send_reminders):
         app.cli.add_command(command)
 
 
@@ -36,21 +37,33 @@ def create_admin(email: str, name: str, password: str) -> None:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
-def seed_demo(if_empty: bool) -> None:
-    """Load demo accounts (development only) and print how to sign in."""
+@click.option("--organisations", "generated", type=click.IntRange(min=1), default=None,
+              help="Instead: add N generated organisations (load tests), 10 items each.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Random seed of the generated organisations (same seed, same data).")
+def seed_demo(if_empty: bool, generated: int | None, seed: int) -> None:
+    """Load demo accounts and organisations (not in production)."""
     from .demo import database_is_empty, seed_demo_users, write_logins
+    from .organisations import demo
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo does not run in production.")
+    if generated:
+        count = demo.generate(generated, seed)
+        db.session.commit()
+        click.echo(f"{count} generated organisations added (seed {seed}).")
+        return
     if not database_is_empty():
         if if_empty:
             click.echo("The database already has data; demo data not loaded.")
             return
         raise click.ClickException("The database already has users; seed an empty database.")
-    lines = seed_demo_users(current_app.config["TOTP_REQUIRED_ROLES"])
+    organisations = demo.load_hand_written()
+    lines = seed_demo_users(current_app.config["TOTP_REQUIRED_ROLES"], organisations)
     db.session.commit()
     path = write_logins(current_app.instance_path, lines)
-    click.echo(f"Demo data loaded. Log-ins saved in {path}; `flask demo-logins` prints them.")
+    click.echo(f"Demo data loaded: {len(organisations)} organisations. Log-ins saved in {path}; "
+               "`flask demo-logins` prints them.")
 
 
 @click.command("demo-logins")
@@ -79,3 +92,59 @@ def purge_sessions() -> None:
     count = db.session.execute(delete(AuthSession).where(AuthSession.created_at < cutoff)).rowcount
     db.session.commit()
     click.echo(f"{count} expired session(s) deleted.")
+
+
+def _print_report(report) -> None:
+    for error in report.errors:
+        where = f"row {error.row}" if error.row else "file"
+        column = f", column {error.column}" if error.column else ""
+        click.echo(f"{where}{column}: {error.message}", err=True)
+    click.echo(f"{report.rows} rows: {report.created} new, {report.updated} changed, "
+               f"{report.unchanged} unchanged; {len(report.errors)} problems.")
+
+
+def _run_import(importer, path: str, dry_run: bool) -> None:
+    data = Path(path).read_bytes()
+    report = importer(None, data, Path(path).name, dry_run=dry_run)
+    _print_report(report)
+    if not report.ok:
+        db.session.rollback()
+        raise click.ClickException("Nothing was imported: fix the rows above.")
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing written.")
+    else:
+        db.session.commit()
+        click.echo("Imported.")
+
+
+@click.command("import-organisations")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
+def import_organisations(path: str, dry_run: bool) -> None:
+    """Import organisations from CSV or XLSX (columns in the README)."""
+    from .organisations.imports import import_organisations as importer
+
+    _run_import(importer, path, dry_run)
+
+
+@click.command("import-items")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
+def import_items(path: str, dry_run: bool) -> None:
+    """Import offers and needs from CSV or XLSX (columns in the README)."""
+    from .organisations.imports import import_items as importer
+
+    _run_import(importer, path, dry_run)
+
+
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """E-mail managers about offers and needs that expire within 30 days (run daily)."""
+    from .core.services import send_pending_emails
+    from .organisations.items import send_expiry_reminders
+
+    count = send_expiry_reminders()
+    db.session.commit()
+    send_pending_emails()
+    click.echo(f"{count} item(s) reminded.")

@@ -39,14 +39,32 @@ def passphrase() -> str:
     return "-".join(words) + f"-{secrets.randbelow(90) + 10}"
 
 
-def seed_demo_users(totp_roles) -> list[str]:
+def _organisation_for(role: Role, email: str, organisations: dict) -> int | None:
+    if role not in (Role.ORG_MANAGER, Role.ORG_MEMBER, Role.CENTRE_STAFF) or not organisations:
+        return None
+    from .organisations.models import Country, Kind, Status
+
+    def first(country, kinds=None):
+        for organisation in organisations.values():
+            if organisation.country == country and organisation.status == Status.VERIFIED and (
+                    kinds is None or organisation.kind in kinds):
+                return organisation.id
+        return None
+
+    if role == Role.CENTRE_STAFF:
+        return first(Country.KZ, (Kind.REHABILITATION_CENTRE,))
+    return first(Country.KZ if email.startswith("manager.kz") else Country.UA)
+
+
+def seed_demo_users(totp_roles, organisations: dict | None = None) -> list[str]:
     """Create the demo accounts; return the lines that tell how to sign in. Caller commits."""
     lines = []
     for email, name, role, locale in DEMO_USERS:
         password = passphrase()
         user = User(email=email, full_name=name, role=role, locale=locale, active=True,
                     password_hash=hash_password(password), created_at=utcnow(),
-                    password_changed_at=utcnow())
+                    password_changed_at=utcnow(),
+                    organisation_id=_organisation_for(role, email, organisations or {}))
         db.session.add(user)
         db.session.flush()
         record("user.created", obj=user, role=str(role), via="seed-demo")

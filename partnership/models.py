@@ -3,3 +3,4 @@
 from .auth.models import LoginFailure, RecoveryCode, User, UserToken  # noqa: F401
 from .core.models import AuditEvent, OutboxEmail  # noqa: F401
 from .core.sessions import AuthSession  # noqa: F401
+from .organisations.models import Item, Organisation  # noqa: F401

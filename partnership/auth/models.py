@@ -4,10 +4,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import UTCDateTime, utcnow
+from ..core.database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 
 
@@ -23,11 +23,8 @@ class Role(enum.StrEnum):
 class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
     INVITATION = "invitation"
+    EMAIL_CONFIRMATION = "email_confirmation"
 
-
-def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, length=40,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class User(UserMixin, db.Model):
@@ -39,7 +36,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
     full_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), nullable=False)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), nullable=False)
     locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     active: Mapped[bool] = mapped_column(nullable=False, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -47,7 +44,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True)
 
+    organisation = relationship("Organisation", lazy="select")
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
@@ -74,7 +74,7 @@ class UserToken(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose, "token_purpose"),
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, "token_purpose"),
                                                   nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -263,7 +263,8 @@ def set_locale(user: User, locale: str) -> None:
 
 # --- administration of users -----------------------------------------------------------------
 
-def _send_invitation(user: User, inviter: User) -> None:
+def send_invitation(user: User, inviter: User) -> None:
+    """E-mail a fresh invitation link (7 days, single use) to a user without a password."""
     token = issue_token(user, TokenPurpose.INVITATION, current_app.config["INVITATION_TTL"])
     link = external_url("auth.accept_invitation", token=token)
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -287,7 +288,7 @@ def create_user(actor: User, email: str, role: Role, full_name: str = "",
     db.session.add(user)
     db.session.flush()
     record("user.created", actor=actor, obj=user, role=str(user.role))
-    _send_invitation(user, actor)
+    send_invitation(user, actor)
     return user
 
 
@@ -296,7 +297,7 @@ def resend_invitation(actor: User, user: User) -> None:
     require_role(actor, Role.ADMIN)
     if user.password_hash is not None:
         raise ServiceError(_("This person has already accepted the invitation."))
-    _send_invitation(user, actor)
+    send_invitation(user, actor)
 
 
 def update_user(actor: User, user: User, role: Role, active: bool, full_name: str) -> None:

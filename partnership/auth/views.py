@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.database import utcnow
-from ..core.services import ServiceError
+from ..core.services import ServiceError, show_error
 from ..core.urls import safe_next
 from ..extensions import db, limiter
 from . import services, totp
@@ -42,13 +42,6 @@ def _login_limit() -> str:
 def _reset_limit() -> str:
     return current_app.config["RATE_LIMIT_RESET"]
 
-
-def _field_error(form, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 # --- signing in ------------------------------------------------------------------------------
@@ -142,7 +135,7 @@ def enrol_at_login():
         try:
             codes = services.enrol_totp(user, secret, form.code.data)
         except ServiceError as error:
-            _field_error(form, error)
+            show_error(form, error)
         else:
             session.pop("pending_totp", None)
             return _finish_login(user, session["pending_login"].get("next", ""), codes)
@@ -196,7 +189,7 @@ def reset_password(token: str):
             services.reset_password(token, form.password.data)
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Your password has been changed. Please sign in."), "success")
@@ -217,7 +210,7 @@ def accept_invitation(token: str):
             services.accept_invitation(token, form.password.data, form.full_name.data)
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Your account is ready. Please sign in."), "success")
@@ -244,7 +237,7 @@ def change_password():
                                      form.password.data, keep_token=session.token)
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             session.regenerate()
             db.session.commit()
@@ -265,7 +258,7 @@ def enrol():
         try:
             codes = services.enrol_totp(current_user, secret, form.code.data)
         except ServiceError as error:
-            _field_error(form, error)
+            show_error(form, error)
         else:
             session.pop("pending_totp", None)
             db.session.commit()

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask import Flask
-from sqlalchemy import DateTime, TypeDecorator, event
+from sqlalchemy import DateTime, Enum, TypeDecorator, event
 
 from ..extensions import db
 
@@ -48,3 +48,10 @@ def configure_engines(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def str_enum(cls, name: str) -> Enum:
+    """A column type for a StrEnum, stored as its value in a VARCHAR (portable, no DB type)."""
+    return Enum(cls, name=name, native_enum=False, length=40,
+                values_callable=lambda members: [m.value for m in members],
+                validate_strings=True)

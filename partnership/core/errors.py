@@ -6,7 +6,7 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db, limiter
-from .services import AccessDenied
+from .services import AccessDenied, NotVisible
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -43,6 +43,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(AccessDenied)
     def denied(_error):
         return render_error(403)
+
+    @app.errorhandler(NotVisible)
+    def not_visible(_error):
+        return render_error(404)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):

@@ -88,6 +88,10 @@ class AccessDenied(Exception):
     """The acting user may not do this to this object (shown as 404 or 403 by the views)."""
 
 
+class NotVisible(AccessDenied):
+    """The object is not the acting user's to see: answered as 404, so it does not leak."""
+
+
 def require_role(actor, *roles: str) -> None:
     """Refuse unless the acting user has one of ``roles``."""
     if actor is None or not getattr(actor, "is_authenticated", False) or actor.role not in roles:
@@ -105,9 +109,29 @@ class ServiceError(Exception):
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for e-mails, from a request or from ``PUBLIC_BASE_URL`` in the CLI."""
-    from flask import url_for
+    from flask import has_request_context, url_for
 
     base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base and not has_request_context():
+        if current_app.config["ENV_NAME"] == "production":
+            raise RuntimeError("Set PUBLIC_BASE_URL: e-mails sent from commands need it.")
+        base = "http://127.0.0.1:5000"
     if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                           url_scheme=parts.scheme or "https")
+        return adapter.build(endpoint, values, force_external=True)
     return url_for(endpoint, _external=True, **values)
+
+
+def show_error(form, error: ServiceError) -> None:
+    """Put a service's message next to its field (or flash it when it concerns no field)."""
+    from flask import flash
+
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")

@@ -1,7 +1,7 @@
 """What every template can use: languages, role-based navigation, labels, date formats."""
 
 from flask import Flask, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -18,6 +18,10 @@ ROLE_LABELS = {
 
 # (endpoint, label, roles allowed; None means every signed-in user)
 NAVIGATION = (
+    ("organisations.directory_page", _l("Directory"), None),
+    ("organisations.mine", _l("My organisation"), {"org_member", "org_manager"}),
+    ("verification.queue", _l("Organisations"), {"embassy_officer", "admin"}),
+    ("verification.import_file", _l("Import"), {"embassy_officer", "admin"}),
     ("admin.users", _l("Users"), {"admin"}),
     ("admin.audit", _l("Audit log"), {"admin"}),
     ("auth.account", _l("My account"), None),
@@ -27,12 +31,16 @@ NAVIGATION = (
 def navigation() -> list[dict]:
     """The menu entries the current user may open."""
     if not current_user.is_authenticated:
-        return []
+        return [{"url": url_for("organisations.directory_page"), "label": NAVIGATION[0][1],
+                 "current": request.endpoint == "organisations.directory_page"},
+                {"url": url_for("organisations.register"), "label": _l("Register an organisation"),
+                 "current": request.endpoint == "organisations.register"}]
     return [
         {"url": url_for(endpoint), "label": label,
          "current": request.endpoint == endpoint}
         for endpoint, label, roles in NAVIGATION
-        if roles is None or current_user.role in roles
+        if (roles is None or current_user.role in roles)
+        and (endpoint != "organisations.mine" or current_user.organisation_id)
     ]
 
 
@@ -47,6 +55,14 @@ def register(app: Flask) -> None:
             "navigation": navigation,
             "role_label": lambda role: ROLE_LABELS.get(str(role), str(role)),
         }
+
+    @app.template_filter("date")
+    def date_filter(value, style="medium"):
+        return format_date(value, style) if value else ""
+
+    @app.template_filter("number")
+    def number_filter(value):
+        return format_decimal(value) if value is not None else ""
 
     @app.template_filter("datetime")
     def datetime_filter(value, style="medium"):

@@ -5,6 +5,8 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from partnership.auth.models import Role
+from partnership.extensions import db
+from partnership.organisations.demo import load_hand_written
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
 from .conftest import screenshot
@@ -12,7 +14,9 @@ from .conftest import screenshot
 pytestmark = pytest.mark.e2e
 
 PAGES = ["/", "/account", "/account/password", "/admin/users", "/admin/users/new",
-         "/admin/users/2", "/admin/audit", "/no-such-page"]
+         "/admin/users/2", "/admin/audit", "/no-such-page", "/organisations",
+         "/organisations/1", "/organisations/1/manage", "/embassy/organisations",
+         "/embassy/organisations/2", "/embassy/import", "/register/sent"]
 
 
 @pytest.mark.parametrize("lang", ["uk", "kk", "en"])
@@ -23,6 +27,8 @@ def test_admin_pages(live_server, browser, lang, width):
                         full_name="Олена Адміністраторка")
     UserFactory(role=Role.ORG_MANAGER, email="aigerim.saparova@hospital.example.kz",
                 full_name="Айгерім Сапарова")
+    load_hand_written()
+    db.session.commit()
     context = browser.new_context(locale=lang, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(live_server.live_url + "/login")

@@ -8,7 +8,7 @@ import pytest
 from partnership.auth.models import Role
 
 from ..conftest import post_form
-from ..factories import UserFactory
+from ..factories import ItemFactory, OrganisationFactory, UserFactory
 
 ROLES = ["anonymous", *[role.value for role in Role]]
 ANON = "anonymous"
@@ -54,6 +54,31 @@ ROUTES = {
     "admin.reset_second_factor": ("/admin/users/1/two-step-reset", everyone(405)),
     "admin.audit": ("/admin/audit", only({"admin"})),
     "static": ("/static/css/app.css", everyone(200)),
+    # Organisations. Organisation 1 (verified, public) belongs to nobody signed in here.
+    "organisations.register": ("/register", {ANON: 200, **{r: 302 for r in SIGNED_IN}}),
+    "organisations.registered": ("/register/sent", everyone(200)),
+    "organisations.confirm_registration": ("/register/confirm/not-a-token", everyone(404)),
+    "organisations.directory_page": ("/organisations", everyone(200)),
+    "organisations.public_profile": ("/organisations/1", everyone(200)),
+    "organisations.mine": ("/my-organisation", signed_in(404)),
+    "organisations.manage": ("/organisations/1/manage",
+                             only({"embassy_officer", "admin"}, others=404)),
+    "organisations.edit": ("/organisations/1/edit", signed_in(404)),
+    "organisations.invite": ("/organisations/1/colleagues/new", signed_in(404)),
+    "organisations.remove_colleague": ("/organisations/1/colleagues/1/remove", everyone(405)),
+    "organisations.new_item": ("/organisations/1/items/new/need", signed_in(404)),
+    "organisations.edit_item": ("/organisations/1/items/1/edit", signed_in(404)),
+    "organisations.renew_item": ("/organisations/1/items/1/renew", everyone(405)),
+    "organisations.withdraw_item": ("/organisations/1/items/1/withdraw", everyone(405)),
+    # The embassy's verification, import and export.
+    "verification.queue": ("/embassy/organisations", only({"embassy_officer", "admin"})),
+    "verification.organisation": ("/embassy/organisations/1",
+                                  only({"embassy_officer", "admin"})),
+    "verification.decide": ("/embassy/organisations/1/decide/verify", everyone(405)),
+    "verification.agreed_list": ("/embassy/organisations/1/agreed-list", everyone(405)),
+    "verification.import_file": ("/embassy/import", only({"embassy_officer", "admin"})),
+    "verification.export": ("/embassy/export/organisations.csv",
+                            only({"embassy_officer", "admin"})),
 }
 
 
@@ -69,6 +94,7 @@ def test_get_matrix(client, login_as, role):
         login_as(role)
     else:
         UserFactory()  # user 1 exists for the admin paths
+    ItemFactory(organisation=OrganisationFactory())  # organisation 1 with item 1
     failures = []
     for endpoint, (path, expected) in ROUTES.items():
         response = client.get(path)

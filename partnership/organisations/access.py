@@ -1,0 +1,48 @@
+"""Who may see and change an organisation: checked in services, per object."""
+
+from ..auth.models import Role, User
+from ..core.services import NotVisible
+from .models import Organisation, Status
+
+EMBASSY_ROLES = (Role.EMBASSY_OFFICER, Role.ADMIN)
+ORG_ROLES = (Role.ORG_MEMBER, Role.ORG_MANAGER)
+
+
+def is_embassy(user: User | None) -> bool:
+    return bool(user and user.is_authenticated and user.role in EMBASSY_ROLES)
+
+
+def belongs_to(user: User | None, organisation: Organisation) -> bool:
+    return bool(user and user.is_authenticated and user.role in ORG_ROLES
+                and user.organisation_id == organisation.id)
+
+
+def can_view_workspace(user: User | None, organisation: Organisation) -> bool:
+    """The organisation's own page with colleagues and all items (incl. withdrawn)."""
+    return belongs_to(user, organisation) or is_embassy(user)
+
+
+def can_manage(user: User | None, organisation: Organisation) -> bool:
+    """Edit the profile, offers and needs, invite and remove colleagues."""
+    return belongs_to(user, organisation) and user.role == Role.ORG_MANAGER
+
+
+def require_manager(user: User | None, organisation: Organisation) -> None:
+    if not can_manage(user, organisation):
+        raise NotVisible()
+
+
+def is_public(organisation: Organisation) -> bool:
+    return organisation.status == Status.VERIFIED and organisation.public_listing
+
+
+def can_view_public_page(user: User | None, organisation: Organisation) -> bool:
+    return is_public(organisation) or can_view_workspace(user, organisation)
+
+
+def sees_contacts(user: User | None) -> bool:
+    """Signed-in people of verified organisations, and the embassy, see contact details."""
+    if is_embassy(user):
+        return True
+    organisation = getattr(user, "organisation", None) if user and user.is_authenticated else None
+    return organisation is not None and organisation.status == Status.VERIFIED

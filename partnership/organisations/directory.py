@@ -1,0 +1,68 @@
+"""The public directory: verified organisations that opted in, filtered and searched."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import selectinload, with_loader_criteria
+
+from ..core.database import utcnow
+from ..extensions import db
+from .models import Country, Direction, Item, ItemStatus, Kind, Organisation, Status
+from .search import query_words
+
+PER_PAGE = 20
+
+
+@dataclass
+class DirectoryFilter:
+    country: str = ""
+    region: str = ""
+    kind: str = ""
+    area: str = ""
+    direction: str = ""   # offer | need | "" (either)
+    query: str = ""
+
+
+def current_items_condition():
+    return and_(Item.status == ItemStatus.ACTIVE, Item.valid_until >= utcnow().date())
+
+
+def directory_statement(filters: DirectoryFilter):
+    """The SELECT of public organisations matching the filters, in a stable order."""
+    statement = select(Organisation).where(Organisation.status == Status.VERIFIED,
+                                           Organisation.public_listing.is_(True))
+    if filters.country in Country.__members__.values():
+        statement = statement.where(Organisation.country == Country(filters.country))
+    if filters.region:
+        statement = statement.where(Organisation.region == filters.region)
+    if filters.kind in Kind.__members__.values():
+        statement = statement.where(Organisation.kind == Kind(filters.kind))
+    if filters.area or filters.direction in ("offer", "need"):
+        # An uncorrelated IN (...) is computed once; a correlated EXISTS made SQLite walk the
+        # area index once per organisation (7 s instead of 30 ms on 100,000 items).
+        matching = select(Item.organisation_id).where(current_items_condition())
+        if filters.area:
+            matching = matching.where(Item.area == filters.area)
+        if filters.direction in ("offer", "need"):
+            matching = matching.where(Item.direction == Direction(filters.direction))
+        statement = statement.where(Organisation.id.in_(matching))
+    for word in query_words(filters.query):
+        statement = statement.where(Organisation.search_key.contains(" " + word,
+                                                                     autoescape=True))
+    # Ukrainian organisations first (the embassy's own country), then Kazakh ones.
+    return statement.order_by(Organisation.country.desc(), Organisation.id)
+
+
+def search(filters: DirectoryFilter, page: int):
+    """A page of the directory with each organisation's current items loaded (3 queries)."""
+    statement = directory_statement(filters).options(
+        selectinload(Organisation.items),
+        with_loader_criteria(Item, current_items_condition(), include_aliases=True),
+    )
+    return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False, count=True)
+
+
+def current_items(organisation: Organisation) -> list[Item]:
+    """The organisation's items that are active and not expired."""
+    today = utcnow().date()
+    return [item for item in organisation.items if item.is_current(today)]

@@ -1,0 +1,100 @@
+"""The embassy's pages: verification queue, decisions, agreed list, import and export."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..admin.forms import ActionForm
+from ..core.access import roles_required
+from ..core.services import ServiceError
+from ..extensions import db
+from . import exports, imports, verification
+from .forms import DecisionForm, ImportForm
+
+bp = Blueprint("verification", __name__)
+EMBASSY = ("embassy_officer", "admin")
+
+
+@bp.route("/organisations")
+@roles_required(*EMBASSY)
+def queue():
+    status = request.args.get("status", "pending")
+    if status not in ("pending", "verified", "rejected", "suspended", ""):
+        abort(404)
+    page = max(1, request.args.get("page", 1, type=int))
+    return render_template("embassy/queue.html", status=status,
+                           counts=verification.queue_counts(current_user),
+                           pagination=verification.list_for_embassy(current_user, status, page))
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@roles_required(*EMBASSY)
+def organisation(organisation_id: int):
+    found = verification.get_for_embassy(current_user, organisation_id)
+    return render_template("embassy/organisation.html", organisation=found,
+                           actions=verification.allowed_actions(found),
+                           decision=DecisionForm(), action=ActionForm())
+
+
+@bp.route("/organisations/<int:organisation_id>/decide/<action>", methods=["POST"])
+@roles_required(*EMBASSY)
+def decide(organisation_id: int, action: str):
+    found = verification.get_for_embassy(current_user, organisation_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            verification.decide(current_user, found, action, form.reason.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template("embassy/organisation.html", organisation=found,
+                                   actions=verification.allowed_actions(found),
+                                   decision=form, action=ActionForm()), 422
+        db.session.commit()
+        flash(_("The decision is recorded and the organisation's manager informed."), "success")
+    return redirect(url_for("verification.organisation", organisation_id=found.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/agreed-list", methods=["POST"])
+@roles_required(*EMBASSY)
+def agreed_list(organisation_id: int):
+    found = verification.get_for_embassy(current_user, organisation_id)
+    if ActionForm().validate_on_submit():
+        verification.set_agreed_list(current_user, found, request.form.get("on_list") == "1")
+        db.session.commit()
+        flash(_("The agreed list is updated."), "success")
+    return redirect(url_for("verification.organisation", organisation_id=found.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*EMBASSY)
+def import_file():
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        importer = (imports.import_organisations if form.kind.data == "organisations"
+                    else imports.import_items)
+        report = importer(current_user, upload.read(), upload.filename,
+                          dry_run=form.dry_run.data)
+        if report.ok and not form.dry_run.data:
+            db.session.commit()
+            flash(_("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
+                    created=report.created, updated=report.updated,
+                    unchanged=report.unchanged), "success")
+        else:
+            db.session.rollback()
+    return render_template("embassy/import.html", form=form, report=report)
+
+
+@bp.route("/export/<what>.<fmt>")
+@roles_required(*EMBASSY)
+def export(what: str, fmt: str):
+    if what not in ("organisations", "items") or fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = (exports.organisation_rows(current_user) if what == "organisations"
+            else exports.item_rows(current_user))
+    body, mimetype = exports.render(rows, fmt)
+    filename = f"{what}-{exports.today_stamp()}.{fmt}"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

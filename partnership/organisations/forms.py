@@ -1,0 +1,141 @@
+"""Organisation forms: registration, profile, colleagues, offers and needs, embassy decisions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..auth.passwords import MAX_LENGTH
+from . import labels
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProfileForm(FlaskForm):
+    kind = SelectField(_l("Kind of organisation"), choices=lambda: labels.choices(labels.KINDS))
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=300)])
+    name_kk = StringField(_l("Name in Kazakh"), validators=[Optional(), Length(max=300)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=300)])
+    name_ru = StringField(_l("Name in Russian (optional)"),
+                          validators=[Optional(), Length(max=300)])
+    region = SelectField(_l("Region"), choices=labels.region_choices)
+    city = StringField(_l("City or town"), validators=[DataRequired(), Length(max=120)])
+    languages = MultiCheckboxField(_l("Working languages"),
+                                   choices=lambda: labels.choices(labels.LANGUAGES),
+                                   validators=[DataRequired()])
+    beds = IntegerField(_l("Beds (optional)"), validators=[Optional(), NumberRange(min=0)])
+    staff = IntegerField(_l("Staff (optional)"), validators=[Optional(), NumberRange(min=0)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=5000)],
+        description=_l("What the organisation does, its strengths and what it is proud of."))
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(),
+                                                                 Length(max=200)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(),
+                                                                 Length(max=254)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
+    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+    open_to_cooperation = BooleanField(_l("Open to new partnerships"), default=True)
+    public_listing = BooleanField(
+        _l("Show the organisation in the public directory"),
+        description=_l("Contact details are shown only to signed-in members of verified "
+                       "organisations and to the embassy."))
+
+    def profile(self) -> dict:
+        """The profile values as the services take them."""
+        from .services import PROFILE_FIELDS
+
+        return {name: getattr(self, name).data for name in PROFILE_FIELDS}
+
+
+class RegistrationForm(ProfileForm):
+    country = RadioField(_l("Country"), choices=lambda: labels.choices(labels.COUNTRIES),
+                         validators=[DataRequired()])
+    registry_code = StringField(
+        _l("Registry code"), validators=[DataRequired(), Length(max=20)],
+        description=_l("Ukraine: the EDRPOU code (8 digits). Kazakhstan: the BIN (12 digits)."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    manager_name = StringField(_l("Your full name"), validators=[DataRequired(),
+                                                                 Length(max=200)],
+                               render_kw={"autocomplete": "name"})
+    manager_email = EmailField(
+        _l("Your e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+        description=_l("You will sign in with it; we send a link to confirm it."),
+        render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description=_l("At least 12 characters. A few unrelated words make a strong, "
+                       "memorable password."), render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Register"))
+
+
+class EditProfileForm(ProfileForm):
+    submit = SubmitField(_l("Save the profile"))
+
+
+class InviteColleagueForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=lambda: [
+        labels.SelectChoice("org_member", _l("Member: sees the organisation's pages")),
+        labels.SelectChoice("org_manager", _l("Manager: also edits and decides"))])
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class ItemForm(FlaskForm):
+    area = SelectField(_l("Area"), choices=labels.area_choices)
+    dimension = SelectField(_l("Dimension"), choices=lambda: labels.choices(labels.DIMENSIONS))
+    form = SelectField(_l("Form of cooperation"), choices=lambda: labels.choices(labels.FORMS))
+    description = TextAreaField(_l("Description"), validators=[DataRequired(),
+                                                                Length(max=3000)],
+                                description=_l("What exactly, for whom, how and when."))
+    quantity = IntegerField(_l("Capacity or quantity (optional)"),
+                            validators=[Optional(), NumberRange(min=1)],
+                            description=_l("Places, trainees, units: a number."))
+    urgency = SelectField(_l("Urgency"), choices=lambda: labels.choices(labels.URGENCIES),
+                          default="medium")
+    languages = MultiCheckboxField(_l("Languages"), choices=lambda: labels.choices(
+        labels.LANGUAGES), validators=[DataRequired()])
+    valid_until = DateField(_l("Valid until"), validators=[Optional()],
+                            description=_l("Twelve months from today if left empty."))
+    submit = SubmitField(_l("Save"))
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "area", "dimension", "form", "description", "quantity", "urgency", "languages",
+            "valid_until")}
+
+
+class DecisionForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (sent to the organisation's manager)"),
+                           validators=[Optional(), Length(max=2000)])
+
+
+class ImportForm(FlaskForm):
+    kind = RadioField(_l("What the file holds"), choices=lambda: [
+        labels.SelectChoice("organisations", _l("Organisations")),
+        labels.SelectChoice("items", _l("Offers and needs"))], default="organisations")
+    file = FileField(_l("CSV or XLSX file"), validators=[
+        FileRequired(), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
+    dry_run = BooleanField(_l("Only check the file; write nothing"), default=True)
+    submit = SubmitField(_l("Check and import"))

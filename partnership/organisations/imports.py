@@ -1,0 +1,359 @@
+"""Bulk import of organisations and of offers and needs: every bad row reported, all or nothing.
+
+Rows are checked first, without writing; only when every row is good are they applied. The
+same file imported twice changes nothing the second time (organisations are keyed by registry
+code; items by organisation, direction, area, form, dimension and description).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..core.database import utcnow
+from ..core.services import record, require_role
+from ..extensions import db
+from . import access, registry
+from .items import default_valid_until, description_key
+from .models import (
+    WORKING_LANGUAGES,
+    Country,
+    Dimension,
+    Direction,
+    Form,
+    Item,
+    ItemStatus,
+    Kind,
+    Organisation,
+    Status,
+    Urgency,
+)
+from .search import search_key
+from .tables import FileProblem, read_table, unneutralise
+from .taxonomy import areas, regions
+
+ORG_REQUIRED = ("registry_code", "country", "kind", "name_uk", "name_kk", "name_en", "region",
+                "city", "languages")
+ORG_OPTIONAL = ("name_ru", "beds", "staff", "description", "contact_name", "contact_email",
+                "contact_phone", "website", "open_to_cooperation", "public_listing",
+                "on_agreed_list", "status")
+ITEM_REQUIRED = ("registry_code", "direction", "area", "dimension", "form", "description",
+                 "quantity", "urgency", "languages", "valid_until")
+TRUE = {"1", "true", "yes", "y", "так", "иә", "да", "+"}
+FALSE = {"0", "false", "no", "n", "ні", "жоқ", "нет", "-", ""}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Row:
+    """One row's cells by column name, collecting the errors found in it."""
+
+    def __init__(self, number: int, header: list[str], cells: list[str], report: ImportReport):
+        self.number = number
+        self.values = {name: unneutralise(cells[i].strip()) if i < len(cells) else ""
+                       for i, name in enumerate(header)}
+        self.report = report
+
+    def error(self, column: str, message: str) -> None:
+        self.report.errors.append(RowError(self.number, column, message))
+
+    def text(self, column: str) -> str:
+        return self.values.get(column, "")
+
+    def choice(self, column: str, allowed, *, required=True) -> str | None:
+        value = self.text(column).lower()
+        if not value and not required:
+            return None
+        if value not in allowed:
+            self.error(column, _("“%(value)s” is not one of: %(allowed)s.", value=value,
+                                 allowed=", ".join(allowed)))
+            return None
+        return value
+
+    def integer(self, column: str, minimum: int) -> int | None:
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.error(column, _("“%(value)s” is not a whole number.", value=value))
+            return None
+        if number < minimum:
+            self.error(column, _("The number must be at least %(n)d.", n=minimum))
+            return None
+        return number
+
+    def flag(self, column: str, default: bool) -> bool:
+        if column not in self.values:
+            return default
+        value = self.text(column).lower()
+        if value in TRUE:
+            return True
+        if value in FALSE:
+            return False
+        self.error(column, _("Write yes or no."))
+        return default
+
+    def languages(self, column: str) -> list[str]:
+        codes = [c for c in re.split(r"[\s,;]+", self.text(column).lower()) if c]
+        wrong = [c for c in codes if c not in WORKING_LANGUAGES]
+        if wrong or not codes:
+            self.error(column, _("Use language codes from: %(allowed)s.",
+                                 allowed=", ".join(WORKING_LANGUAGES)))
+        return [c for c in WORKING_LANGUAGES if c in codes]
+
+    def day(self, column: str) -> date | None:
+        value = self.text(column)
+        if not value:
+            return None
+        for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                return datetime.strptime(value, pattern).date()
+            except ValueError:
+                continue
+        self.error(column, _("Write the date as YYYY-MM-DD or DD.MM.YYYY."))
+        return None
+
+
+def _start(data: bytes, filename: str, required: tuple[str, ...], report: ImportReport):
+    try:
+        header, body = read_table(data, filename)
+    except FileProblem as problem:
+        report.errors.append(RowError(0, "", str(problem)))
+        return None, []
+    missing = [name for name in required if name not in header]
+    for name in missing:
+        report.errors.append(RowError(1, name, _("The column is missing.")))
+    if missing:
+        return None, []
+    report.rows = len(body)
+    return header, body
+
+
+def _check_actor(actor: User | None) -> None:
+    """The command line (actor None) is trusted; on the web only the embassy imports."""
+    if actor is not None:
+        require_role(actor, *access.EMBASSY_ROLES)
+
+
+def import_organisations(actor: User | None, data: bytes, filename: str,
+                         dry_run: bool = False) -> ImportReport:
+    """Check every row; when all are good (and not a dry run) create or update them."""
+    _check_actor(actor)
+    report = ImportReport()
+    header, body = _start(data, filename, ORG_REQUIRED, report)
+    parsed, seen = [], {}
+    for number, cells in body:
+        row = _Row(number, header, cells, report)
+        values = _organisation_values(row)
+        code = values.get("registry_code")
+        if code:
+            if code in seen:
+                row.error("registry_code", _("The same registry code is on row %(row)d.",
+                                             row=seen[code]))
+            seen.setdefault(code, number)
+        parsed.append(values)
+    if not report.ok:
+        return report
+    existing = {o.registry_code: o for o in db.session.scalars(
+        select(Organisation).where(Organisation.registry_code.in_(list(seen))))}
+    for values in parsed:
+        organisation = existing.get(values["registry_code"])
+        if organisation is None:
+            report.created += 1
+            if not dry_run:
+                _create_organisation(actor, values)
+            continue
+        changes = {k: v for k, v in values.items() if getattr(organisation, k) != v}
+        if not changes:
+            report.unchanged += 1
+            continue
+        report.updated += 1
+        if not dry_run:
+            for key, value in changes.items():
+                setattr(organisation, key, value)
+            _refresh_key(organisation)
+            organisation.updated_at = utcnow()
+            record("organisation.imported", actor=actor, obj=organisation,
+                   fields=sorted(changes))
+    return report
+
+
+def _organisation_values(row: _Row) -> dict:
+    country = row.choice("country", [c.value.lower() for c in Country])
+    country = country.upper() if country else None
+    values = {"country": country}
+    kind = row.choice("kind", [k.value for k in Kind])
+    values["kind"] = kind
+    code = registry.normalise(row.text("registry_code"))
+    if country and not registry.is_valid(country, code):
+        what = _("EDRPOU code") if country == "UA" else _("BIN")
+        row.error("registry_code", _("“%(value)s” is not a valid %(what)s.", value=code,
+                                     what=what))
+        code = None
+    values["registry_code"] = code
+    for name in ("name_uk", "name_kk", "name_en", "name_ru"):
+        values[name] = row.text(name) or None
+    native = "name_uk" if country == "UA" else "name_kk"
+    if country and not values[native]:
+        row.error(native, _("The name in the country's own language is required."))
+    region = regions().get(row.text("region").lower())
+    if region is None or (country and region.country != country):
+        row.error("region", _("“%(value)s” is not a region code of this country.",
+                              value=row.text("region")))
+    values["region"] = region.code if region else None
+    values["city"] = row.text("city")
+    if not values["city"]:
+        row.error("city", _("The city is required."))
+    values["languages"] = row.languages("languages")
+    values["beds"] = row.integer("beds", 0)
+    values["staff"] = row.integer("staff", 0)
+    for name in ("description", "contact_name", "contact_phone", "website"):
+        values[name] = row.text(name)
+    values["contact_email"] = row.text("contact_email").lower()
+    if values["contact_email"] and not EMAIL.match(values["contact_email"]):
+        row.error("contact_email", _("This is not an e-mail address."))
+    values["open_to_cooperation"] = row.flag("open_to_cooperation", True)
+    values["public_listing"] = row.flag("public_listing", False)
+    values["on_agreed_list"] = row.flag("on_agreed_list", False)
+    if row.text("status"):
+        status = row.choice("status", ["pending", "verified"])
+        values["status"] = Status(status) if status else None
+    return {k: (Country(v) if k == "country" and v else Kind(v) if k == "kind" and v else v)
+            for k, v in values.items()}
+
+
+def _refresh_key(organisation: Organisation) -> None:
+    organisation.search_key = search_key(
+        organisation.name_uk, organisation.name_kk, organisation.name_en, organisation.name_ru,
+        organisation.city, organisation.description)
+
+
+def _create_organisation(actor: User | None, values: dict) -> Organisation:
+    values = dict(values)
+    status = values.pop("status", None) or Status.PENDING
+    organisation = Organisation(status=status, created_at=utcnow(), updated_at=utcnow(),
+                                verified_at=utcnow() if status == Status.VERIFIED else None,
+                                **values)
+    _refresh_key(organisation)
+    db.session.add(organisation)
+    db.session.flush()
+    record("organisation.imported", actor=actor, obj=organisation, created=True)
+    return organisation
+
+
+def import_items(actor: User | None, data: bytes, filename: str,
+                 dry_run: bool = False) -> ImportReport:
+    """Offers and needs of organisations already on the platform; all rows or none."""
+    _check_actor(actor)
+    report = ImportReport()
+    header, body = _start(data, filename, ITEM_REQUIRED, report)
+    codes = {registry.normalise(cells[header.index("registry_code")])
+             for _, cells in body if header and len(cells) > header.index("registry_code")}
+    organisations = {o.registry_code: o for o in db.session.scalars(
+        select(Organisation).where(Organisation.registry_code.in_(list(codes))))}
+    parsed, seen = [], {}
+    for number, cells in body:
+        row = _Row(number, header, cells, report)
+        values = _item_values(row, organisations)
+        if values is None:
+            continue
+        key = (values["organisation"].id, values["direction"], values["area"], values["form"],
+               values["dimension"], values["description_key"])
+        if key in seen:
+            row.error("description", _("The same item is on row %(row)d.", row=seen[key]))
+        seen.setdefault(key, number)
+        parsed.append((key, values))
+    if not report.ok:
+        return report
+    for key, values in parsed:
+        _apply_item(actor, key, values, report, dry_run)
+    return report
+
+
+def _item_values(row: _Row, organisations: dict) -> dict | None:
+    organisation = organisations.get(registry.normalise(row.text("registry_code")))
+    if organisation is None:
+        row.error("registry_code", _("No organisation with this registry code is on the "
+                                     "platform; import the organisation first."))
+    direction = row.choice("direction", [d.value for d in Direction])
+    area = row.text("area").lower()
+    if area not in areas():
+        row.error("area", _("“%(value)s” is not an area code of the taxonomy.", value=area))
+    dimension = row.choice("dimension", [d.value for d in Dimension])
+    form = row.choice("form", [f.value for f in Form])
+    description = row.text("description")
+    if not description:
+        row.error("description", _("The description is required."))
+    quantity = row.integer("quantity", 1)
+    urgency = row.choice("urgency", [u.value for u in Urgency], required=False)
+    if direction == "offer" and urgency:
+        row.error("urgency", _("Only needs have an urgency."))
+    languages = row.languages("languages")
+    valid_until = row.day("valid_until")
+    if valid_until and valid_until < date.today():
+        row.error("valid_until", _("The date is in the past."))
+    if organisation is None or None in (direction, dimension, form) or area not in areas():
+        return None
+    return {"organisation": organisation, "direction": Direction(direction), "area": area,
+            "dimension": Dimension(dimension), "form": Form(form), "description": description,
+            "description_key": description_key(description), "quantity": quantity,
+            "urgency": (Urgency(urgency) if urgency else Urgency.MEDIUM)
+            if direction == "need" else None,
+            "languages": languages, "valid_until": valid_until}
+
+
+def _apply_item(actor, key, values, report: ImportReport, dry_run: bool) -> None:
+    organisation_id, direction, area, form, dimension, fingerprint = key
+    item = db.session.scalar(select(Item).where(
+        Item.organisation_id == organisation_id, Item.direction == direction,
+        Item.area == area, Item.form == form, Item.dimension == dimension,
+        Item.description_key == fingerprint))
+    if item is None:
+        report.created += 1
+        if not dry_run:
+            fields = {k: v for k, v in values.items() if k != "organisation"}
+            fields["valid_until"] = fields["valid_until"] or default_valid_until()
+            item = Item(organisation_id=organisation_id, status=ItemStatus.ACTIVE,
+                        created_at=utcnow(), updated_at=utcnow(), **fields)
+            db.session.add(item)
+            db.session.flush()
+            record(f"{direction.value}.imported", actor=actor, obj=item, created=True)
+        return
+    wanted = {"description": values["description"], "quantity": values["quantity"],
+              "urgency": values["urgency"], "languages": values["languages"]}
+    if values["valid_until"]:
+        wanted["valid_until"] = values["valid_until"]
+    changes = {k: v for k, v in wanted.items() if getattr(item, k) != v}
+    if not changes:
+        report.unchanged += 1
+        return
+    report.updated += 1
+    if not dry_run:
+        for name, value in changes.items():
+            setattr(item, name, value)
+        item.updated_at = utcnow()
+        record(f"{direction.value}.imported", actor=actor, obj=item, fields=sorted(changes))

@@ -1,0 +1,157 @@
+"""Offers and needs: create, edit, renew, withdraw; reminders before they expire."""
+
+import hashlib
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.models import Role, User
+from ..core.database import utcnow
+from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
+from ..extensions import db
+from . import access
+from .models import Direction, Item, ItemStatus, Organisation, Urgency
+from .taxonomy import areas
+
+VALIDITY = timedelta(days=365)
+REMINDER_BEFORE = timedelta(days=30)
+ITEM_FIELDS = ("area", "dimension", "form", "description", "quantity", "urgency", "languages",
+               "valid_until")
+
+
+def description_key(description: str) -> str:
+    """A fingerprint of the description for the natural key (whitespace and case folded)."""
+    folded = " ".join(description.split()).casefold()
+    return hashlib.sha256(folded.encode()).hexdigest()
+
+
+def default_valid_until(today: date | None = None) -> date:
+    return (today or date.today()) + VALIDITY
+
+
+def check_item(direction: Direction, values: dict) -> dict:
+    """Rules on an item's values; returns them cleaned."""
+    if values.get("area") not in areas():
+        raise ServiceError(_("Choose an area from the list."), field="area")
+    values = dict(values)
+    values["description"] = (values.get("description") or "").strip()
+    if not values["description"]:
+        raise ServiceError(_("Describe what is offered or needed."), field="description")
+    if direction == Direction.OFFER:
+        values["urgency"] = None
+    elif not values.get("urgency"):
+        values["urgency"] = Urgency.MEDIUM
+    if values.get("quantity") is not None and values["quantity"] <= 0:
+        raise ServiceError(_("Use a positive number, or leave it empty."), field="quantity")
+    if values.get("valid_until") and values["valid_until"] < date.today():
+        raise ServiceError(_("The date must not be in the past."), field="valid_until")
+    values["valid_until"] = values.get("valid_until") or default_valid_until()
+    return values
+
+
+def _duplicate(organisation: Organisation, direction: Direction, values: dict,
+               exclude_id: int | None = None) -> bool:
+    found = db.session.scalar(select(Item.id).where(
+        Item.organisation_id == organisation.id, Item.direction == direction,
+        Item.area == values["area"], Item.form == values["form"],
+        Item.dimension == values["dimension"],
+        Item.description_key == description_key(values["description"])))
+    return found is not None and found != exclude_id
+
+
+def create_item(actor: User | None, organisation: Organisation, direction: str,
+                values: dict) -> Item:
+    """Add an offer or a need (managers; or the importing officer with ``actor`` embassy)."""
+    if not access.is_embassy(actor):
+        access.require_manager(actor, organisation)
+    direction = Direction(direction)
+    values = check_item(direction, values)
+    if _duplicate(organisation, direction, values):
+        raise ServiceError(_("The same item is already on the list. Edit or renew it instead."),
+                           field="description")
+    item = Item(organisation_id=organisation.id, direction=direction,
+                description_key=description_key(values["description"]),
+                status=ItemStatus.ACTIVE, created_at=utcnow(), updated_at=utcnow(),
+                **{k: values.get(k) for k in ITEM_FIELDS})
+    db.session.add(item)
+    db.session.flush()
+    record(f"{direction.value}.created", actor=actor, obj=item, organisation_id=organisation.id,
+           area=item.area)
+    return item
+
+
+def get_item(actor: User, organisation: Organisation, item_id: int) -> Item:
+    """An item of this organisation that the actor manages."""
+    access.require_manager(actor, organisation)
+    item = db.session.get(Item, item_id)
+    if item is None or item.organisation_id != organisation.id:
+        raise NotVisible()
+    return item
+
+
+def update_item(actor: User, item: Item, values: dict) -> None:
+    """Change an item; a changed item takes part in matching again."""
+    access.require_manager(actor, item.organisation)
+    values = check_item(item.direction, values)
+    if _duplicate(item.organisation, item.direction, values, exclude_id=item.id):
+        raise ServiceError(_("The same item is already on the list."), field="description")
+    changed = [k for k in ITEM_FIELDS if getattr(item, k) != values.get(k)]
+    for key in changed:
+        setattr(item, key, values.get(key))
+    item.description_key = description_key(item.description)
+    if changed:
+        item.updated_at = utcnow()
+        item.reminder_sent_at = None
+        record(f"{item.direction.value}.updated", actor=actor, obj=item, fields=changed)
+
+
+def renew_item(actor: User, item: Item) -> None:
+    """Keep an item for another twelve months from today (also brings a withdrawn one back)."""
+    access.require_manager(actor, item.organisation)
+    item.valid_until = default_valid_until()
+    item.status = ItemStatus.ACTIVE
+    item.reminder_sent_at = None
+    item.updated_at = utcnow()
+    record(f"{item.direction.value}.renewed", actor=actor, obj=item,
+           valid_until=item.valid_until.isoformat())
+
+
+def withdraw_item(actor: User, item: Item) -> None:
+    """Take an item out of matching; it stays in the history."""
+    access.require_manager(actor, item.organisation)
+    item.status = ItemStatus.WITHDRAWN
+    item.updated_at = utcnow()
+    record(f"{item.direction.value}.withdrawn", actor=actor, obj=item)
+
+
+def send_expiry_reminders(today: date | None = None) -> int:
+    """E-mail managers about items that expire within 30 days (once per item); return count."""
+    today = today or date.today()
+    due = db.session.scalars(
+        select(Item).where(Item.status == ItemStatus.ACTIVE, Item.reminder_sent_at.is_(None),
+                           Item.valid_until >= today,
+                           Item.valid_until <= today + REMINDER_BEFORE)
+        .order_by(Item.organisation_id, Item.id)).all()
+    by_organisation: dict[int, list[Item]] = {}
+    for item in due:
+        by_organisation.setdefault(item.organisation_id, []).append(item)
+    for organisation_id, items in by_organisation.items():
+        managers = db.session.scalars(select(User).where(
+            User.organisation_id == organisation_id, User.role == Role.ORG_MANAGER,
+            User.active.is_(True))).all()
+        for manager in managers:
+            language = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+            with force_locale(language):
+                lines = "\n".join(f"- {areas()[i.area].label(language)}: {i.description[:80]} "
+                                  f"({i.valid_until.isoformat()})" for i in items)
+                queue_email(manager.email, _("Offers and needs that expire soon"), _(
+                    "These offers and needs of your organisation expire within 30 days. Renew "
+                    "the ones that still hold, so partners can still find them:\n\n%(items)s"
+                    "\n\n%(link)s", items=lines,
+                    link=external_url("organisations.manage", organisation_id=organisation_id)))
+        for item in items:
+            item.reminder_sent_at = utcnow()
+    return len(due)

@@ -1,0 +1,98 @@
+"""Words shown for the stored codes, in the reader's language."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice  # noqa: F401 - re-exported for forms
+
+from .taxonomy import areas, groups, regions
+
+COUNTRIES = {"UA": _l("Ukraine"), "KZ": _l("Kazakhstan")}
+KINDS = {
+    "hospital": _l("Hospital"),
+    "childrens_hospital": _l("Children's hospital"),
+    "rehabilitation_centre": _l("Rehabilitation centre"),
+    "clinic": _l("Clinic or polyclinic"),
+    "university": _l("Medical university or research institute"),
+    "emergency_service": _l("Emergency medical service"),
+    "business": _l("Business"),
+    "charity": _l("Charity or foundation"),
+}
+STATUSES = {"pending": _l("Waiting for verification"), "verified": _l("Verified"),
+            "rejected": _l("Rejected"), "suspended": _l("Suspended")}
+DIRECTIONS = {"offer": _l("Offer"), "need": _l("Need")}
+DIMENSIONS = {"technological": _l("Technological"), "professional": _l("Professional"),
+              "scientific": _l("Scientific"), "administrative": _l("Administrative")}
+FORMS = {
+    "training": _l("Training or internship"),
+    "staff_exchange": _l("Staff exchange"),
+    "teleconsultation": _l("Tele-consultation"),
+    "joint_research": _l("Joint research"),
+    "management_mentoring": _l("Management mentoring"),
+    "equipment_supplies": _l("Equipment or supplies"),
+    "reconstruction": _l("Reconstruction"),
+    "rehabilitation_placement": _l("Patient rehabilitation placement"),
+    "funding": _l("Funding"),
+}
+URGENCIES = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High"),
+             "critical": _l("Critical")}
+LANGUAGES = {"uk": _l("Ukrainian"), "kk": _l("Kazakh"), "ru": _l("Russian"),
+             "en": _l("English")}
+OCCUPATION = {"occupied": _l("temporarily occupied territory"),
+              "partly": _l("partly occupied")}
+
+
+def language() -> str:
+    return str(get_locale() or "uk")
+
+
+def region_label(code: str) -> str:
+    region = regions().get(code)
+    if region is None:
+        return code
+    label = region.label(language())
+    if region.occupation:
+        label = f"{label} ({OCCUPATION[region.occupation]})"
+    return label
+
+
+def area_label(code: str) -> str:
+    area = areas().get(code)
+    return area.label(language()) if area else code
+
+
+def choices(mapping: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in mapping.items()]
+
+
+def region_choices() -> list[SelectChoice]:
+    """Regions grouped by country, occupied ones marked."""
+    return [SelectChoice(code, region_label(code), optgroup=str(COUNTRIES[region.country]))
+            for code, region in regions().items()]
+
+
+def area_choices() -> list[SelectChoice]:
+    """Areas grouped as in the taxonomy."""
+    lang = language()
+    group_labels = {code: labels.get(lang) or labels["en"] for code, labels in groups().items()}
+    return [SelectChoice(code, area.label(lang), optgroup=group_labels[area.group])
+            for code, area in areas().items()]
+
+
+def register(app) -> None:
+    """Make the labels available to templates."""
+    app.jinja_env.globals.update(
+        country_label=lambda c: COUNTRIES.get(str(c), c),
+        kind_label=lambda c: KINDS.get(str(c), c),
+        org_status_label=lambda c: STATUSES.get(str(c), c),
+        direction_label=lambda c: DIRECTIONS.get(str(c), c),
+        dimension_label=lambda c: DIMENSIONS.get(str(c), c),
+        form_label=lambda c: FORMS.get(str(c), c),
+        urgency_label=lambda c: URGENCIES.get(str(c), c),
+        language_label=lambda c: LANGUAGES.get(str(c), c),
+        region_label=region_label,
+        area_label=area_label,
+        org_name=lambda organisation: organisation.name(language()),
+        region_choices=region_choices,
+        area_choices=area_choices,
+        kind_labels=KINDS,
+    )

@@ -1,0 +1,56 @@
+"""Script-independent search keys: "Mykolaiv", "Миколаїв" and "Николаев" meet in one spelling.
+
+Text is transliterated to Latin (Ukrainian, Kazakh and Russian letters), then folded to a coarse
+phonetic skeleton (kh -> h, y -> i, doubled letters once, ...), so that a query typed in either
+script, in any of the usual romanisations, finds the names written in the other.
+"""
+
+import re
+import unicodedata
+
+CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
+    "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ъ": "", "ы": "y",
+    "э": "e", "ё": "e", "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "'": "", "’": "", "ʼ": "",
+}
+FOLDS = (
+    ("shch", "s"), ("sch", "s"), ("kh", "h"), ("zh", "z"), ("ts", "c"), ("ch", "c"),
+    ("sh", "s"), ("x", "ks"), ("q", "k"), ("w", "v"), ("g", "h"), ("ye", "e"), ("ie", "e"),
+    ("je", "e"), ("yu", "u"), ("iu", "u"), ("ju", "u"), ("ya", "a"), ("ia", "a"), ("ja", "a"),
+    ("yi", "i"), ("y", "i"), ("j", "i"),
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def transliterate(text: str) -> str:
+    """Latin letters for Cyrillic ones (Ukrainian, Kazakh, Russian), lower-cased."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(CYRILLIC.get(ch, ch) for ch in text)
+
+
+def skeleton(text: str) -> str:
+    """The folded form used for matching: words of Latin letters separated by single spaces."""
+    latin = unicodedata.normalize("NFKD", transliterate(text))
+    latin = "".join(ch for ch in latin if not unicodedata.combining(ch))
+    words = []
+    for word in _NON_WORD.split(latin):
+        for old, new in FOLDS:
+            word = word.replace(old, new)
+        word = _DOUBLE.sub(r"\1", word)
+        if word:
+            words.append(word)
+    return " ".join(words)
+
+
+def search_key(*texts: str | None) -> str:
+    """The stored key: the skeletons of all names and descriptions, each word after a space."""
+    return " " + " | ".join(skeleton(text) for text in texts if text) + " "
+
+
+def query_words(query: str) -> list[str]:
+    """The skeleton words of a query; each must begin a word of the key (``LIKE '% word%'``)."""
+    return [word for word in skeleton(query[:200]).split(" ") if word][:8]

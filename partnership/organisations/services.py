@@ -1,0 +1,242 @@
+"""Organisation operations: registration, confirmation, profile, colleagues."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.models import Role, TokenPurpose, User
+from ..auth.passwords import hash_password, password_problems
+from ..auth.services import find_user, find_valid_token, issue_token, normalise_email
+from ..core.database import utcnow
+from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
+from ..extensions import db
+from . import access, registry
+from .models import Country, Kind, Organisation, Status
+from .search import search_key
+from .taxonomy import regions
+
+PROFILE_FIELDS = (
+    "kind", "name_uk", "name_kk", "name_en", "name_ru", "region", "city", "languages", "beds",
+    "staff", "description", "contact_name", "contact_email", "contact_phone", "website",
+    "open_to_cooperation", "public_listing",
+)
+
+
+@dataclass
+class Registration:
+    """What a person fills in to register an organisation and become its manager."""
+
+    country: str
+    registry_code: str
+    manager_name: str
+    manager_email: str
+    password: str
+    profile: dict
+
+
+def get_organisation(organisation_id: int) -> Organisation | None:
+    return db.session.get(Organisation, organisation_id)
+
+
+def check_profile(country: str, profile: dict) -> None:
+    """Rules the form cannot check alone: native name present, region of the right country."""
+    region = regions().get(profile.get("region") or "")
+    if region is None or region.country != country:
+        raise ServiceError(_("Choose a region of the organisation's country."), field="region")
+    native = "name_uk" if country == Country.UA else "name_kk"
+    if not (profile.get(native) or "").strip():
+        raise ServiceError(_("The name in the country's own language is required."),
+                           field=native)
+    Kind(profile["kind"])
+    if country == Country.UA and profile["kind"] in (Kind.BUSINESS, Kind.CHARITY):
+        raise ServiceError(_("Businesses and charities taking part are Kazakh; Ukrainian "
+                             "institutions register as the medical institution they are."),
+                           field="kind")
+
+
+def check_registry_code(country: str, code: str, exclude_id: int | None = None) -> str:
+    """The normalised code, if valid for the country and not registered yet."""
+    code = registry.normalise(code)
+    if not registry.is_valid(country, code):
+        message = (_("An EDRPOU code has 8 digits and a valid check digit. Please check it.")
+                   if country == Country.UA else
+                   _("A BIN has 12 digits and a valid check digit. Please check it."))
+        raise ServiceError(message, field="registry_code")
+    taken = db.session.scalar(select(Organisation.id).where(Organisation.registry_code == code))
+    if taken is not None and taken != exclude_id:
+        raise ServiceError(_("An organisation with this registry code is already registered. "
+                             "Ask its manager to invite you."), field="registry_code")
+    return code
+
+
+def apply_profile(organisation: Organisation, profile: dict) -> dict:
+    """Copy profile fields; return {field: (before, after)} of what changed."""
+    changes = {}
+    for name in PROFILE_FIELDS:
+        if name not in profile:
+            continue
+        value = profile[name]
+        if isinstance(value, str):
+            value = value.strip()
+        before = getattr(organisation, name)
+        if before != value:
+            changes[name] = (before, value)
+            setattr(organisation, name, value)
+    organisation.search_key = search_key(
+        organisation.name_uk, organisation.name_kk, organisation.name_en, organisation.name_ru,
+        organisation.city, organisation.description)
+    if changes:
+        organisation.updated_at = utcnow()
+    return changes
+
+
+def register(form: Registration) -> Organisation | None:
+    """Create a pending organisation and its (not yet confirmed) manager, and e-mail a link.
+
+    When the e-mail address already has an account nothing is created and that address is told
+    so by e-mail: the page answers the same either way, so it does not reveal who has an account.
+    """
+    country = Country(form.country)
+    code = check_registry_code(country, form.registry_code)
+    check_profile(country, form.profile)
+    problems = password_problems(form.password, form.manager_email)
+    if problems:
+        raise ServiceError(" ".join(problems), field="password")
+    email = normalise_email(form.manager_email)
+    existing = find_user(email)
+    if existing is not None:
+        with force_locale(existing.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            queue_email(email, _("Registration on the medical partnerships platform"), _(
+                "Someone tried to register an organisation with this e-mail address, but you "
+                "already have an account. Sign in, or reset your password if you have "
+                "forgotten it:\n\n%(link)s", link=external_url("auth.request_reset")))
+        return None
+    organisation = Organisation(country=country, registry_code=code, status=Status.PENDING,
+                                created_at=utcnow())
+    apply_profile(organisation, form.profile)
+    db.session.add(organisation)
+    db.session.flush()
+    manager = User(email=email, full_name=form.manager_name.strip(), role=Role.ORG_MANAGER,
+                   organisation_id=organisation.id, password_hash=hash_password(form.password),
+                   password_changed_at=utcnow(), active=False, created_at=utcnow(),
+                   locale=_current_language())
+    db.session.add(manager)
+    db.session.flush()
+    token = issue_token(manager, TokenPurpose.EMAIL_CONFIRMATION,
+                        current_app.config["INVITATION_TTL"])
+    with force_locale(manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        queue_email(email, _("Confirm your registration"), _(
+            "Thank you for registering %(name)s on the medical partnerships platform of the "
+            "Embassy of Ukraine in Kazakhstan.\n\nOpen this link within 7 days to confirm your "
+            "e-mail address:\n\n%(link)s\n\nThe embassy then checks the organisation; you can "
+            "fill in its profile meanwhile.", name=organisation.name(manager.locale or "uk"),
+            link=external_url("organisations.confirm_registration", token=token)))
+    record("organisation.registered", actor=manager, obj=organisation,
+           registry_code=code, country=str(country))
+    return organisation
+
+
+def _current_language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def confirm_registration(token: str) -> User:
+    """Activate a manager who registered, from the e-mailed link."""
+    found = find_valid_token(token, TokenPurpose.EMAIL_CONFIRMATION)
+    if found is None:
+        raise ServiceError(_("This link has expired or has already been used."))
+    user = found.user
+    user.active = True
+    found.used_at = utcnow()
+    record("user.email_confirmed", actor=user, obj=user)
+    _notify_embassy(user.organisation)
+    return user
+
+
+def _notify_embassy(organisation: Organisation) -> None:
+    officers = db.session.scalars(select(User).where(User.role == Role.EMBASSY_OFFICER,
+                                                     User.active.is_(True))).all()
+    for officer in officers:
+        with force_locale(officer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            queue_email(officer.email, _("A new organisation waits for verification"), _(
+                "%(name)s has registered and waits for verification:\n\n%(link)s",
+                name=organisation.name(officer.locale or "uk"),
+                link=external_url("verification.organisation", organisation_id=organisation.id)))
+
+
+def workspace(actor: User, organisation_id: int) -> Organisation:
+    """The organisation's own page, for its people and the embassy."""
+    organisation = get_organisation(organisation_id)
+    if organisation is None or not access.can_view_workspace(actor, organisation):
+        raise NotVisible()
+    return organisation
+
+
+def for_manager(actor: User, organisation_id: int) -> Organisation:
+    """The organisation, if ``actor`` is one of its managers."""
+    organisation = get_organisation(organisation_id)
+    if organisation is None:
+        raise NotVisible()
+    access.require_manager(actor, organisation)
+    return organisation
+
+
+def update_profile(actor: User, organisation: Organisation, profile: dict) -> None:
+    """Change the profile (managers of the organisation); audited field by field."""
+    access.require_manager(actor, organisation)
+    check_profile(organisation.country, profile)
+    changes = apply_profile(organisation, profile)
+    if changes:
+        record("organisation.updated", actor=actor, obj=organisation,
+               fields=sorted(changes))
+
+
+def colleagues(organisation: Organisation) -> list[User]:
+    return db.session.scalars(select(User).where(User.organisation_id == organisation.id)
+                              .order_by(User.full_name)).all()
+
+
+def invite_colleague(actor: User, organisation: Organisation, email: str, full_name: str,
+                     role: str) -> User:
+    """Invite a colleague as member or manager; they choose a password from the e-mail."""
+    from ..auth.services import send_invitation
+
+    access.require_manager(actor, organisation)
+    role = Role(role)
+    if role not in (Role.ORG_MEMBER, Role.ORG_MANAGER):
+        raise ServiceError(_("Choose member or manager."), field="role")
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise ServiceError(_("This person cannot be invited with this address. If they "
+                             "already have an account, ask the embassy to move it."),
+                           field="email")
+    user = User(email=email, full_name=full_name.strip(), role=role,
+                organisation_id=organisation.id, active=True, created_at=utcnow(),
+                locale=actor.locale)
+    db.session.add(user)
+    db.session.flush()
+    record("organisation.colleague_invited", actor=actor, obj=organisation, user_id=user.id,
+           role=str(role))
+    send_invitation(user, actor)
+    return user
+
+
+def remove_colleague(actor: User, organisation: Organisation, user_id: int) -> None:
+    """Remove a colleague: the account is deactivated and its sessions end."""
+    from ..core.sessions import end_user_sessions
+
+    access.require_manager(actor, organisation)
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != organisation.id:
+        raise NotVisible()
+    if user.id == actor.id:
+        raise ServiceError(_("You cannot remove yourself. Ask another manager or the embassy."))
+    user.active = False
+    user.organisation_id = None
+    end_user_sessions(user.id)
+    record("organisation.colleague_removed", actor=actor, obj=organisation, user_id=user.id)

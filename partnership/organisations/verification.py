@@ -1,0 +1,106 @@
+"""The embassy's decisions on organisations: verify, reject, suspend, reinstate, agreed list."""
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..auth.models import Role, User
+from ..core.database import utcnow
+from ..core.services import NotVisible, ServiceError, queue_email, record, require_role
+from ..extensions import db
+from . import access
+from .models import Organisation, Status
+
+# (from, action) -> to: the organisation lifecycle in one table.
+TRANSITIONS = {
+    (Status.PENDING, "verify"): Status.VERIFIED,
+    (Status.PENDING, "reject"): Status.REJECTED,
+    (Status.REJECTED, "verify"): Status.VERIFIED,
+    (Status.VERIFIED, "suspend"): Status.SUSPENDED,
+    (Status.SUSPENDED, "reinstate"): Status.VERIFIED,
+}
+NEEDS_REASON = {"reject", "suspend"}
+
+
+def queue_counts(actor: User) -> dict[str, int]:
+    """How many organisations are in each status."""
+    require_role(actor, *access.EMBASSY_ROLES)
+    rows = db.session.execute(select(Organisation.status, func.count(Organisation.id))
+                              .group_by(Organisation.status)).all()
+    return {str(status): count for status, count in rows}
+
+
+def list_for_embassy(actor: User, status: str | None, page: int, per_page: int = 25):
+    """Organisations for the embassy's queue, oldest first in each status."""
+    require_role(actor, *access.EMBASSY_ROLES)
+    statement = select(Organisation).order_by(Organisation.created_at, Organisation.id)
+    if status:
+        statement = statement.where(Organisation.status == Status(status))
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def get_for_embassy(actor: User, organisation_id: int) -> Organisation:
+    require_role(actor, *access.EMBASSY_ROLES)
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotVisible()
+    return organisation
+
+
+def allowed_actions(organisation: Organisation) -> list[str]:
+    return [action for (state, action) in TRANSITIONS if state == organisation.status]
+
+
+def decide(actor: User, organisation: Organisation, action: str, reason: str = "") -> None:
+    """Apply an embassy decision; refuse one that the table does not allow."""
+    require_role(actor, *access.EMBASSY_ROLES)
+    target = TRANSITIONS.get((organisation.status, action))
+    if target is None:
+        raise ServiceError(_("This decision is not possible for an organisation in this state."))
+    reason = reason.strip()
+    if action in NEEDS_REASON and not reason:
+        raise ServiceError(_("Give a reason: the organisation's manager will read it."),
+                           field="reason")
+    before = organisation.status
+    organisation.status = target
+    organisation.status_reason = reason
+    organisation.updated_at = utcnow()
+    if target == Status.VERIFIED:
+        organisation.verified_at = utcnow()
+    record(f"organisation.{action}", actor=actor, obj=organisation, before=str(before),
+           after=str(target), reason=reason)
+    _tell_managers(organisation, action, reason)
+
+
+def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> None:
+    """Put the organisation on (or off) the list agreed between the two countries."""
+    require_role(actor, *access.EMBASSY_ROLES)
+    if organisation.on_agreed_list != on_list:
+        organisation.on_agreed_list = on_list
+        record("organisation.agreed_list", actor=actor, obj=organisation, on_list=on_list)
+
+
+def _tell_managers(organisation: Organisation, action: str, reason: str) -> None:
+    managers = db.session.scalars(select(User).where(
+        User.organisation_id == organisation.id, User.role == Role.ORG_MANAGER,
+        User.active.is_(True))).all()
+    for manager in managers:
+        language = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(language):
+            name = organisation.name(language)
+            subject, body = {
+                "verify": (_("Your organisation has been verified"),
+                           _("The embassy has verified %(name)s. It now takes part in partner "
+                             "proposals.", name=name)),
+                "reject": (_("Your registration was not accepted"),
+                           _("The embassy could not verify %(name)s. The reason:\n\n%(reason)s"
+                             "\n\nYou can correct the profile and write to the embassy.",
+                             name=name, reason=reason)),
+                "suspend": (_("Your organisation has been suspended"),
+                            _("The embassy has suspended %(name)s. The reason:\n\n%(reason)s",
+                              name=name, reason=reason)),
+                "reinstate": (_("Your organisation has been reinstated"),
+                              _("The embassy has reinstated %(name)s.", name=name)),
+            }[action]
+            queue_email(manager.email, subject, body)

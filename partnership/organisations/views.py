@@ -1,0 +1,234 @@
+"""The institution portal: registration, directory, profile, colleagues, offers and needs."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..admin.forms import ActionForm
+from ..core.services import ServiceError, show_error
+from ..extensions import db, limiter
+from . import access, directory, items, services
+from .forms import EditProfileForm, InviteColleagueForm, ItemForm, RegistrationForm
+from .models import Direction
+
+bp = Blueprint("organisations", __name__)
+
+
+
+def _register_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATE_LIMIT_REGISTER"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("organisations.mine"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        registration = services.Registration(
+            country=form.country.data, registry_code=form.registry_code.data,
+            manager_name=form.manager_name.data, manager_email=form.manager_email.data,
+            password=form.password.data, profile=form.profile())
+        try:
+            services.register(registration)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            session["registered_email"] = form.manager_email.data
+            return redirect(url_for("organisations.registered"))
+    return render_template("organisations/register.html", form=form)
+
+
+@bp.route("/register/sent")
+def registered():
+    return render_template("organisations/registered.html",
+                           email=session.get("registered_email", ""))
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str):
+    from ..auth.models import TokenPurpose
+    from ..auth.services import find_valid_token
+
+    if find_valid_token(token, TokenPurpose.EMAIL_CONFIRMATION) is None:
+        return render_template("auth/link_expired.html"), 404
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.confirm_registration(token)
+        db.session.commit()
+        flash(_("Your e-mail address is confirmed. Sign in to fill in the profile while the "
+                "embassy verifies your organisation."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("organisations/confirm.html", form=form)
+
+
+@bp.route("/organisations")
+def directory_page():
+    filters = directory.DirectoryFilter(
+        country=request.args.get("country", ""), region=request.args.get("region", ""),
+        kind=request.args.get("kind", ""), area=request.args.get("area", ""),
+        direction=request.args.get("direction", ""), query=request.args.get("q", "")[:200])
+    page = max(1, request.args.get("page", 1, type=int))
+    pagination = directory.search(filters, page)
+    return render_template("organisations/directory.html", pagination=pagination,
+                           filters=filters)
+
+
+@bp.route("/organisations/<int:organisation_id>")
+def public_profile(organisation_id: int):
+    organisation = services.get_organisation(organisation_id)
+    if organisation is None or not access.can_view_public_page(current_user, organisation):
+        abort(404)
+    return render_template("organisations/public.html", organisation=organisation,
+                           items=directory.current_items(organisation),
+                           show_contacts=access.sees_contacts(current_user))
+
+
+@bp.route("/my-organisation")
+@login_required
+def mine():
+    if current_user.organisation_id is None:
+        abort(404)
+    return redirect(url_for("organisations.manage",
+                            organisation_id=current_user.organisation_id))
+
+
+@bp.route("/organisations/<int:organisation_id>/manage")
+@login_required
+def manage(organisation_id: int):
+    organisation = services.workspace(current_user, organisation_id)
+    return render_template("organisations/manage.html", organisation=organisation,
+                           colleagues=services.colleagues(organisation),
+                           can_manage=access.can_manage(current_user, organisation),
+                           action=ActionForm(), today=items.date.today())
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(organisation_id: int):
+    organisation = services.for_manager(current_user, organisation_id)
+    form = EditProfileForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, organisation, form.profile())
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The profile is saved."), "success")
+            return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+    return render_template("organisations/edit.html", form=form, organisation=organisation)
+
+
+@bp.route("/organisations/<int:organisation_id>/colleagues/new", methods=["GET", "POST"])
+@login_required
+def invite(organisation_id: int):
+    organisation = services.for_manager(current_user, organisation_id)
+    form = InviteColleagueForm()
+    if form.validate_on_submit():
+        try:
+            services.invite_colleague(current_user, organisation, form.email.data,
+                                      form.full_name.data, form.role.data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent."), "success")
+            return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+    return render_template("organisations/invite.html", form=form, organisation=organisation)
+
+
+@bp.route("/organisations/<int:organisation_id>/colleagues/<int:user_id>/remove",
+          methods=["POST"])
+@login_required
+def remove_colleague(organisation_id: int, user_id: int):
+    organisation = services.for_manager(current_user, organisation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.remove_colleague(current_user, organisation, user_id)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The colleague has been removed."), "success")
+    return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/items/new/<direction>", methods=["GET", "POST"])
+@login_required
+def new_item(organisation_id: int, direction: str):
+    if direction not in ("offer", "need"):
+        abort(404)
+    organisation = services.for_manager(current_user, organisation_id)
+    form = ItemForm()
+    if request.method == "GET":
+        form.languages.data = list(organisation.languages)
+    if form.validate_on_submit():
+        try:
+            items.create_item(current_user, organisation, direction, form.values())
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+    return render_template("organisations/item_form.html", form=form, organisation=organisation,
+                           direction=Direction(direction), item=None)
+
+
+@bp.route("/organisations/<int:organisation_id>/items/<int:item_id>/edit",
+          methods=["GET", "POST"])
+@login_required
+def edit_item(organisation_id: int, item_id: int):
+    organisation = services.for_manager(current_user, organisation_id)
+    item = items.get_item(current_user, organisation, item_id)
+    form = ItemForm(obj=item)
+    if request.method == "GET":
+        form.urgency.data = str(item.urgency or "medium")
+    if form.validate_on_submit():
+        try:
+            items.update_item(current_user, item, form.values())
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+    return render_template("organisations/item_form.html", form=form, organisation=organisation,
+                           direction=item.direction, item=item)
+
+
+def _item_action(organisation_id: int, item_id: int, operation, message: str):
+    organisation = services.for_manager(current_user, organisation_id)
+    item = items.get_item(current_user, organisation, item_id)
+    if ActionForm().validate_on_submit():
+        operation(current_user, item)
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/items/<int:item_id>/renew", methods=["POST"])
+@login_required
+def renew_item(organisation_id: int, item_id: int):
+    return _item_action(organisation_id, item_id, items.renew_item,
+                        _("Renewed for twelve months."))
+
+
+@bp.route("/organisations/<int:organisation_id>/items/<int:item_id>/withdraw",
+          methods=["POST"])
+@login_required
+def withdraw_item(organisation_id: int, item_id: int):
+    return _item_action(organisation_id, item_id, items.withdraw_item,
+                        _("Withdrawn. It no longer takes part in partner proposals."))
+
