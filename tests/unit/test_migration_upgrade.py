@@ -1,0 +1,34 @@
+"""Upgrading a database that already has data keeps the data (SQLite batch migrations)."""
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from partnership import create_app
+from partnership.extensions import db
+
+from ..conftest import POSTGRES_URL, base_config
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="the batch-copy path exists on SQLite only")
+def test_upgrade_from_0001_keeps_users_sessions_and_audit(tmp_path):
+    app = create_app(base_config(tmp_path, f"sqlite:///{tmp_path / 'old.db'}"))
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO app_user (email, full_name, role, active, created_at) "
+                "VALUES ('a@b.example', 'A', 'admin', 1, '2026-01-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO audit_event (at, actor_id, action, details) "
+                "VALUES ('2026-01-01 00:00:00', 1, 'user.created', '{}')"))
+            connection.execute(text(
+                "INSERT INTO auth_session (id, user_id, data, created_at, last_seen_at) "
+                "VALUES ('x', 1, '{}', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM app_user")).scalar() == 1
+            assert connection.execute(text("SELECT count(*) FROM audit_event")).scalar() == 1
+            assert connection.execute(text("SELECT count(*) FROM auth_session")).scalar() == 1
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()
