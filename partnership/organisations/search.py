@@ -26,24 +26,25 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+_TABLE = str.maketrans(CYRILLIC)
+
+
 def transliterate(text: str) -> str:
     """Latin letters for Cyrillic ones (Ukrainian, Kazakh, Russian), lower-cased."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(CYRILLIC.get(ch, ch) for ch in text)
+    return unicodedata.normalize("NFKC", text).lower().translate(_TABLE)
 
 
 def skeleton(text: str) -> str:
     """The folded form used for matching: words of Latin letters separated by single spaces."""
-    latin = unicodedata.normalize("NFKD", transliterate(text))
-    latin = "".join(ch for ch in latin if not unicodedata.combining(ch))
-    words = []
-    for word in _NON_WORD.split(latin):
-        for old, new in FOLDS:
-            word = word.replace(old, new)
-        word = _DOUBLE.sub(r"\1", word)
-        if word:
-            words.append(word)
-    return " ".join(words)
+    latin = transliterate(text)
+    if not latin.isascii():
+        latin = "".join(ch for ch in unicodedata.normalize("NFKD", latin)
+                        if not unicodedata.combining(ch))
+    # Whole-string passes (no fold crosses a space), then doubled letters once.
+    folded = _NON_WORD.sub(" ", latin)
+    for old, new in FOLDS:
+        folded = folded.replace(old, new)
+    return _DOUBLE.sub(r"\1", folded).strip()
 
 
 def search_key(*texts: str | None) -> str:

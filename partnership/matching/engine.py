@@ -1,0 +1,362 @@
+"""The matching engine: offers meet needs, ranked and explained. Pure: no Flask, no database.
+
+Give it the parties (organisations), their current offers and needs, and the taxonomy's
+"related" links; it returns, for every need, the best offers of organisations of the other
+country, each with a score in [0, 1], the score's components and the reasons behind it.
+
+Candidates are not all pairs: needs are grouped by (area, country) and each group is scored only
+against the offers of the other country in the same or a related area, as one matrix (numpy).
+The descriptions' similarity, the one costly component, is computed for a short list per need.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import rules
+from .text import similarity, stems
+
+LANGUAGE_BITS = {"uk": 1, "kk": 2, "ru": 4, "en": 8}
+DIMENSIONS = ("technological", "professional", "scientific", "administrative")
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation as the engine sees it."""
+
+    id: int
+    country: str                      # "UA" or "KZ"
+    kind: str
+    languages: frozenset[str] = frozenset()
+    on_agreed_list: bool = True
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An offer or a need."""
+
+    id: int
+    party: int
+    direction: str                    # "offer" or "need"
+    area: str
+    form: str
+    dimension: str
+    description: str = ""
+    quantity: int | None = None
+    urgency: str | None = None
+    languages: frozenset[str] = frozenset()
+
+
+# A reason is a plain tuple, (code, details): one criterion met or missing, with its details
+# (areas, languages, numbers) as ((key, value), ...). Plain tuples: 150,000 proposals make a
+# million of them.
+Reason = tuple[str, tuple[tuple[str, object], ...]]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed offer for a need, with its score and why."""
+
+    need_id: int
+    offer_id: int
+    need_party: int
+    offer_party: int
+    score: float
+    components: Mapping[str, float]
+    matched: tuple[Reason, ...]
+    missing: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    per_need: int = 3             # proposals kept per need
+    shortlist: int = 8            # offers per need whose descriptions are compared
+    min_score: float = 0.5
+    agreed_list_gate: bool = False
+
+
+class _Columns:
+    """The numbers of a list of entries as arrays, built once; groups take rows by position."""
+
+    def __init__(self, entries: list[Entry], parties, area_index, offer_masks, need_masks):
+        n = len(entries)
+        party = [parties[x.party] for x in entries]
+        self.entries = entries
+        self.id = np.fromiter((x.id for x in entries), np.int64, n)
+        self.party = np.fromiter((x.party for x in entries), np.int64, n)
+        self.area = np.fromiter((area_index[x.area] for x in entries), np.int64, n)
+        self.form = np.fromiter((rules.FORMS.index(x.form) for x in entries), np.int64, n)
+        self.dimension = np.fromiter((_position(DIMENSIONS, x.dimension) for x in entries),
+                                     np.int64, n)
+        self.language = np.fromiter((_mask(x.languages) for x in entries), np.int64, n)
+        self.party_language = np.fromiter((_mask(p.languages) for p in party), np.int64, n)
+        self.quantity = np.array([np.nan if x.quantity is None else x.quantity for x in entries],
+                                 dtype=float)
+        self.urgency = np.array([rules.URGENCY.get(x.urgency, 0.5) for x in entries],
+                                dtype=float)
+        self.agreed = np.fromiter((p.on_agreed_list for p in party), bool, n)
+        self.offers_of_party = np.fromiter((offer_masks.get(x.party, 0) for x in entries),
+                                           np.int64, n)
+        self.needs_of_party = np.fromiter((need_masks.get(x.party, 0) for x in entries),
+                                          np.int64, n)
+        self.kind = [p.kind for p in party]
+        self.helper = np.fromiter((p.kind in rules.HELPER_KINDS for p in party), bool, n)
+
+
+def _position(values: tuple[str, ...], value: str) -> int:
+    return values.index(value) if value in values else -1
+
+
+def _mask(languages: Iterable[str]) -> int:
+    bits = 0
+    for language in languages:
+        bits |= LANGUAGE_BITS.get(language, 0)
+    return bits
+
+
+def eligible_offer_countries(need_party: Party) -> str | None:
+    """Which country's offers may meet this party's needs (None: this party has no needs)."""
+    if need_party.kind in rules.HELPER_KINDS:
+        return None
+    return "KZ" if need_party.country == "UA" else "UA"
+
+
+def offer_may_serve(offer_party: Party, need_party: Party) -> bool:
+    """Country rule: Ukraine <-> Kazakhstan; businesses and charities serve Ukrainian needs."""
+    if offer_party.id == need_party.id or eligible_offer_countries(need_party) is None:
+        return False
+    if offer_party.country == need_party.country:
+        return False
+    return offer_party.kind not in rules.HELPER_KINDS or need_party.country == "UA"
+
+
+def propose(parties: Mapping[int, Party], entries: Iterable[Entry],
+            related: Mapping[str, frozenset[str]], settings: Settings = Settings(),
+            involving: set[int] | None = None) -> list[Candidate]:
+    """Ranked proposals, best first: for every need, or, with ``involving``, only those in
+    which one of these parties takes part (its needs, and the needs its offers can meet)."""
+    entries = [e for e in entries if e.party in parties and e.form in rules.COMPATIBLE_FORMS]
+    area_index, offer_masks, need_masks = _party_areas(entries, related)
+    offers = [e for e in entries if e.direction == "offer"]
+    needs = [e for e in entries if e.direction == "need"
+             and eligible_offer_countries(parties[e.party]) is not None]
+    context = (parties, related, settings, area_index, offer_masks, need_masks)
+    if involving is None:
+        results = _match(needs, offers, *context)
+    else:
+        own_needs = [e for e in needs if e.party in involving]
+        own_offers = [e for e in offers if e.party in involving]
+        found = {(c.need_id, c.offer_id): c for c in
+                 _match(own_needs, _within_reach(offers, own_needs, related), *context)
+                 + _match(_within_reach(needs, own_offers, related), own_offers, *context)}
+        results = list(found.values())
+    results.sort(key=lambda c: (-c.score, c.need_id, c.offer_id))
+    return results
+
+
+def _party_areas(entries: list[Entry], related):
+    """Area positions, and per party the areas its offers reach and the areas it needs."""
+    areas = sorted({e.area for e in entries} | set(related) |
+                   {a for links in related.values() for a in links})
+    if len(areas) > 62:
+        raise ValueError("at most 62 areas fit the engine's bit masks")
+    area_index = {area: i for i, area in enumerate(areas)}
+    neighbourhood = {a: (1 << area_index[a]) | sum(1 << area_index[r] for r in related.get(a, ()))
+                     for a in areas}
+    offer_masks: dict[int, int] = defaultdict(int)
+    need_masks: dict[int, int] = defaultdict(int)
+    for e in entries:
+        if e.direction == "offer":
+            offer_masks[e.party] |= neighbourhood[e.area]
+        else:
+            need_masks[e.party] |= 1 << area_index[e.area]
+    return area_index, offer_masks, need_masks
+
+
+def _within_reach(candidates: list[Entry], of: list[Entry], related) -> list[Entry]:
+    """The candidates in the same or a related area of any entry of ``of``."""
+    reach = {a for e in of for a in {e.area} | set(related.get(e.area, ()))}
+    return [e for e in candidates if e.area in reach]
+
+
+def _match(needs, offers, parties, related, settings, area_index, offer_masks, need_masks
+           ) -> list[Candidate]:
+    if not offers or not needs:
+        return []
+    o = _Columns(offers, parties, area_index, offer_masks, need_masks)
+    n = _Columns(needs, parties, area_index, offer_masks, need_masks)
+    offer_rows: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for row, e in enumerate(offers):
+        offer_rows[(e.area, parties[e.party].country, e.form)].append(row)
+    need_rows: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for row, e in enumerate(needs):
+        need_rows[(e.area, parties[e.party].country, e.form)].append(row)
+    texts = {e.id: stems(e.description) for e in (*offers, *needs)}
+    results: list[Candidate] = []
+    for (area, country, form), rows in sorted(need_rows.items()):
+        other = "KZ" if country == "UA" else "UA"
+        forms = sorted({form} | rules.COMPATIBLE_FORMS[form])
+        pool = [row for a in sorted({area} | set(related.get(area, ())))
+                for f in forms for row in offer_rows.get((a, other, f), ())]
+        if pool:
+            results.extend(_score_group(area, country, np.array(rows), np.array(pool), n, o,
+                                        parties, texts, settings))
+    return results
+
+
+def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns, parties,
+                 texts, settings: Settings) -> list[Candidate]:
+    """Score one group of needs (same area, country, form) against its pool of offers."""
+    w = rules.WEIGHTS
+    shape = (len(need_rows), len(offer_rows))
+    exact = (o.area[offer_rows] == o.area.dtype.type(n.area[need_rows[0]])).astype(float)
+    area_score = np.broadcast_to(exact + (1 - exact) * rules.AREA_RELATED, shape)
+    need_form = n.form[need_rows[0]]
+    offer_form = o.form[offer_rows]
+    form_row = np.where(offer_form == need_form, 1.0,
+                        np.where(_compatibility()[need_form, offer_form],
+                                 rules.FORM_COMPATIBLE, 0.0))
+    form_score = np.broadcast_to(form_row, shape)
+    dimension = np.where(n.dimension[need_rows][:, None] == o.dimension[offer_rows][None, :],
+                         1.0, rules.DIMENSION_OTHER)
+    items_share = (n.language[need_rows][:, None] & o.language[offer_rows][None, :]) != 0
+    parties_share = (n.party_language[need_rows][:, None]
+                     & o.party_language[offer_rows][None, :]) != 0
+    language = np.where(items_share, 1.0,
+                        np.where(parties_share, rules.LANGUAGE_ORGANISATIONS_ONLY, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.minimum(1.0, o.quantity[offer_rows][None, :]
+                           / n.quantity[need_rows][:, None])
+    capacity = np.where(np.isnan(ratio), rules.CAPACITY_UNKNOWN, ratio)
+    urgency = np.broadcast_to(n.urgency[need_rows][:, None], shape)
+    kind_row = np.array([rules.KIND_FITS if area in rules.KIND_AFFINITY.get(o.kind[r], ())
+                         else rules.KIND_NEUTRAL for r in offer_rows.tolist()])
+    kind = np.broadcast_to(kind_row, shape)
+    reciprocity = ((n.offers_of_party[need_rows][:, None]
+                    & o.needs_of_party[offer_rows][None, :]) != 0).astype(float)
+
+    # Country rule (the pool is already the other country's): businesses and charities serve
+    # Ukrainian needs only; nobody serves itself.
+    allowed = n.party[need_rows][:, None] != o.party[offer_rows][None, :]
+    if country != "UA":
+        allowed &= ~o.helper[offer_rows][None, :]
+    if settings.agreed_list_gate:
+        allowed &= n.agreed[need_rows][:, None] & o.agreed[offer_rows][None, :]
+
+    partial = (w["area"] * area_score + w["form"] * form_score + w["dimension"] * dimension
+               + w["language"] * language + w["capacity"] * capacity + w["urgency"] * urgency
+               + w["kind"] * kind + w["reciprocity"] * reciprocity)
+    # The best a pair can still reach once its descriptions are compared.
+    ceiling = np.where(allowed, partial + w["text"], -1.0)
+    keep = min(settings.shortlist, len(offer_rows))
+    shortlist = np.argpartition(-ceiling, keep - 1, axis=1)[:, :keep]
+    reachable = np.take_along_axis(ceiling, shortlist, axis=1) >= settings.min_score
+    base = np.take_along_axis(partial, shortlist, axis=1)
+
+    candidates = []
+    text_weight, per_need, min_score = w["text"], settings.per_need, settings.min_score
+    for i in np.flatnonzero(reachable.any(axis=1)).tolist():
+        need = n.entries[need_rows[i]]
+        need_text = texts[need.id]
+        ranked = []
+        mask = reachable[i]
+        for column, start in zip(shortlist[i][mask].tolist(), base[i][mask].tolist(),
+                                 strict=True):
+            offer = o.entries[offer_rows[column]]
+            text = similarity(need_text, texts[offer.id])
+            score = round(start + text_weight * text, 4)
+            if score >= min_score:
+                ranked.append((-score, offer.id, column, text))
+        ranked.sort()
+        for negative, _, column, text in ranked[:per_need]:
+            offer = o.entries[offer_rows[column]]
+            components = {
+                "area": float(area_score[i, column]), "form": float(form_score[i, column]),
+                "dimension": float(dimension[i, column]), "language": float(language[i, column]),
+                "capacity": float(capacity[i, column]), "urgency": float(urgency[i, column]),
+                "kind": float(kind[i, column]), "reciprocity": float(reciprocity[i, column]),
+                "text": round(text, 4)}
+            matched, missing = explain(need, offer, components, parties)
+            candidates.append(Candidate(need.id, offer.id, need.party, offer.party, -negative,
+                                        components, matched, missing))
+    return candidates
+
+
+_COMPATIBILITY = None
+
+
+def _compatibility() -> np.ndarray:
+    global _COMPATIBILITY
+    if _COMPATIBILITY is None:
+        table = np.zeros((len(rules.FORMS), len(rules.FORMS)), dtype=bool)
+        for need_form, offer_forms in rules.COMPATIBLE_FORMS.items():
+            for offer_form in offer_forms:
+                table[rules.FORMS.index(need_form), rules.FORMS.index(offer_form)] = True
+        _COMPATIBILITY = table
+    return _COMPATIBILITY
+
+
+def explain(need: Entry, offer: Entry, components: Mapping[str, float],
+            parties: Mapping[int, Party]) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+    """What matched and what is missing, as reason codes a page can put into words."""
+    matched, missing = [], []
+    if components["area"] == 1.0:
+        matched.append(("area_same", (("area", need.area),)))
+    else:
+        matched.append(("area_related", (("need_area", need.area),
+                                               ("offer_area", offer.area))))
+        missing.append(("area_not_same", (("need_area", need.area),)))
+    if components["form"] == 1.0:
+        matched.append(("form_same", (("form", need.form),)))
+    else:
+        matched.append(("form_compatible", (("need_form", need.form),
+                                                  ("offer_form", offer.form))))
+    if components["reciprocity"] == 1.0:
+        matched.append(("reciprocity", ()))
+    else:
+        missing.append(("no_reciprocity", ()))
+    shared = sorted(need.languages & offer.languages)
+    if components["language"] == 1.0:
+        matched.append(("language_shared", (("languages", tuple(shared)),)))
+    elif components["language"] > 0:
+        common = sorted(parties[need.party].languages & parties[offer.party].languages)
+        matched.append(("language_organisations", (("languages", tuple(common)),)))
+        missing.append(("language_items", ()))
+    else:
+        missing.append(("no_shared_language", ()))
+    if components["text"] >= rules.TEXT_SIMILAR:
+        matched.append(("text_similar", ()))
+    else:
+        missing.append(("text_different", ()))
+    if components["dimension"] == 1.0:
+        matched.append(("dimension_same", (("dimension", need.dimension),)))
+    else:
+        missing.append(("dimension_other", (("need_dimension", need.dimension),
+                                                  ("offer_dimension", offer.dimension))))
+    if need.quantity is None or offer.quantity is None:
+        missing.append(("capacity_unknown", ()))
+    elif offer.quantity >= need.quantity:
+        matched.append(("capacity_covers", (("capacity", offer.quantity),
+                                                  ("quantity", need.quantity))))
+    else:
+        missing.append(("capacity_short", (("capacity", offer.quantity),
+                                                 ("quantity", need.quantity))))
+    if need.urgency in ("high", "critical"):
+        matched.append(("urgent", (("urgency", need.urgency),)))
+    if components["kind"] == rules.KIND_FITS:
+        matched.append(("kind_fits", (("kind", parties[offer.party].kind),)))
+    return tuple(matched), tuple(missing)
+
+
+def reciprocal(a_offers: Iterable[str], a_needs: Iterable[str], b_offers: Iterable[str],
+               b_needs: Iterable[str], related: Mapping[str, frozenset[str]]) -> bool:
+    """Whether each side offers something (same or related area) that the other needs."""
+    def serves(offers, needs) -> bool:
+        reach = set()
+        for area in offers:
+            reach |= {area} | set(related.get(area, ()))
+        return bool(reach & set(needs))
+
+    return serves(a_offers, b_needs) and serves(b_offers, a_needs)
