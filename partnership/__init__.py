@@ -88,14 +88,18 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
+    from .matching.views import bp as matching_bp
     from .organisations.embassy_views import bp as verification_bp
     from .organisations.views import bp as organisations_bp
+    from .partnerships.views import bp as partnerships_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(organisations_bp)
     app.register_blueprint(verification_bp, url_prefix="/embassy")
+    app.register_blueprint(matching_bp)
+    app.register_blueprint(partnerships_bp)
 
 
 def register_commands(app: Flask) -> None:
@@ -116,6 +120,7 @@ def register_request_hooks(app: Flask) -> None:
     """Security headers, template helpers and the current-user loader."""
     from .auth.services import load_user
     from .core import security, templating
+    from .matching import labels as matching_labels
     from .organisations import labels
 
     login_manager.user_loader(load_user)
@@ -127,3 +132,4 @@ def register_request_hooks(app: Flask) -> None:
     security.register(app)
     templating.register(app)
     labels.register(app)
+    matching_labels.register(app)

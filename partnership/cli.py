@@ -14,7 +14,8 @@ from .extensions import db
 def register(app: Flask) -> None:
     """Attach the commands to the application."""
     for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions,
-                    import_organisations, import_items, send_reminders):
+                    import_organisations, import_items, send_reminders, propose_matches,
+                    export_matches, worker):
         app.cli.add_command(command)
 
 
@@ -58,8 +59,11 @@ def seed_demo(if_empty: bool, generated: int | None, seed: int) -> None:
             click.echo("The database already has data; demo data not loaded.")
             return
         raise click.ClickException("The database already has users; seed an empty database.")
+    from .demo import seed_demo_partnership
+
     organisations = demo.load_hand_written()
     lines = seed_demo_users(current_app.config["TOTP_REQUIRED_ROLES"], organisations)
+    seed_demo_partnership()
     db.session.commit()
     path = write_logins(current_app.instance_path, lines)
     click.echo(f"Demo data loaded: {len(organisations)} organisations. Log-ins saved in {path}; "
@@ -148,3 +152,44 @@ def send_reminders() -> None:
     db.session.commit()
     send_pending_emails()
     click.echo(f"{count} item(s) reminded.")
+
+
+@click.command("propose-matches")
+@click.option("--organisation", "organisation_id", type=int, default=None,
+              help="Only the proposals this organisation takes part in.")
+def propose_matches(organisation_id: int | None) -> None:
+    """Propose partners (for everyone, or after one organisation's change)."""
+    import time
+
+    from .matching.services import propose_matches as propose
+
+    start = time.perf_counter()
+    summary = propose(organisation_id)
+    db.session.commit()
+    click.echo(f"{summary.proposals} proposals: {summary.created} new, {summary.updated} "
+               f"rescored, {summary.reopened} reopened, {summary.closed} closed "
+               f"({time.perf_counter() - start:.1f} s).")
+
+
+@click.command("export-matches")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option("--status", default=None, help="Only matches in this status.")
+def export_matches(fmt: str, status: str | None) -> None:
+    """Print every match as JSON: items, organisations, score, components, reasons, status."""
+    import json
+
+    from .matching.exports import match_records
+
+    click.echo(json.dumps(match_records(status), ensure_ascii=False, indent=1))
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run background jobs (proposal recomputation) from the Redis queue."""
+    from .matching.jobs import work
+
+    try:
+        work(burst=burst)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None

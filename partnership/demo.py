@@ -88,3 +88,32 @@ def write_logins(instance_path: str, lines: list[str]) -> Path:
     with os.fdopen(fd, "w") as handle:
         handle.write("\n".join(lines) + "\n")
     return path
+
+
+def seed_demo_partnership() -> None:
+    """Propose partners, and take one proposal of the Ukrainian demo manager's organisation
+    through mutual interest and vetting, so the demo shows a partnership. Caller commits."""
+    from sqlalchemy import select
+
+    from .matching import decisions
+    from .matching.models import Match
+    from .matching.services import propose_matches
+
+    propose_matches()
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    manager_ua = users["manager.ua@demo.partnership.local"]
+    officer = users["officer@demo.partnership.local"]
+    match = db.session.scalar(select(Match).where(
+        Match.need_organisation_id == manager_ua.organisation_id).order_by(Match.score.desc()))
+    if match is None:
+        return
+    match = decisions.get_match(officer, match.id)
+    other_id = match.offer_organisation_id
+    other = User(email="manager.partner@demo.partnership.local", full_name="Ерлан Жақсыбеков",
+                 role=Role.ORG_MANAGER, locale="kk", active=True, organisation_id=other_id,
+                 password_hash=None, created_at=utcnow())
+    db.session.add(other)
+    db.session.flush()
+    decisions.express_interest(manager_ua, match)
+    decisions.express_interest(other, match)
+    decisions.vet(officer, match)

@@ -21,6 +21,8 @@ NAVIGATION = (
     ("organisations.directory_page", _l("Directory"), None),
     ("organisations.mine", _l("My organisation"), {"org_member", "org_manager"}),
     ("verification.queue", _l("Organisations"), {"embassy_officer", "admin"}),
+    ("matching.curation_list", _l("Proposals"), {"embassy_officer", "admin"}),
+    ("partnerships.embassy_list", _l("Partnerships"), {"embassy_officer", "admin"}),
     ("verification.import_file", _l("Import"), {"embassy_officer", "admin"}),
     ("admin.users", _l("Users"), {"admin"}),
     ("admin.audit", _l("Audit log"), {"admin"}),

@@ -8,6 +8,7 @@ from ..admin.forms import ActionForm
 from ..core.access import roles_required
 from ..core.services import ServiceError
 from ..extensions import db
+from ..matching import jobs
 from . import exports, imports, verification
 from .forms import DecisionForm, ImportForm
 
@@ -51,6 +52,7 @@ def decide(organisation_id: int, action: str):
                                    actions=verification.allowed_actions(found),
                                    decision=form, action=ActionForm()), 422
         db.session.commit()
+        jobs.recompute(found.id)
         flash(_("The decision is recorded and the organisation's manager informed."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 
@@ -62,6 +64,7 @@ def agreed_list(organisation_id: int):
     if ActionForm().validate_on_submit():
         verification.set_agreed_list(current_user, found, request.form.get("on_list") == "1")
         db.session.commit()
+        jobs.recompute(found.id)
         flash(_("The agreed list is updated."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 
@@ -79,6 +82,7 @@ def import_file():
                           dry_run=form.dry_run.data)
         if report.ok and not form.dry_run.data:
             db.session.commit()
+            jobs.recompute(None)
             flash(_("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
                     created=report.created, updated=report.updated,
                     unchanged=report.unchanged), "success")

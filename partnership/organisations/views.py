@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..admin.forms import ActionForm
 from ..core.services import ServiceError, show_error
 from ..extensions import db, limiter
+from ..matching import jobs
 from . import access, directory, items, services
 from .forms import EditProfileForm, InviteColleagueForm, ItemForm, RegistrationForm
 from .models import Direction
@@ -102,8 +103,11 @@ def mine():
 @login_required
 def manage(organisation_id: int):
     organisation = services.workspace(current_user, organisation_id)
+    from ..partnerships.services import partnerships_of
+
     return render_template("organisations/manage.html", organisation=organisation,
                            colleagues=services.colleagues(organisation),
+                           partnerships=partnerships_of(current_user, organisation.id),
                            can_manage=access.can_manage(current_user, organisation),
                            action=ActionForm(), today=items.date.today())
 
@@ -179,6 +183,7 @@ def new_item(organisation_id: int, direction: str):
             show_error(form, error)
         else:
             db.session.commit()
+            jobs.recompute(organisation.id)
             flash(_("Saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/item_form.html", form=form, organisation=organisation,
@@ -202,6 +207,7 @@ def edit_item(organisation_id: int, item_id: int):
             show_error(form, error)
         else:
             db.session.commit()
+            jobs.recompute(organisation.id)
             flash(_("Saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/item_form.html", form=form, organisation=organisation,
@@ -214,6 +220,7 @@ def _item_action(organisation_id: int, item_id: int, operation, message: str):
     if ActionForm().validate_on_submit():
         operation(current_user, item)
         db.session.commit()
+        jobs.recompute(organisation.id)
         flash(message, "success")
     return redirect(url_for("organisations.manage", organisation_id=organisation.id))
 

@@ -79,7 +79,46 @@ ROUTES = {
     "verification.import_file": ("/embassy/import", only({"embassy_officer", "admin"})),
     "verification.export": ("/embassy/export/organisations.csv",
                             only({"embassy_officer", "admin"})),
+    # Matching and partnerships: match 1 pairs organisation 2's need with organisation 1's
+    # offer; partnership 1 joins them. Nobody signed in here belongs to either.
+    "matching.proposals": ("/organisations/1/proposals",
+                           only({"embassy_officer", "admin"}, others=404)),
+    "matching.interest": ("/matches/1/interest", everyone(405)),
+    "matching.decline": ("/matches/1/decline", everyone(405)),
+    "matching.curation_list": ("/embassy/matches", only({"embassy_officer", "admin"})),
+    "matching.detail": ("/embassy/matches/1", only({"embassy_officer", "admin"})),
+    "matching.vet": ("/embassy/matches/1/vet", everyone(405)),
+    "matching.hide": ("/embassy/matches/1/hide", everyone(405)),
+    "matching.propose_by_hand": ("/embassy/matches/new?need_id=2",
+                                 only({"embassy_officer", "admin"})),
+    "matching.gate": ("/embassy/matching/gate", everyone(405)),
+    "matching.run": ("/embassy/matching/run", everyone(405)),
+    "partnerships.page": ("/partnerships/1", only({"embassy_officer", "admin"}, others=404)),
+    "partnerships.objectives": ("/partnerships/1/objectives", everyone(405)),
+    "partnerships.status": ("/partnerships/1/status", everyone(405)),
+    "partnerships.embassy_list": ("/embassy/partnerships", only({"embassy_officer", "admin"})),
 }
+
+
+def make_world():
+    """Organisation 1 (UA) offers item 1; organisation 2 (KZ) needs item 2; match 1 pairs
+    them; partnership 1 joins them."""
+    from partnership.extensions import db
+    from partnership.matching.models import Match
+    from partnership.organisations.models import Country, Direction
+    from partnership.partnerships.models import Partnership
+
+    offer = ItemFactory(organisation=OrganisationFactory())
+    need = ItemFactory(organisation=OrganisationFactory(country=Country.KZ),
+                       direction=Direction.NEED, urgency="high")
+    db.session.add(Match(need_id=need.id, offer_id=offer.id,
+                         need_organisation_id=need.organisation_id,
+                         offer_organisation_id=offer.organisation_id, score=0.8,
+                         need_version=need.updated_at, offer_version=offer.updated_at))
+    db.session.add(Partnership(reference="UA-KZ-TEST-0001",
+                               ukrainian_organisation_id=offer.organisation_id,
+                               kazakh_organisation_id=need.organisation_id))
+    db.session.commit()
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -94,7 +133,7 @@ def test_get_matrix(client, login_as, role):
         login_as(role)
     else:
         UserFactory()  # user 1 exists for the admin paths
-    ItemFactory(organisation=OrganisationFactory())  # organisation 1 with item 1
+    make_world()
     failures = []
     for endpoint, (path, expected) in ROUTES.items():
         response = client.get(path)

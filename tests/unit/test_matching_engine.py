@@ -311,3 +311,13 @@ def test_recomputing_for_one_party_gives_its_needs_the_same_proposals_as_a_full_
         own = [c for c in full if c.need_party == pid]
         assert [c for c in partial if c.need_party == pid] == own
         assert all(pid in (c.need_party, c.offer_party) for c in partial)
+
+
+def test_the_matrix_scores_equal_the_one_pair_reference():
+    by_id = {e.id: e for e in ENTRIES}
+    for c in propose(PARTIES, ENTRIES, RELATED, Settings(min_score=0.0)):
+        reference = engine.score_pair(PARTIES, by_id[c.need_id], by_id[c.offer_id], RELATED,
+                                      ENTRIES)
+        assert abs(reference.score - c.score) < 1e-3, (c.need_id, c.offer_id)
+        for key, value in reference.components.items():
+            assert abs(value - c.components[key]) < 1e-3, (key, c.need_id, c.offer_id)

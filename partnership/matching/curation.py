@@ -1,0 +1,62 @@
+"""The embassy's view of all proposals, filtered."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, joinedload
+
+from ..auth.models import User
+from ..core.services import require_role
+from ..extensions import db
+from ..organisations import access
+from ..organisations.models import Item, Organisation
+from .models import Match, MatchStatus
+
+
+@dataclass
+class CurationFilter:
+    country: str = ""     # country of the organisation with the need
+    region: str = ""      # region of either organisation
+    area: str = ""        # area of the need
+    status: str = ""
+    min_score: float = 0.0
+
+
+def curation_page(actor: User, filters: CurationFilter, page: int, per_page: int = 25):
+    """A page of matches for the embassy, best first (fixed number of queries)."""
+    require_role(actor, *access.EMBASSY_ROLES)
+    need_org, offer_org, need = aliased(Organisation), aliased(Organisation), aliased(Item)
+    statement = (select(Match)
+                 .join(need_org, Match.need_organisation_id == need_org.id)
+                 .join(offer_org, Match.offer_organisation_id == offer_org.id)
+                 .join(need, Match.need_id == need.id)
+                 .options(joinedload(Match.need), joinedload(Match.offer),
+                          joinedload(Match.need_organisation),
+                          joinedload(Match.offer_organisation)))
+    if filters.country in ("UA", "KZ"):
+        statement = statement.where(need_org.country == filters.country)
+    if filters.region:
+        statement = statement.where((need_org.region == filters.region)
+                                    | (offer_org.region == filters.region))
+    if filters.area:
+        statement = statement.where(need.area == filters.area)
+    if filters.status in MatchStatus.__members__.values():
+        statement = statement.where(Match.status == MatchStatus(filters.status))
+    if filters.min_score:
+        statement = statement.where(Match.score >= filters.min_score)
+    statement = statement.order_by(Match.score.desc(), Match.id)
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def offers_for_manual(need: Item) -> list[Item]:
+    """Current offers of the other country in the need's area or related areas."""
+    from ..organisations.models import Country, ItemStatus, Status
+    from ..organisations.taxonomy import related_areas
+
+    other = Country.KZ if need.organisation.country == Country.UA else Country.UA
+    return list(db.session.scalars(
+        select(Item).join(Organisation, Item.organisation_id == Organisation.id)
+        .where(Item.direction == "offer", Item.status == ItemStatus.ACTIVE,
+               Organisation.status == Status.VERIFIED, Organisation.country == other,
+               Item.area.in_({need.area} | set(related_areas(need.area))))
+        .options(joinedload(Item.organisation)).order_by(Item.area, Item.id).limit(500)))

@@ -1,0 +1,198 @@
+"""What people do with a proposal: show interest, decline, vet, hide, propose by hand."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..auth.models import Role, User
+from ..core.database import utcnow
+from ..core.services import (
+    NotVisible,
+    ServiceError,
+    external_url,
+    queue_email,
+    record,
+    require_role,
+)
+from ..extensions import db
+from ..organisations import access
+from ..organisations.models import Item, ItemStatus, Organisation, Status
+from . import engine, workflow
+from .models import OPEN_STATUSES, Match, MatchStatus, Origin
+from .services import load_world, related_areas
+
+VISIBLE_TO_ORGANISATIONS = (*OPEN_STATUSES, MatchStatus.VETTED)
+
+
+def _with_everything(statement):
+    return statement.options(joinedload(Match.need), joinedload(Match.offer),
+                             joinedload(Match.need_organisation),
+                             joinedload(Match.offer_organisation))
+
+
+def side_of(actor: User, match: Match) -> str | None:
+    """'need_side', 'offer_side', 'embassy' or None: who the actor is for this match."""
+    if access.is_embassy(actor):
+        return workflow.EMBASSY
+    if actor.role in access.ORG_ROLES and actor.organisation_id == match.need_organisation_id:
+        return workflow.NEED
+    if actor.role in access.ORG_ROLES and actor.organisation_id == match.offer_organisation_id:
+        return workflow.OFFER
+    return None
+
+
+def get_match(actor: User, match_id: int) -> Match:
+    """A match the actor may see: its two organisations' people and the embassy."""
+    match = db.session.scalar(_with_everything(select(Match).where(Match.id == match_id)))
+    if match is None or side_of(actor, match) is None:
+        raise NotVisible()
+    if side_of(actor, match) != workflow.EMBASSY and match.status not in VISIBLE_TO_ORGANISATIONS:
+        raise NotVisible()
+    return match
+
+
+def proposals_for(actor: User, organisation: Organisation) -> list[Match]:
+    """The organisation's open and vetted matches, best first (one query)."""
+    if not access.can_view_workspace(actor, organisation):
+        raise NotVisible()
+    statement = _with_everything(select(Match).where(
+        (Match.need_organisation_id == organisation.id)
+        | (Match.offer_organisation_id == organisation.id),
+        Match.status.in_(VISIBLE_TO_ORGANISATIONS)).order_by(Match.score.desc(), Match.id))
+    return list(db.session.scalars(statement).unique())
+
+
+def _act(actor: User, match: Match, action: str, reason: str = "") -> MatchStatus:
+    who = side_of(actor, match)
+    if who in (workflow.NEED, workflow.OFFER) and actor.role != Role.ORG_MANAGER:
+        raise ServiceError(_("Only the organisation's managers decide on proposals."))
+    try:
+        target = workflow.next_state(match.status, action, who)
+    except workflow.TransitionRefused:
+        raise ServiceError(_("This is not possible for a proposal in its current state.")) \
+            from None
+    before = match.status
+    match.status, match.updated_at = target, utcnow()
+    if reason:
+        match.status_reason = reason
+    record(f"match.{action}", actor=actor, obj=match, before=str(before), after=str(target),
+           side=who, reason=reason)
+    return target
+
+
+def express_interest(actor: User, match: Match) -> MatchStatus:
+    """A manager says their organisation is interested; both interested: mutually accepted."""
+    target = _act(actor, match, "interest")
+    if target == MatchStatus.MUTUALLY_ACCEPTED:
+        _tell_both(match)
+    return target
+
+
+def decline(actor: User, match: Match, reason: str) -> None:
+    """A manager declines; the pair is not proposed again unless one of its items changes."""
+    if not reason.strip():
+        raise ServiceError(_("Say briefly why: it helps the embassy propose better partners."),
+                           field="reason")
+    _act(actor, match, "decline", reason.strip())
+
+
+def hide(actor: User, match: Match, reason: str) -> None:
+    """The embassy hides a proposal it considers unsuitable, with a reason."""
+    require_role(actor, *access.EMBASSY_ROLES)
+    if not reason.strip():
+        raise ServiceError(_("Give the reason for hiding this proposal."), field="reason")
+    _act(actor, match, "hide", reason.strip())
+
+
+def vet(actor: User, match: Match):
+    """The embassy vets a mutually accepted match: it starts (or joins) a partnership."""
+    from ..partnerships.services import partnership_for_match
+
+    require_role(actor, *access.EMBASSY_ROLES)
+    _act(actor, match, "vet")
+    partnership = partnership_for_match(actor, match)
+    match.partnership_id = partnership.id
+    return partnership
+
+
+def _tell_both(match: Match) -> None:
+    for organisation in (match.need_organisation, match.offer_organisation):
+        managers = db.session.scalars(select(User).where(
+            User.organisation_id == organisation.id, User.role == Role.ORG_MANAGER,
+            User.active.is_(True))).all()
+        partner = (match.offer_organisation if organisation.id == match.need_organisation_id
+                   else match.need_organisation)
+        for manager in managers:
+            language = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+            with force_locale(language):
+                queue_email(manager.email, _("Both sides are interested"), _(
+                    "%(partner)s is interested too. The embassy will now review the proposal "
+                    "and, once it is vetted, open a partnership.\n\n%(link)s",
+                    partner=partner.name(language),
+                    link=external_url("matching.proposals", organisation_id=organisation.id)))
+
+
+@dataclass
+class ManualProposal:
+    need_id: int
+    offer_id: int
+    rationale: str
+
+
+def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
+    """The embassy pairs a need with an offer itself, with a written rationale."""
+    require_role(actor, *access.EMBASSY_ROLES)
+    if not proposal.rationale.strip():
+        raise ServiceError(_("Write why these two should work together."), field="rationale")
+    need, offer = db.session.get(Item, proposal.need_id), db.session.get(Item, proposal.offer_id)
+    if need is None or need.direction != "need":
+        raise ServiceError(_("Choose a need."), field="need_id")
+    if offer is None or offer.direction != "offer":
+        raise ServiceError(_("Choose an offer."), field="offer_id")
+    for item in (need, offer):
+        if item.status != ItemStatus.ACTIVE or item.organisation.status != Status.VERIFIED:
+            raise ServiceError(_("Both items must be current and their organisations "
+                                 "verified."))
+    parties, _entries, _versions = load_world(utcnow().date())
+    need_party, offer_party = parties[need.organisation_id], parties[offer.organisation_id]
+    if not engine.offer_may_serve(offer_party, need_party):
+        raise ServiceError(_("Partnerships join a Ukrainian and a Kazakh organisation; "
+                             "businesses and charities help Ukrainian institutions."))
+    existing = db.session.scalar(select(Match).where(Match.need_id == need.id,
+                                                     Match.offer_id == offer.id))
+    if existing is not None and existing.status in OPEN_STATUSES:
+        raise ServiceError(_("This pair is already proposed."))
+    scored = engine.score_pair(parties, _entry(need), _entry(offer), related_areas())
+    values = {"score": scored.score, "components": dict(scored.components),
+              "matched": [list(r) for r in scored.matched],
+              "missing": [list(r) for r in scored.missing]}
+    if existing is None:
+        existing = Match(need_id=need.id, offer_id=offer.id,
+                         need_organisation_id=need.organisation_id,
+                         offer_organisation_id=offer.organisation_id,
+                         need_version=need.updated_at, offer_version=offer.updated_at,
+                         created_at=utcnow())
+        db.session.add(existing)
+    for key, value in values.items():
+        setattr(existing, key, value)
+    existing.status, existing.origin = MatchStatus.PROPOSED, Origin.MANUAL
+    existing.rationale, existing.updated_at = proposal.rationale.strip(), utcnow()
+    db.session.flush()
+    record("match.proposed_by_hand", actor=actor, obj=existing, rationale=existing.rationale)
+    return existing
+
+
+def _entry(item: Item) -> engine.Entry:
+    return engine.Entry(item.id, item.organisation_id, str(item.direction), item.area,
+                        str(item.form), str(item.dimension), item.description, item.quantity,
+                        str(item.urgency) if item.urgency else None, frozenset(item.languages))
+
+
+def status_counts(actor: User) -> dict[str, int]:
+    require_role(actor, *access.EMBASSY_ROLES)
+    rows = db.session.execute(select(Match.status, func.count(Match.id)).group_by(Match.status))
+    return {str(status): count for status, count in rows}

@@ -1,0 +1,50 @@
+"""Recomputing proposals in the background (RQ, with REDIS_URL) or right away (without)."""
+
+import logging
+
+from flask import current_app
+
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+QUEUE = "partnership"
+
+
+def queue():
+    """The RQ queue, or None when no Redis is configured."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE, connection=Redis.from_url(url))
+
+
+def recompute(organisation_id: int | None = None) -> str:
+    """Ask for fresh proposals after a change; returns 'queued' or 'done'. Call after commit."""
+    jobs = queue()
+    if jobs is not None:
+        jobs.enqueue(run_recompute, organisation_id, job_timeout=600)
+        return "queued"
+    run_recompute(organisation_id)
+    return "done"
+
+
+def run_recompute(organisation_id: int | None = None) -> None:
+    """The job: propose, then commit (runs in the worker's application context)."""
+    from .services import propose_matches
+
+    summary = propose_matches(organisation_id)
+    db.session.commit()
+    log.info("proposals for %s: %s", organisation_id or "everyone", summary)
+
+
+def work(burst: bool = False) -> None:
+    """Run a worker in this process (the application context stays open for the jobs)."""
+    from rq import SimpleWorker
+
+    jobs = queue()
+    if jobs is None:
+        raise RuntimeError("REDIS_URL is not set: without it, proposals are computed inline.")
+    SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)

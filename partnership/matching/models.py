@@ -1,0 +1,89 @@
+"""Proposed matches between a need and an offer, and the embassy's settings for matching."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.database import UTCDateTime, str_enum, utcnow
+from ..extensions import db
+
+
+class MatchStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    INTEREST_NEED = "interest_need"      # the organisation with the need is interested
+    INTEREST_OFFER = "interest_offer"    # the organisation with the offer is interested
+    MUTUALLY_ACCEPTED = "mutually_accepted"
+    VETTED = "vetted"                    # the embassy vetted it: part of a partnership
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"              # an item was withdrawn or an organisation left
+    EXPIRED = "expired"                  # an item passed its date
+    HIDDEN = "hidden"                    # the embassy hid it, with a reason
+
+
+OPEN_STATUSES = (MatchStatus.PROPOSED, MatchStatus.INTEREST_NEED, MatchStatus.INTEREST_OFFER,
+                 MatchStatus.MUTUALLY_ACCEPTED)
+
+
+class Origin(enum.StrEnum):
+    ENGINE = "engine"
+    MANUAL = "manual"
+
+
+class Match(db.Model):
+    """A need of one organisation and an offer of another, proposed with a score and reasons."""
+
+    __tablename__ = "match"
+    __table_args__ = (
+        Index("ix_match_need_organisation", "need_organisation_id", "status"),
+        Index("ix_match_offer_organisation", "offer_organisation_id", "status"),
+        Index("ix_match_status_score", "status", "score"),
+        CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
+        CheckConstraint("need_organisation_id <> offer_organisation_id", name="two_parties"),
+        Index("uq_match_pair", "need_id", "offer_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"),
+                                         nullable=False)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"),
+                                          nullable=False, index=True)
+    need_organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False)
+    offer_organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False)
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+    components: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    matched: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    missing: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    status: Mapped[MatchStatus] = mapped_column(str_enum(MatchStatus, "match_status"),
+                                                nullable=False, default=MatchStatus.PROPOSED)
+    origin: Mapped[Origin] = mapped_column(str_enum(Origin, "match_origin"), nullable=False,
+                                           default=Origin.ENGINE)
+    rationale: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The items' updated_at when proposed: a declined pair comes back only if one changed.
+    need_version: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    offer_version: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    partnership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partnership.id", ondelete="SET NULL"), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    need = relationship("Item", foreign_keys=[need_id])
+    offer = relationship("Item", foreign_keys=[offer_id])
+    need_organisation = relationship("Organisation", foreign_keys=[need_organisation_id])
+    offer_organisation = relationship("Organisation", foreign_keys=[offer_organisation_id])
+
+
+class MatchingSetting(db.Model):
+    """A switch of the embassy's (the agreed-list gate), with who changed it and when."""
+
+    __tablename__ = "matching_setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)

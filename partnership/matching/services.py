@@ -1,0 +1,162 @@
+"""Matching operations: propose (all or one organisation), decide on a match, curate."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, insert, or_, select, update
+
+from ..auth.models import User
+from ..core.database import utcnow
+from ..core.services import (
+    record,
+    require_role,
+)
+from ..extensions import db
+from ..organisations import access
+from ..organisations.models import Item, ItemStatus, Organisation, Status
+from ..organisations.taxonomy import areas
+from . import engine, workflow
+from .models import OPEN_STATUSES, Match, MatchingSetting, MatchStatus, Origin
+
+GATE = "agreed_list_gate"
+
+
+@dataclass
+class RunSummary:
+    proposals: int = 0
+    created: int = 0
+    updated: int = 0
+    reopened: int = 0
+    closed: int = 0
+
+
+def related_areas() -> dict[str, frozenset[str]]:
+    return {code: area.related for code, area in areas().items()}
+
+
+def agreed_list_gate() -> bool:
+    """Whether only organisations on the agreed list take part (the embassy's switch)."""
+    value = db.session.scalar(select(MatchingSetting.value).where(MatchingSetting.key == GATE))
+    return value == "on"
+
+
+def set_agreed_list_gate(actor: User, on: bool) -> None:
+    """Turn the agreed-list gate on or off (embassy); audited."""
+    require_role(actor, *access.EMBASSY_ROLES)
+    setting = db.session.get(MatchingSetting, GATE) or MatchingSetting(key=GATE, value="off")
+    value = "on" if on else "off"
+    if setting.value != value or setting not in db.session:
+        setting.value, setting.updated_at, setting.updated_by_id = value, utcnow(), actor.id
+        db.session.add(setting)
+        record("matching.agreed_list_gate", actor=actor, object_type="matching_setting",
+               object_id=GATE, value=value)
+
+
+def load_world(today: date):
+    """Verified organisations and their current items, as the engine's plain records."""
+    parties = {
+        row.id: engine.Party(row.id, str(row.country), str(row.kind), frozenset(row.languages),
+                             row.on_agreed_list)
+        for row in db.session.execute(select(
+            Organisation.id, Organisation.country, Organisation.kind, Organisation.languages,
+            Organisation.on_agreed_list).where(Organisation.status == Status.VERIFIED))}
+    entries, versions = [], {}
+    rows = db.session.execute(select(
+        Item.id, Item.organisation_id, Item.direction, Item.area, Item.form, Item.dimension,
+        Item.description, Item.quantity, Item.urgency, Item.languages, Item.updated_at)
+        .where(Item.status == ItemStatus.ACTIVE, Item.valid_until >= today))
+    for row in rows:
+        if row.organisation_id not in parties:
+            continue
+        entries.append(engine.Entry(
+            row.id, row.organisation_id, str(row.direction), row.area, str(row.form),
+            str(row.dimension), row.description, row.quantity,
+            str(row.urgency) if row.urgency else None, frozenset(row.languages)))
+        versions[row.id] = row.updated_at
+    return parties, entries, versions
+
+
+def propose_matches(organisation_id: int | None = None, today: date | None = None) -> RunSummary:
+    """Propose partners for everyone, or after one organisation's items changed. Idempotent:
+    one match per need-offer pair; a declined pair returns only if one of its items changed;
+    open matches whose items expired or were withdrawn are closed. The caller commits."""
+    today = today or date.today()
+    parties, entries, versions = load_world(today)
+    involving = {organisation_id} if organisation_id is not None else None
+    settings = engine.Settings(agreed_list_gate=agreed_list_gate())
+    candidates = engine.propose(parties, entries, related_areas(), settings, involving)
+    summary = RunSummary(proposals=len(candidates))
+
+    existing_query = select(Match.id, Match.need_id, Match.offer_id, Match.status, Match.score,
+                            Match.need_version, Match.offer_version)
+    if organisation_id is not None:
+        existing_query = existing_query.where(or_(
+            Match.need_organisation_id == organisation_id,
+            Match.offer_organisation_id == organisation_id))
+    existing = {(r.need_id, r.offer_id): r for r in db.session.execute(existing_query)}
+    now = utcnow()
+    inserts, updates, reopen = [], [], []
+    for c in candidates:
+        fields = {"score": c.score, "components": dict(c.components),
+                  "matched": [list(r) for r in c.matched], "missing": [list(r) for r in c.missing]}
+        found = existing.get((c.need_id, c.offer_id))
+        if found is None:
+            inserts.append({"need_id": c.need_id, "offer_id": c.offer_id,
+                            "need_organisation_id": c.need_party,
+                            "offer_organisation_id": c.offer_party, "status": MatchStatus.PROPOSED,
+                            "origin": Origin.ENGINE, "rationale": "", "status_reason": "",
+                            "need_version": versions[c.need_id],
+                            "offer_version": versions[c.offer_id], "created_at": now,
+                            "updated_at": now, **fields})
+        elif found.status in OPEN_STATUSES:
+            if abs(found.score - c.score) > 1e-9:
+                updates.append({"match_id": found.id, "updated_at": now, **fields})
+        elif found.status in (MatchStatus.EXPIRED, MatchStatus.WITHDRAWN) or (
+                found.status == MatchStatus.DECLINED and (
+                    found.need_version != versions[c.need_id]
+                    or found.offer_version != versions[c.offer_id])):
+            reopen.append({"match_id": found.id, "updated_at": now, "status_reason": "",
+                           "status": workflow.next_state(found.status, "reopen",
+                                                         workflow.SYSTEM),
+                           "need_version": versions[c.need_id],
+                           "offer_version": versions[c.offer_id], **fields})
+    if inserts:
+        db.session.execute(insert(Match), inserts)
+    for rows in (updates, reopen):
+        if rows:
+            db.session.execute(_update_by_id(rows[0]), rows)
+    summary.created, summary.updated, summary.reopened = len(inserts), len(updates), len(reopen)
+    summary.closed = _close_impossible(existing, versions, parties, today)
+    record("matching.proposed", object_type="organisation", object_id=organisation_id,
+           created=summary.created, updated=summary.updated, reopened=summary.reopened,
+           closed=summary.closed)
+    return summary
+
+
+def _close_impossible(existing, current_versions, parties, today: date) -> int:
+    """Open matches whose item is gone: expired (past its date) or withdrawn (or its
+    organisation no longer verified)."""
+    stale = [r for key, r in existing.items() if r.status in OPEN_STATUSES
+             and (r.need_id not in current_versions or r.offer_id not in current_versions)]
+    if not stale:
+        return 0
+    ids = sorted({r.need_id for r in stale} | {r.offer_id for r in stale})
+    expired = set(db.session.scalars(select(Item.id).where(
+        Item.id.in_(ids), Item.status == ItemStatus.ACTIVE, Item.valid_until < today)))
+    now = utcnow()
+    for action in ("expire", "withdraw"):
+        rows = [r for r in stale if (r.need_id in expired or r.offer_id in expired)
+                == (action == "expire")]
+        if rows:
+            values = [{"match_id": r.id, "updated_at": now,
+                       "status": workflow.next_state(r.status, action, workflow.SYSTEM)}
+                      for r in rows]
+            db.session.execute(_update_by_id(values[0]), values)
+    return len(stale)
+
+
+def _update_by_id(sample: dict):
+    """A Core UPDATE of the match table, one row per parameter set (executemany)."""
+    table = Match.__table__
+    return (update(table).where(table.c.id == bindparam("match_id"))
+            .values({key: bindparam(key) for key in sample if key != "match_id"}))

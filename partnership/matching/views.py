@@ -1,0 +1,172 @@
+"""Proposed partners for an organisation, decisions on them, and the embassy's curation."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.access import roles_required
+from ..core.services import ServiceError, show_error
+from ..extensions import db
+from ..organisations import access, labels
+from ..organisations import services as organisations
+from ..organisations.models import Item
+from . import curation, decisions, jobs, services
+from .forms import ManualProposalForm, ReasonForm
+
+bp = Blueprint("matching", __name__)
+EMBASSY = ("embassy_officer", "admin")
+
+
+@bp.route("/organisations/<int:organisation_id>/proposals")
+@login_required
+def proposals(organisation_id: int):
+    organisation = organisations.workspace(current_user, organisation_id)
+    return render_template("matching/proposals.html", organisation=organisation,
+                           matches=decisions.proposals_for(current_user, organisation),
+                           can_decide=access.can_manage(current_user, organisation),
+                           form=ReasonForm())
+
+
+def _back(match) -> str:
+    side = decisions.side_of(current_user, match)
+    if side == "embassy":
+        return url_for("matching.detail", match_id=match.id)
+    return url_for("matching.proposals", organisation_id=current_user.organisation_id)
+
+
+@bp.route("/matches/<int:match_id>/interest", methods=["POST"])
+@login_required
+def interest(match_id: int):
+    match = decisions.get_match(current_user, match_id)
+    if ReasonForm().validate_on_submit():
+        try:
+            status = decisions.express_interest(current_user, match)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Both sides are interested: the embassy will review the proposal.")
+                  if status == "mutually_accepted" else
+                  _("Your interest is recorded. The other side has been asked too."), "success")
+    return redirect(_back(match))
+
+
+@bp.route("/matches/<int:match_id>/decline", methods=["POST"])
+@login_required
+def decline(match_id: int):
+    match = decisions.get_match(current_user, match_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            decisions.decline(current_user, match, form.reason.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Declined. This pair will not be proposed again unless one of its items "
+                    "changes."), "success")
+    return redirect(_back(match))
+
+
+@bp.route("/embassy/matches")
+@roles_required(*EMBASSY)
+def curation_list():
+    filters = curation.CurationFilter(
+        country=request.args.get("country", ""), region=request.args.get("region", ""),
+        area=request.args.get("area", ""), status=request.args.get("status", ""),
+        min_score=request.args.get("min_score", 0.0, type=float))
+    page = max(1, request.args.get("page", 1, type=int))
+    return render_template("matching/curation.html", filters=filters,
+                           pagination=curation.curation_page(current_user, filters, page),
+                           counts=decisions.status_counts(current_user),
+                           gate=services.agreed_list_gate(), form=ReasonForm())
+
+
+@bp.route("/embassy/matches/<int:match_id>")
+@roles_required(*EMBASSY)
+def detail(match_id: int):
+    match = decisions.get_match(current_user, match_id)
+    return render_template("matching/detail.html", match=match, form=ReasonForm())
+
+
+@bp.route("/embassy/matches/<int:match_id>/vet", methods=["POST"])
+@roles_required(*EMBASSY)
+def vet(match_id: int):
+    match = decisions.get_match(current_user, match_id)
+    if ReasonForm().validate_on_submit():
+        try:
+            partnership = decisions.vet(current_user, match)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Vetted. The partnership %(reference)s is open.",
+                    reference=partnership.reference), "success")
+            return redirect(url_for("partnerships.page", partnership_id=partnership.id))
+    return redirect(url_for("matching.detail", match_id=match.id))
+
+
+@bp.route("/embassy/matches/<int:match_id>/hide", methods=["POST"])
+@roles_required(*EMBASSY)
+def hide(match_id: int):
+    match = decisions.get_match(current_user, match_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            decisions.hide(current_user, match, form.reason.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The proposal is hidden from both organisations."), "success")
+    return redirect(url_for("matching.detail", match_id=match.id))
+
+
+@bp.route("/embassy/matches/new", methods=["GET", "POST"])
+@roles_required(*EMBASSY)
+def propose_by_hand():
+    need = db.session.get(Item, request.values.get("need_id", type=int) or 0)
+    if need is None or need.direction != "need":
+        abort(404)
+    form = ManualProposalForm(need_id=need.id)
+    language = labels.language()
+    form.offer_id.choices = [(o.id, f"{o.organisation.name(language)} · {o.description[:80]}")
+                             for o in curation.offers_for_manual(need)]
+    if form.validate_on_submit():
+        try:
+            match = decisions.propose_by_hand(current_user, decisions.ManualProposal(
+                need.id, form.offer_id.data, form.rationale.data))
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Proposed. Both organisations can now see it."), "success")
+            return redirect(url_for("matching.detail", match_id=match.id))
+    return render_template("matching/manual.html", form=form, need=need)
+
+
+@bp.route("/embassy/matching/gate", methods=["POST"])
+@roles_required(*EMBASSY)
+def gate():
+    if ReasonForm().validate_on_submit():
+        services.set_agreed_list_gate(current_user, request.form.get("on") == "1")
+        db.session.commit()
+        state = jobs.recompute(None)
+        flash(_("Saved. Proposals are being recomputed.") if state == "queued" else
+              _("Saved. Proposals have been recomputed."), "success")
+    return redirect(url_for("matching.curation_list"))
+
+
+@bp.route("/embassy/matching/run", methods=["POST"])
+@roles_required(*EMBASSY)
+def run():
+    if ReasonForm().validate_on_submit():
+        state = jobs.recompute(None)
+        flash(_("Proposals are being recomputed.") if state == "queued" else
+              _("Proposals have been recomputed."), "success")
+    return redirect(url_for("matching.curation_list"))

@@ -1,0 +1,285 @@
+"""Proposals in the database: idempotent runs, declines, closing, the gate, decisions."""
+
+import json
+import os
+from datetime import date, timedelta
+
+import pyotp
+import pytest
+import redis
+from sqlalchemy import func, select
+
+from partnership.auth.models import Role
+from partnership.core.models import OutboxEmail
+from partnership.core.services import NotVisible, ServiceError
+from partnership.extensions import db
+from partnership.matching import decisions, jobs, workflow
+from partnership.matching.models import Match, MatchStatus
+from partnership.matching.services import propose_matches, set_agreed_list_gate
+from partnership.organisations.models import Country, Direction, ItemStatus, Kind, Status
+from partnership.partnerships.models import Partnership, PartnershipStatus
+
+from ..conftest import log_in, post_form, require_service
+from ..factories import ItemFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def pair(app):
+    """A Ukrainian children's hospital needing paediatric rehabilitation training, and a
+    Kazakh rehabilitation centre offering it (and needing child psychology, which the
+    hospital offers)."""
+    ua = OrganisationFactory(kind=Kind.CHILDRENS_HOSPITAL, name_en="Mykolaiv Children's")
+    kz = OrganisationFactory(country=Country.KZ, kind=Kind.REHABILITATION_CENTRE,
+                             name_en="Astana Rehabilitation", languages=["kk", "ru", "en"])
+    need = ItemFactory(organisation=ua, direction=Direction.NEED, area="paediatric_rehabilitation",
+                       urgency="high", quantity=8, languages=["uk", "en"],
+                       description="training of paediatric rehabilitation therapists")
+    offer = ItemFactory(organisation=kz, area="paediatric_rehabilitation", quantity=10,
+                        languages=["en", "ru"],
+                        description="paediatric rehabilitation therapists training course")
+    ItemFactory(organisation=kz, direction=Direction.NEED, area="child_psychology",
+                urgency="medium", languages=["en"])
+    ItemFactory(organisation=ua, area="child_psychology", languages=["en"])
+    return {"ua": ua, "kz": kz, "need": need, "offer": offer,
+            "ua_manager": UserFactory(role=Role.ORG_MANAGER, organisation=ua, locale="uk"),
+            "kz_manager": UserFactory(role=Role.ORG_MANAGER, organisation=kz, locale="kk"),
+            "officer": UserFactory(role=Role.EMBASSY_OFFICER)}
+
+
+def matches():
+    return db.session.scalars(select(Match).order_by(Match.id)).all()
+
+
+def the_match(pair) -> Match:
+    return db.session.scalar(select(Match).where(Match.need_id == pair["need"].id,
+                                                 Match.offer_id == pair["offer"].id))
+
+
+def test_proposals_are_made_once(pair):
+    first = propose_matches()
+    db.session.commit()
+    assert first.created >= 2
+    match = the_match(pair)
+    assert match.status == MatchStatus.PROPOSED and match.score >= 0.75
+    assert match.components["reciprocity"] == 1.0
+    again = propose_matches()
+    db.session.commit()
+    assert (again.created, again.updated, again.reopened, again.closed) == (0, 0, 0, 0)
+
+
+def test_pending_and_suspended_organisations_take_no_part(pair):
+    pair["kz"].status = Status.SUSPENDED
+    db.session.commit()
+    propose_matches()
+    assert matches() == []
+
+
+def test_a_declined_pair_returns_only_when_an_item_changes(pair):
+    propose_matches()
+    match = the_match(pair)
+    decisions.decline(pair["ua_manager"], match, "We found a partner already.")
+    db.session.commit()
+    propose_matches()
+    db.session.commit()
+    assert the_match(pair).status == MatchStatus.DECLINED
+    pair["offer"].quantity = 20
+    pair["offer"].updated_at = pair["offer"].updated_at + timedelta(seconds=1)
+    db.session.commit()
+    summary = propose_matches()
+    db.session.commit()
+    assert summary.reopened == 1 and the_match(pair).status == MatchStatus.PROPOSED
+
+
+def test_withdrawn_and_expired_items_close_their_proposals(pair):
+    propose_matches()
+    db.session.commit()
+    pair["offer"].status = ItemStatus.WITHDRAWN
+    db.session.commit()
+    propose_matches()
+    db.session.commit()
+    assert the_match(pair).status == MatchStatus.WITHDRAWN
+    pair["offer"].status = ItemStatus.ACTIVE  # renewed: the proposal comes back
+    db.session.commit()
+    propose_matches()
+    db.session.commit()
+    assert the_match(pair).status == MatchStatus.PROPOSED
+    pair["need"].valid_until = date.today() - timedelta(days=1)
+    db.session.commit()
+    propose_matches()
+    db.session.commit()
+    assert the_match(pair).status == MatchStatus.EXPIRED
+
+
+def test_agreed_list_gate(pair):
+    pair["kz"].on_agreed_list = False
+    db.session.commit()
+    set_agreed_list_gate(pair["officer"], True)
+    propose_matches()
+    assert matches() == []
+    set_agreed_list_gate(pair["officer"], False)
+    propose_matches()
+    assert the_match(pair) is not None
+
+
+def test_recomputing_for_one_organisation(pair):
+    other = OrganisationFactory(name_en="Unrelated")
+    ItemFactory(organisation=other, direction=Direction.NEED, area="oncology", urgency="low")
+    summary = propose_matches(pair["ua"].id)
+    assert summary.created >= 1
+    assert all(pair["ua"].id in (m.need_organisation_id, m.offer_organisation_id)
+               for m in matches())
+
+
+@pytest.mark.parametrize(("state", "action", "who"), [
+    (state, action, who) for state in MatchStatus
+    for action in ("interest", "decline", "vet", "hide", "unhide", "expire", "withdraw",
+                   "reopen")
+    for who in (workflow.NEED, workflow.OFFER, workflow.EMBASSY, workflow.SYSTEM)])
+def test_match_transitions_table(state, action, who):
+    expected = workflow.TRANSITIONS.get((state, action, who))
+    if expected is None:
+        with pytest.raises(workflow.TransitionRefused):
+            workflow.next_state(state, action, who)
+    else:
+        assert workflow.next_state(state, action, who) == expected
+
+
+def test_mutual_interest_notifies_both_and_vetting_opens_a_partnership(pair):
+    propose_matches()
+    match = the_match(pair)
+    assert decisions.express_interest(pair["ua_manager"], match) == MatchStatus.INTEREST_NEED
+    assert decisions.express_interest(pair["kz_manager"], match) == \
+        MatchStatus.MUTUALLY_ACCEPTED
+    db.session.commit()
+    recipients = set(db.session.scalars(select(OutboxEmail.recipient)))
+    assert {pair["ua_manager"].email, pair["kz_manager"].email} <= recipients
+    with pytest.raises(ServiceError):
+        decisions.express_interest(pair["ua_manager"], match)  # not twice
+    partnership = decisions.vet(pair["officer"], match)
+    db.session.commit()
+    assert partnership.status == PartnershipStatus.FORMING
+    assert partnership.ukrainian_organisation_id == pair["ua"].id
+    assert partnership.reference.startswith("UA-KZ-")
+    assert match.partnership_id == partnership.id and match.status == MatchStatus.VETTED
+    assert [e.to_status for e in partnership.events] == ["forming"]
+
+
+def test_a_second_vetted_match_joins_the_same_partnership(pair):
+    propose_matches()
+    first = the_match(pair)
+    second = db.session.scalar(select(Match).where(Match.id != first.id))
+    for match in (first, second):
+        for manager in (pair["ua_manager"], pair["kz_manager"]):
+            decisions.express_interest(manager, match)
+        decisions.vet(pair["officer"], match)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Partnership.id))) == 1
+
+
+def test_members_see_but_only_managers_decide(pair):
+    propose_matches()
+    member = UserFactory(role=Role.ORG_MEMBER, organisation=pair["ua"])
+    match = decisions.get_match(member, the_match(pair).id)
+    with pytest.raises(ServiceError):
+        decisions.express_interest(member, match)
+    stranger = UserFactory(role=Role.ORG_MANAGER, organisation=OrganisationFactory())
+    with pytest.raises(NotVisible):
+        decisions.get_match(stranger, match.id)
+
+
+def test_declining_and_hiding_need_a_reason(pair):
+    propose_matches()
+    match = the_match(pair)
+    with pytest.raises(ServiceError):
+        decisions.decline(pair["ua_manager"], match, " ")
+    with pytest.raises(ServiceError):
+        decisions.hide(pair["officer"], match, "")
+    decisions.hide(pair["officer"], match, "The centre is being rebuilt until spring.")
+    assert match.status == MatchStatus.HIDDEN
+    with pytest.raises(NotVisible):
+        decisions.get_match(pair["ua_manager"], match.id)  # hidden from the organisations
+
+
+def test_the_embassy_proposes_by_hand_with_a_rationale(pair):
+    other_offer = ItemFactory(organisation=pair["kz"], area="orthopaedics", form="training")
+    match = decisions.propose_by_hand(pair["officer"], decisions.ManualProposal(
+        pair["need"].id, other_offer.id, "The centre's orthopaedists also train therapists."))
+    db.session.commit()
+    assert match.origin == "manual" and match.status == MatchStatus.PROPOSED
+    assert match.rationale.startswith("The centre")
+    with pytest.raises(ServiceError):
+        decisions.propose_by_hand(pair["officer"], decisions.ManualProposal(
+            pair["need"].id, other_offer.id, "again"))
+
+
+def test_the_proposals_page_explains_in_the_users_language(client, pair):
+    propose_matches()
+    pair["ua_manager"].locale = "en"
+    db.session.commit()
+    log_in(client, pair["ua_manager"])
+    html = client.get(f"/organisations/{pair['ua'].id}/proposals",
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Astana Rehabilitation" in html
+    assert "Same area: Paediatric rehabilitation" in html
+    assert "Mutual benefit" in html and "<meter" in html
+    response = post_form(client, f"/matches/{the_match(pair).id}/interest", {})
+    assert response.status_code == 302
+    assert the_match(pair).status == MatchStatus.INTEREST_NEED
+
+
+def test_curation_list_filters_and_runs_a_fixed_number_of_queries(app, client, pair):
+    from .test_directory import count_queries
+
+    propose_matches()
+    db.session.commit()
+    officer_client = app.test_client()
+    secret = pyotp.random_base32()
+    pair["officer"].totp_secret = secret
+    db.session.commit()
+    log_in(officer_client, pair["officer"], secret=secret)
+    html = officer_client.get("/embassy/matches?country=UA&area=paediatric_rehabilitation"
+                              ).get_data(as_text=True)
+    assert "Mykolaiv Children" in html
+    assert "Mykolaiv Children" not in officer_client.get(
+        "/embassy/matches?country=KZ&area=paediatric_rehabilitation").get_data(as_text=True)
+    few = count_queries(app, officer_client, "/embassy/matches")
+    for n in range(6):
+        org = OrganisationFactory(country=Country.KZ, languages=["en"])
+        ItemFactory(organisation=org, area="paediatric_rehabilitation", languages=["en"],
+                    description=f"course {n}")
+    propose_matches()
+    db.session.commit()
+    assert count_queries(app, officer_client, "/embassy/matches") == few
+
+
+def test_cli_propose_and_export(app, pair):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["propose-matches"])
+    assert result.exit_code == 0 and "new" in result.output
+    exported = json.loads(runner.invoke(args=["export-matches", "--format", "json"]).output)
+    record = next(r for r in exported if r["need_id"] == pair["need"].id)
+    assert record["need_organisation"]["registry_code"] == pair["ua"].registry_code
+    assert record["offer_organisation"]["registry_code"] == pair["kz"].registry_code
+    assert record["explanation"]["matched"] and "components" in record
+    assert record["status"] == "proposed"
+
+
+def test_with_redis_the_recomputation_runs_in_a_worker(make_app):
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        require_service("Redis", str(error))
+    app = make_app(REDIS_URL=url)
+    with app.app_context():
+        ua = OrganisationFactory()
+        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
+        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
+                    urgency="high")
+        ItemFactory(organisation=kz, area="burns_care")
+        assert jobs.recompute(ua.id) == "queued"
+        assert db.session.scalar(select(func.count(Match.id))) == 0
+        jobs.work(burst=True)
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count(Match.id))) == 1
+    redis.Redis.from_url(url).flushdb()
