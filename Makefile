@@ -45,7 +45,7 @@ translations: $(COMPILED)
 
 # After changing user-visible strings: extract, merge into every catalogue, fill English.
 translations-update: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--project=partnership --copyright-holder="Embassy of Ukraine in Kazakhstan" \
 		-o partnership/translations/messages.pot partnership templates
 	$(BIN)/pybabel update -i partnership/translations/messages.pot -d partnership/translations \

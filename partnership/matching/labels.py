@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from ..organisations import labels
 from .rules import score_word
@@ -18,7 +19,8 @@ MATCH_STATUSES = {
 PARTNERSHIP_STATUSES = {
     "forming": _l("Forming"), "mou_drafting": _l("Memorandum being drafted"),
     "mou_review": _l("Memorandum under review"), "mou_agreed": _l("Memorandum agreed"),
-    "signed": _l("Signed"), "active": _l("Active"), "annual_review": _l("Annual review"),
+    "signed": _l("Signed"), "active": lazy_pgettext("partnership", "Active"),
+    "annual_review": _l("Annual review"),
     "completed": _l("Completed"), "terminated": _l("Terminated"), "on_hold": _l("On hold"),
 }
 

@@ -59,7 +59,8 @@ def test_source_strings_are_all_extracted():
         out = Path(tmp) / "fresh.pot"
         subprocess.run(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-             "-k", "_l", "-k", "lazy_gettext", "-o", str(out), "partnership", "templates"],
+             "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(out),
+             "partnership", "templates"],
             cwd=ROOT.parents[1], check=True, capture_output=True)
         with out.open("rb") as handle:
             fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
