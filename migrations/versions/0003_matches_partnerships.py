@@ -47,8 +47,6 @@ def upgrade():
     sa.Column('offer_organisation_id', sa.Integer(), nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('components', sa.JSON(), nullable=False),
-    sa.Column('matched', sa.JSON(), nullable=False),
-    sa.Column('missing', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('proposed', 'interest_need', 'interest_offer', 'mutually_accepted', 'vetted', 'declined', 'withdrawn', 'expired', 'hidden', name='match_status', native_enum=False, length=40), nullable=False),
     sa.Column('origin', sa.Enum('engine', 'manual', name='match_origin', native_enum=False, length=40), nullable=False),
     sa.Column('rationale', sa.Text(), nullable=False),

@@ -23,7 +23,7 @@ from ..organisations import access
 from ..organisations.models import Item, ItemStatus, Organisation, Status
 from . import engine, workflow
 from .models import OPEN_STATUSES, Match, MatchStatus, Origin
-from .services import load_world, related_areas
+from .services import as_entry, load_world, related_areas
 
 VISIBLE_TO_ORGANISATIONS = (*OPEN_STATUSES, MatchStatus.VETTED)
 
@@ -157,7 +157,7 @@ def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
         if item.status != ItemStatus.ACTIVE or item.organisation.status != Status.VERIFIED:
             raise ServiceError(_("Both items must be current and their organisations "
                                  "verified."))
-    parties, _entries, _versions = load_world(utcnow().date())
+    parties, entries, _versions, _areas = load_world(utcnow().date())
     need_party, offer_party = parties[need.organisation_id], parties[offer.organisation_id]
     if not engine.offer_may_serve(offer_party, need_party):
         raise ServiceError(_("Partnerships join a Ukrainian and a Kazakh organisation; "
@@ -166,10 +166,9 @@ def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
                                                      Match.offer_id == offer.id))
     if existing is not None and existing.status in OPEN_STATUSES:
         raise ServiceError(_("This pair is already proposed."))
-    scored = engine.score_pair(parties, _entry(need), _entry(offer), related_areas())
-    values = {"score": scored.score, "components": dict(scored.components),
-              "matched": [list(r) for r in scored.matched],
-              "missing": [list(r) for r in scored.missing]}
+    scored = engine.score_pair(parties, as_entry(need), as_entry(offer), related_areas(),
+                               entries)
+    values = {"score": scored.score, "components": dict(scored.components)}
     if existing is None:
         existing = Match(need_id=need.id, offer_id=offer.id,
                          need_organisation_id=need.organisation_id,
@@ -184,12 +183,6 @@ def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
     db.session.flush()
     record("match.proposed_by_hand", actor=actor, obj=existing, rationale=existing.rationale)
     return existing
-
-
-def _entry(item: Item) -> engine.Entry:
-    return engine.Entry(item.id, item.organisation_id, str(item.direction), item.area,
-                        str(item.form), str(item.dimension), item.description, item.quantity,
-                        str(item.urgency) if item.urgency else None, frozenset(item.languages))
 
 
 def status_counts(actor: User) -> dict[str, int]:

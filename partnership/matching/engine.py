@@ -134,11 +134,17 @@ def offer_may_serve(offer_party: Party, need_party: Party) -> bool:
 
 def propose(parties: Mapping[int, Party], entries: Iterable[Entry],
             related: Mapping[str, frozenset[str]], settings: Settings = Settings(),
-            involving: set[int] | None = None) -> list[Candidate]:
+            involving: set[int] | None = None,
+            areas_of: Iterable[tuple[int, str, str]] | None = None) -> list[Candidate]:
     """Ranked proposals, best first: for every need, or, with ``involving``, only those in
-    which one of these parties takes part (its needs, and the needs its offers can meet)."""
+    which one of these parties takes part (its needs, and the needs its offers can meet).
+
+    ``areas_of`` lists (party, direction, area) of every current item when ``entries`` holds
+    only some of them (a recomputation), so that reciprocity sees each party whole."""
     entries = [e for e in entries if e.party in parties and e.form in rules.COMPATIBLE_FORMS]
-    area_index, offer_masks, need_masks = _party_areas(entries, related)
+    triples = areas_of if areas_of is not None else [(e.party, e.direction, e.area)
+                                                     for e in entries]
+    area_index, offer_masks, need_masks = _party_areas(triples, related)
     offers = [e for e in entries if e.direction == "offer"]
     needs = [e for e in entries if e.direction == "need"
              and eligible_offer_countries(parties[e.party]) is not None]
@@ -156,9 +162,10 @@ def propose(parties: Mapping[int, Party], entries: Iterable[Entry],
     return results
 
 
-def _party_areas(entries: list[Entry], related):
+def _party_areas(triples: Iterable[tuple[int, str, str]], related):
     """Area positions, and per party the areas its offers reach and the areas it needs."""
-    areas = sorted({e.area for e in entries} | set(related) |
+    triples = list(triples)
+    areas = sorted({area for _, _, area in triples} | set(related) |
                    {a for links in related.values() for a in links})
     if len(areas) > 62:
         raise ValueError("at most 62 areas fit the engine's bit masks")
@@ -167,11 +174,11 @@ def _party_areas(entries: list[Entry], related):
                      for a in areas}
     offer_masks: dict[int, int] = defaultdict(int)
     need_masks: dict[int, int] = defaultdict(int)
-    for e in entries:
-        if e.direction == "offer":
-            offer_masks[e.party] |= neighbourhood[e.area]
+    for party, direction, area in triples:
+        if direction == "offer":
+            offer_masks[party] |= neighbourhood[area]
         else:
-            need_masks[e.party] |= 1 << area_index[e.area]
+            need_masks[party] |= 1 << area_index[area]
     return area_index, offer_masks, need_masks
 
 

@@ -9,8 +9,9 @@ from .models import Match, MatchStatus
 
 def match_records(status: str | None = None) -> list[dict]:
     """Every match (or those in ``status``) with both organisations' registry codes."""
-    statement = select(Match).options(joinedload(Match.need_organisation),
-                                      joinedload(Match.offer_organisation)).order_by(Match.id)
+    statement = select(Match).options(
+        joinedload(Match.need_organisation), joinedload(Match.offer_organisation),
+        joinedload(Match.need), joinedload(Match.offer)).order_by(Match.id)
     if status:
         statement = statement.where(Match.status == MatchStatus(status))
     return [{
@@ -27,8 +28,7 @@ def match_records(status: str | None = None) -> list[dict]:
                                "name": m.offer_organisation.name("en")},
         "score": m.score,
         "components": m.components,
-        "explanation": {"matched": [_reason(r) for r in m.matched],
-                        "missing": [_reason(r) for r in m.missing]},
+        "explanation": _explanation(m),
         "status": str(m.status),
         "origin": str(m.origin),
         "rationale": m.rationale,
@@ -38,3 +38,8 @@ def match_records(status: str | None = None) -> list[dict]:
 def _reason(reason) -> dict:
     code, details = reason
     return {"code": code, **{key: value for key, value in details}}
+
+
+def _explanation(match: Match) -> dict:
+    matched, missing = match.explanation
+    return {"matched": [_reason(r) for r in matched], "missing": [_reason(r) for r in missing]}

@@ -55,8 +55,6 @@ class Match(db.Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False)
     score: Mapped[float] = mapped_column(Float, nullable=False)
     components: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
-    matched: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
-    missing: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     status: Mapped[MatchStatus] = mapped_column(str_enum(MatchStatus, "match_status"),
                                                 nullable=False, default=MatchStatus.PROPOSED)
     origin: Mapped[Origin] = mapped_column(str_enum(Origin, "match_origin"), nullable=False,
@@ -75,6 +73,30 @@ class Match(db.Model):
     offer = relationship("Item", foreign_keys=[offer_id])
     need_organisation = relationship("Organisation", foreign_keys=[need_organisation_id])
     offer_organisation = relationship("Organisation", foreign_keys=[offer_organisation_id])
+
+    @property
+    def explanation(self):
+        """(matched, missing) reasons, derived from the stored components and the items:
+        deterministic, so they need not be stored for every proposal."""
+        from .engine import explain, score_pair
+        from .rules import WEIGHTS
+        from .services import as_entry, as_party, related_areas
+
+        parties = {o.id: as_party(o) for o in (self.need_organisation,
+                                                self.offer_organisation)}
+        need, offer = as_entry(self.need), as_entry(self.offer)
+        components = self.components or {}
+        if set(components) != set(WEIGHTS):  # an old or hand-made row: score it afresh
+            components = score_pair(parties, need, offer, related_areas()).components
+        return explain(need, offer, components, parties)
+
+    @property
+    def matched(self):
+        return self.explanation[0]
+
+    @property
+    def missing(self):
+        return self.explanation[1]
 
 
 class MatchingSetting(db.Model):

@@ -52,20 +52,44 @@ def set_agreed_list_gate(actor: User, on: bool) -> None:
                object_id=GATE, value=value)
 
 
-def load_world(today: date):
-    """Verified organisations and their current items, as the engine's plain records."""
+def as_party(organisation: Organisation) -> engine.Party:
+    return engine.Party(organisation.id, str(organisation.country), str(organisation.kind),
+                        frozenset(organisation.languages), organisation.on_agreed_list)
+
+
+def as_entry(item: Item) -> engine.Entry:
+    return engine.Entry(item.id, item.organisation_id, str(item.direction), item.area,
+                        str(item.form), str(item.dimension), item.description, item.quantity,
+                        str(item.urgency) if item.urgency else None, frozenset(item.languages))
+
+
+def load_world(today: date, organisation_id: int | None = None):
+    """Verified organisations and their current items, as the engine's plain records.
+
+    For one organisation, only the items in the areas its own items reach are loaded in full;
+    the (organisation, direction, area) of every current item is returned as ``areas_of``."""
     parties = {
         row.id: engine.Party(row.id, str(row.country), str(row.kind), frozenset(row.languages),
                              row.on_agreed_list)
         for row in db.session.execute(select(
             Organisation.id, Organisation.country, Organisation.kind, Organisation.languages,
             Organisation.on_agreed_list).where(Organisation.status == Status.VERIFIED))}
-    entries, versions = [], {}
-    rows = db.session.execute(select(
+    current = (Item.status == ItemStatus.ACTIVE, Item.valid_until >= today)
+    areas_of = None
+    statement = select(
         Item.id, Item.organisation_id, Item.direction, Item.area, Item.form, Item.dimension,
-        Item.description, Item.quantity, Item.urgency, Item.languages, Item.updated_at)
-        .where(Item.status == ItemStatus.ACTIVE, Item.valid_until >= today))
-    for row in rows:
+        Item.description, Item.quantity, Item.urgency, Item.languages,
+        Item.updated_at).where(*current)
+    if organisation_id is not None:
+        areas_of = [(row.organisation_id, str(row.direction), row.area)
+                    for row in db.session.execute(
+                        select(Item.organisation_id, Item.direction, Item.area).where(*current))
+                    if row.organisation_id in parties]
+        own = {area for party, _, area in areas_of if party == organisation_id}
+        reach = own | {r for area in own for r in areas()[area].related if area in areas()}
+        statement = statement.where(Item.area.in_(sorted(reach)))
+    entries, versions = [], {}
+    for row in db.session.execute(statement):
         if row.organisation_id not in parties:
             continue
         entries.append(engine.Entry(
@@ -73,7 +97,7 @@ def load_world(today: date):
             str(row.dimension), row.description, row.quantity,
             str(row.urgency) if row.urgency else None, frozenset(row.languages)))
         versions[row.id] = row.updated_at
-    return parties, entries, versions
+    return parties, entries, versions, areas_of
 
 
 def propose_matches(organisation_id: int | None = None, today: date | None = None) -> RunSummary:
@@ -81,10 +105,11 @@ def propose_matches(organisation_id: int | None = None, today: date | None = Non
     one match per need-offer pair; a declined pair returns only if one of its items changed;
     open matches whose items expired or were withdrawn are closed. The caller commits."""
     today = today or date.today()
-    parties, entries, versions = load_world(today)
+    parties, entries, versions, areas_of = load_world(today, organisation_id)
     involving = {organisation_id} if organisation_id is not None else None
     settings = engine.Settings(agreed_list_gate=agreed_list_gate())
-    candidates = engine.propose(parties, entries, related_areas(), settings, involving)
+    candidates = engine.propose(parties, entries, related_areas(), settings, involving,
+                                areas_of)
     summary = RunSummary(proposals=len(candidates))
 
     existing_query = select(Match.id, Match.need_id, Match.offer_id, Match.status, Match.score,
@@ -97,8 +122,7 @@ def propose_matches(organisation_id: int | None = None, today: date | None = Non
     now = utcnow()
     inserts, updates, reopen = [], [], []
     for c in candidates:
-        fields = {"score": c.score, "components": dict(c.components),
-                  "matched": [list(r) for r in c.matched], "missing": [list(r) for r in c.missing]}
+        fields = {"score": c.score, "components": dict(c.components)}
         found = existing.get((c.need_id, c.offer_id))
         if found is None:
             inserts.append({"need_id": c.need_id, "offer_id": c.offer_id,
@@ -120,8 +144,8 @@ def propose_matches(organisation_id: int | None = None, today: date | None = Non
                                                          workflow.SYSTEM),
                            "need_version": versions[c.need_id],
                            "offer_version": versions[c.offer_id], **fields})
-    if inserts:
-        db.session.execute(insert(Match), inserts)
+    for start in range(0, len(inserts), 5000):
+        db.session.execute(insert(Match), inserts[start:start + 5000])
     for rows in (updates, reopen):
         if rows:
             db.session.execute(_update_by_id(rows[0]), rows)
@@ -136,8 +160,18 @@ def propose_matches(organisation_id: int | None = None, today: date | None = Non
 def _close_impossible(existing, current_versions, parties, today: date) -> int:
     """Open matches whose item is gone: expired (past its date) or withdrawn (or its
     organisation no longer verified)."""
-    stale = [r for key, r in existing.items() if r.status in OPEN_STATUSES
-             and (r.need_id not in current_versions or r.offer_id not in current_versions)]
+    unloaded = [r for r in existing.values() if r.status in OPEN_STATUSES
+                and (r.need_id not in current_versions or r.offer_id not in current_versions)]
+    if not unloaded:
+        return 0
+    # A recomputation loads only some items: ask the database which of the others still count.
+    ids = sorted({r.need_id for r in unloaded} | {r.offer_id for r in unloaded})
+    still_current = set(db.session.scalars(
+        select(Item.id).join(Organisation, Item.organisation_id == Organisation.id).where(
+            Item.id.in_(ids), Item.status == ItemStatus.ACTIVE, Item.valid_until >= today,
+            Organisation.status == Status.VERIFIED)))
+    stale = [r for r in unloaded if r.need_id not in still_current
+             or r.offer_id not in still_current]
     if not stale:
         return 0
     ids = sorted({r.need_id for r in stale} | {r.offer_id for r in stale})

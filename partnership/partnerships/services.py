@@ -38,8 +38,7 @@ def partnership_for_match(actor: User, match) -> Partnership:
     db.session.add(partnership)
     db.session.flush()
     partnership.reference = _reference(partnership.id)
-    partnership.events.append(PartnershipEvent(actor_id=actor.id, to_status="forming",
-                                               note=_("Started from a vetted proposal.")))
+    partnership.events.append(PartnershipEvent(actor_id=actor.id, to_status="forming"))
     record("partnership.created", actor=actor, obj=partnership, match_id=match.id)
     return partnership
 
