@@ -9,8 +9,10 @@ against the offers of the other country in the same or a related area, as one ma
 The descriptions' similarity, the one costly component, is computed for a short list per need.
 """
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,51 +143,82 @@ def propose(parties: Mapping[int, Party], entries: Iterable[Entry],
 
     ``areas_of`` lists (party, direction, area) of every current item when ``entries`` holds
     only some of them (a recomputation), so that reciprocity sees each party whole."""
+    with collector_paused():
+        return _propose(parties, entries, related, settings, involving, areas_of)
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector: the engine allocates many small objects and makes
+    no reference cycles, and full collections over a large world cost more than the work."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _propose(parties, entries, related, settings, involving, areas_of) -> list[Candidate]:
     entries = [e for e in entries if e.party in parties and e.form in rules.COMPATIBLE_FORMS]
     triples = areas_of if areas_of is not None else [(e.party, e.direction, e.area)
                                                      for e in entries]
     area_index, offer_masks, need_masks = _party_areas(triples, related)
-    offers = [e for e in entries if e.direction == "offer"]
-    needs = [e for e in entries if e.direction == "need"
-             and eligible_offer_countries(parties[e.party]) is not None]
     context = (parties, related, settings, area_index, offer_masks, need_masks)
+
+    def may_need(e: Entry) -> bool:
+        return eligible_offer_countries(parties[e.party]) is not None
+
     if involving is None:
+        offers = [e for e in entries if e.direction == "offer"]
+        needs = [e for e in entries if e.direction == "need" and may_need(e)]
         results = _match(needs, offers, *context)
     else:
-        own_needs = [e for e in needs if e.party in involving]
-        own_offers = [e for e in offers if e.party in involving]
+        own_needs = [e for e in entries if e.party in involving and e.direction == "need"
+                     and may_need(e)]
+        own_offers = [e for e in entries if e.party in involving and e.direction == "offer"]
+        near_needs, near_offers = _reach(own_needs, related), _reach(own_offers, related)
+        offers = [e for e in entries if e.direction == "offer" and e.area in near_needs]
+        needs = [e for e in entries if e.direction == "need" and e.area in near_offers
+                 and may_need(e)]
         found = {(c.need_id, c.offer_id): c for c in
-                 _match(own_needs, _within_reach(offers, own_needs, related), *context)
-                 + _match(_within_reach(needs, own_offers, related), own_offers, *context)}
+                 _match(own_needs, offers, *context) + _match(needs, own_offers, *context)}
         results = list(found.values())
     results.sort(key=lambda c: (-c.score, c.need_id, c.offer_id))
     return results
 
 
+def _reach(entries: list[Entry], related) -> set[str]:
+    """The areas these entries are in, and the areas related to them."""
+    return {a for e in entries for a in {e.area} | set(related.get(e.area, ()))}
+
+
 def _party_areas(triples: Iterable[tuple[int, str, str]], related):
     """Area positions, and per party the areas its offers reach and the areas it needs."""
-    triples = list(triples)
-    areas = sorted({area for _, _, area in triples} | set(related) |
-                   {a for links in related.values() for a in links})
-    if len(areas) > 62:
-        raise ValueError("at most 62 areas fit the engine's bit masks")
-    area_index = {area: i for i, area in enumerate(areas)}
-    neighbourhood = {a: (1 << area_index[a]) | sum(1 << area_index[r] for r in related.get(a, ()))
-                     for a in areas}
+    area_index = {area: i for i, area in enumerate(
+        sorted(set(related) | {a for links in related.values() for a in links}))}
+
+    def bit(area: str) -> int:
+        if area not in area_index:  # an area outside the taxonomy: give it the next bit
+            area_index[area] = len(area_index)
+        if area_index[area] > 62:
+            raise ValueError("at most 63 areas fit the engine's bit masks")
+        return 1 << area_index[area]
+
+    neighbourhood: dict[str, int] = {}
     offer_masks: dict[int, int] = defaultdict(int)
     need_masks: dict[int, int] = defaultdict(int)
     for party, direction, area in triples:
         if direction == "offer":
-            offer_masks[party] |= neighbourhood[area]
+            reach = neighbourhood.get(area)
+            if reach is None:
+                reach = neighbourhood[area] = bit(area) | sum(
+                    bit(r) for r in related.get(area, ()))
+            offer_masks[party] |= reach
         else:
-            need_masks[party] |= 1 << area_index[area]
+            need_masks[party] |= bit(area)
     return area_index, offer_masks, need_masks
-
-
-def _within_reach(candidates: list[Entry], of: list[Entry], related) -> list[Entry]:
-    """The candidates in the same or a related area of any entry of ``of``."""
-    reach = {a for e in of for a in {e.area} | set(related.get(e.area, ()))}
-    return [e for e in candidates if e.area in reach]
 
 
 def _match(needs, offers, parties, related, settings, area_index, offer_masks, need_masks

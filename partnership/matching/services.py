@@ -1,9 +1,10 @@
 """Matching operations: propose (all or one organisation), decide on a match, curate."""
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import String, bindparam, cast, insert, or_, select, update
 
 from ..auth.models import User
 from ..core.database import utcnow
@@ -63,6 +64,17 @@ def as_entry(item: Item) -> engine.Entry:
                         str(item.urgency) if item.urgency else None, frozenset(item.languages))
 
 
+def _memo(function):
+    cache = {}
+
+    def cached(key):
+        if key not in cache:
+            cache[key] = function(key)
+        return cache[key]
+
+    return cached
+
+
 def load_world(today: date, organisation_id: int | None = None):
     """Verified organisations and their current items, as the engine's plain records.
 
@@ -76,9 +88,10 @@ def load_world(today: date, organisation_id: int | None = None):
             Organisation.on_agreed_list).where(Organisation.status == Status.VERIFIED))}
     current = (Item.status == ItemStatus.ACTIVE, Item.valid_until >= today)
     areas_of = None
+    # Languages come as their JSON text: a handful of distinct values, parsed once each.
     statement = select(
         Item.id, Item.organisation_id, Item.direction, Item.area, Item.form, Item.dimension,
-        Item.description, Item.quantity, Item.urgency, Item.languages,
+        Item.description, Item.quantity, Item.urgency, cast(Item.languages, String),
         Item.updated_at).where(*current)
     if organisation_id is not None:
         areas_of = [(row.organisation_id, str(row.direction), row.area)
@@ -89,14 +102,15 @@ def load_world(today: date, organisation_id: int | None = None):
         reach = own | {r for area in own for r in areas()[area].related if area in areas()}
         statement = statement.where(Item.area.in_(sorted(reach)))
     entries, versions = [], {}
-    for row in db.session.execute(statement):
-        if row.organisation_id not in parties:
+    languages = _memo(lambda text: frozenset(json.loads(text)))
+    for (item_id, party, direction, area, form, dimension, description, quantity, urgency,
+         language_text, updated_at) in db.session.execute(statement):
+        if party not in parties:
             continue
         entries.append(engine.Entry(
-            row.id, row.organisation_id, str(row.direction), row.area, str(row.form),
-            str(row.dimension), row.description, row.quantity,
-            str(row.urgency) if row.urgency else None, frozenset(row.languages)))
-        versions[row.id] = row.updated_at
+            item_id, party, str(direction), area, str(form), str(dimension), description,
+            quantity, str(urgency) if urgency else None, languages(language_text)))
+        versions[item_id] = updated_at
     return parties, entries, versions, areas_of
 
 
@@ -104,7 +118,11 @@ def propose_matches(organisation_id: int | None = None, today: date | None = Non
     """Propose partners for everyone, or after one organisation's items changed. Idempotent:
     one match per need-offer pair; a declined pair returns only if one of its items changed;
     open matches whose items expired or were withdrawn are closed. The caller commits."""
-    today = today or date.today()
+    with engine.collector_paused():
+        return _propose_matches(organisation_id, today or date.today())
+
+
+def _propose_matches(organisation_id: int | None, today: date) -> RunSummary:
     parties, entries, versions, areas_of = load_world(today, organisation_id)
     involving = {organisation_id} if organisation_id is not None else None
     settings = engine.Settings(agreed_list_gate=agreed_list_gate())
