@@ -26,7 +26,7 @@ test-postgres: install translations
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check partnership tests scripts benchmarks
+	$(BIN)/ruff check .
 
 install: $(STAMP)
 
