@@ -13,70 +13,17 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import rules
+from .pairs import explain, reciprocal, score_pair  # noqa: F401 - part of the engine's API
+from .records import Candidate, Entry, Party, Reason, Settings  # noqa: F401 - the API
 from .text import similarity, stems
 
+DEFAULT_SETTINGS = Settings()
 LANGUAGE_BITS = {"uk": 1, "kk": 2, "ru": 4, "en": 8}
 DIMENSIONS = ("technological", "professional", "scientific", "administrative")
-
-
-@dataclass(frozen=True)
-class Party:
-    """An organisation as the engine sees it."""
-
-    id: int
-    country: str                      # "UA" or "KZ"
-    kind: str
-    languages: frozenset[str] = frozenset()
-    on_agreed_list: bool = True
-
-
-@dataclass(frozen=True)
-class Entry:
-    """An offer or a need."""
-
-    id: int
-    party: int
-    direction: str                    # "offer" or "need"
-    area: str
-    form: str
-    dimension: str
-    description: str = ""
-    quantity: int | None = None
-    urgency: str | None = None
-    languages: frozenset[str] = frozenset()
-
-
-# A reason is a plain tuple, (code, details): one criterion met or missing, with its details
-# (areas, languages, numbers) as ((key, value), ...). Plain tuples: 150,000 proposals make a
-# million of them.
-Reason = tuple[str, tuple[tuple[str, object], ...]]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A proposed offer for a need, with its score and why."""
-
-    need_id: int
-    offer_id: int
-    need_party: int
-    offer_party: int
-    score: float
-    components: Mapping[str, float]
-    matched: tuple[Reason, ...]
-    missing: tuple[Reason, ...]
-
-
-@dataclass(frozen=True)
-class Settings:
-    per_need: int = 3             # proposals kept per need
-    shortlist: int = 8            # offers per need whose descriptions are compared
-    min_score: float = 0.5
-    agreed_list_gate: bool = False
 
 
 class _Columns:
@@ -135,7 +82,7 @@ def offer_may_serve(offer_party: Party, need_party: Party) -> bool:
 
 
 def propose(parties: Mapping[int, Party], entries: Iterable[Entry],
-            related: Mapping[str, frozenset[str]], settings: Settings = Settings(),
+            related: Mapping[str, frozenset[str]], settings: Settings = DEFAULT_SETTINGS,
             involving: set[int] | None = None,
             areas_of: Iterable[tuple[int, str, str]] | None = None) -> list[Candidate]:
     """Ranked proposals, best first: for every need, or, with ``involving``, only those in
@@ -336,115 +283,3 @@ def _compatibility() -> np.ndarray:
                 table[rules.FORMS.index(need_form), rules.FORMS.index(offer_form)] = True
         _COMPATIBILITY = table
     return _COMPATIBILITY
-
-
-def explain(need: Entry, offer: Entry, components: Mapping[str, float],
-            parties: Mapping[int, Party]) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-    """What matched and what is missing, as reason codes a page can put into words."""
-    matched, missing = [], []
-    if components["area"] == 1.0:
-        matched.append(("area_same", (("area", need.area),)))
-    elif components["area"] == 0.0:
-        missing.append(("area_unrelated", (("need_area", need.area),
-                                           ("offer_area", offer.area))))
-    else:
-        matched.append(("area_related", (("need_area", need.area),
-                                               ("offer_area", offer.area))))
-        missing.append(("area_not_same", (("need_area", need.area),)))
-    if components["form"] == 1.0:
-        matched.append(("form_same", (("form", need.form),)))
-    elif components["form"] == 0.0:
-        missing.append(("form_other", (("need_form", need.form), ("offer_form", offer.form))))
-    else:
-        matched.append(("form_compatible", (("need_form", need.form),
-                                                  ("offer_form", offer.form))))
-    if components["reciprocity"] == 1.0:
-        matched.append(("reciprocity", ()))
-    else:
-        missing.append(("no_reciprocity", ()))
-    shared = sorted(need.languages & offer.languages)
-    if components["language"] == 1.0:
-        matched.append(("language_shared", (("languages", tuple(shared)),)))
-    elif components["language"] > 0:
-        common = sorted(parties[need.party].languages & parties[offer.party].languages)
-        matched.append(("language_organisations", (("languages", tuple(common)),)))
-        missing.append(("language_items", ()))
-    else:
-        missing.append(("no_shared_language", ()))
-    if components["text"] >= rules.TEXT_SIMILAR:
-        matched.append(("text_similar", ()))
-    else:
-        missing.append(("text_different", ()))
-    if components["dimension"] == 1.0:
-        matched.append(("dimension_same", (("dimension", need.dimension),)))
-    else:
-        missing.append(("dimension_other", (("need_dimension", need.dimension),
-                                                  ("offer_dimension", offer.dimension))))
-    if need.quantity is None or offer.quantity is None:
-        missing.append(("capacity_unknown", ()))
-    elif offer.quantity >= need.quantity:
-        matched.append(("capacity_covers", (("capacity", offer.quantity),
-                                                  ("quantity", need.quantity))))
-    else:
-        missing.append(("capacity_short", (("capacity", offer.quantity),
-                                                 ("quantity", need.quantity))))
-    if need.urgency in ("high", "critical"):
-        matched.append(("urgent", (("urgency", need.urgency),)))
-    if components["kind"] == rules.KIND_FITS:
-        matched.append(("kind_fits", (("kind", parties[offer.party].kind),)))
-    return tuple(matched), tuple(missing)
-
-
-def reciprocal(a_offers: Iterable[str], a_needs: Iterable[str], b_offers: Iterable[str],
-               b_needs: Iterable[str], related: Mapping[str, frozenset[str]]) -> bool:
-    """Whether each side offers something (same or related area) that the other needs."""
-    def serves(offers, needs) -> bool:
-        reach = set()
-        for area in offers:
-            reach |= {area} | set(related.get(area, ()))
-        return bool(reach & set(needs))
-
-    return serves(a_offers, b_needs) and serves(b_offers, a_needs)
-
-
-def score_pair(parties: Mapping[int, Party], need: Entry, offer: Entry,
-               related: Mapping[str, frozenset[str]], entries: Iterable[Entry] = ()
-               ) -> Candidate:
-    """Score one pair, one component at a time (the embassy's hand-made proposals, and the
-    reference the matrix code is tested against). ``entries`` give the parties' other items,
-    for reciprocity; an unrelated area scores 0 for the area, an unfit form 0 for the form."""
-    w = rules.WEIGHTS
-    p_need, p_offer = parties[need.party], parties[offer.party]
-    reach = set()
-    needed = set()
-    for e in entries:
-        if e.party == need.party and e.direction == "offer":
-            reach |= {e.area} | set(related.get(e.area, ()))
-        if e.party == offer.party and e.direction == "need":
-            needed.add(e.area)
-    language = (1.0 if need.languages & offer.languages else
-                rules.LANGUAGE_ORGANISATIONS_ONLY if p_need.languages & p_offer.languages
-                else 0.0)
-    if need.quantity is None or offer.quantity is None:
-        capacity = rules.CAPACITY_UNKNOWN
-    else:
-        capacity = min(1.0, offer.quantity / need.quantity)
-    components = {
-        "area": 1.0 if offer.area == need.area else
-        rules.AREA_RELATED if offer.area in related.get(need.area, ()) else 0.0,
-        "form": 1.0 if offer.form == need.form else
-        rules.FORM_COMPATIBLE if offer.form in rules.COMPATIBLE_FORMS.get(need.form, ())
-        else 0.0,
-        "dimension": 1.0 if need.dimension == offer.dimension else rules.DIMENSION_OTHER,
-        "language": language,
-        "capacity": capacity,
-        "urgency": rules.URGENCY.get(need.urgency, 0.5),
-        "kind": rules.KIND_FITS if need.area in rules.KIND_AFFINITY.get(p_offer.kind, ())
-        else rules.KIND_NEUTRAL,
-        "reciprocity": 1.0 if reach & needed else 0.0,
-        "text": round(similarity(stems(need.description), stems(offer.description)), 4),
-    }
-    score = round(sum(w[k] * components[k] for k in rules.WEIGHTS), 4)
-    matched, missing = explain(need, offer, components, parties)
-    return Candidate(need.id, offer.id, need.party, offer.party, score, components, matched,
-                     missing)

@@ -1,0 +1,124 @@
+"""One pair at a time: the reasons behind a score, reciprocity, and the reference scorer.
+
+The matrix code in ``engine`` scores many pairs at once; this module says why a pair scored
+what it did, and scores a single pair the slow, obvious way (hand-made proposals, and the
+reference the matrix is tested against). No Flask, no database.
+"""
+
+from collections.abc import Iterable, Mapping
+
+from . import rules
+from .records import Candidate, Entry, Party, Reason
+from .text import similarity, stems
+
+
+def explain(need: Entry, offer: Entry, components: Mapping[str, float],
+            parties: Mapping[int, Party]) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+    """What matched and what is missing, as reason codes a page can put into words."""
+    matched, missing = [], []
+    if components["area"] == 1.0:
+        matched.append(("area_same", (("area", need.area),)))
+    elif components["area"] == 0.0:
+        missing.append(("area_unrelated", (("need_area", need.area),
+                                           ("offer_area", offer.area))))
+    else:
+        matched.append(("area_related", (("need_area", need.area),
+                                               ("offer_area", offer.area))))
+        missing.append(("area_not_same", (("need_area", need.area),)))
+    if components["form"] == 1.0:
+        matched.append(("form_same", (("form", need.form),)))
+    elif components["form"] == 0.0:
+        missing.append(("form_other", (("need_form", need.form), ("offer_form", offer.form))))
+    else:
+        matched.append(("form_compatible", (("need_form", need.form),
+                                                  ("offer_form", offer.form))))
+    if components["reciprocity"] == 1.0:
+        matched.append(("reciprocity", ()))
+    else:
+        missing.append(("no_reciprocity", ()))
+    shared = sorted(need.languages & offer.languages)
+    if components["language"] == 1.0:
+        matched.append(("language_shared", (("languages", tuple(shared)),)))
+    elif components["language"] > 0:
+        common = sorted(parties[need.party].languages & parties[offer.party].languages)
+        matched.append(("language_organisations", (("languages", tuple(common)),)))
+        missing.append(("language_items", ()))
+    else:
+        missing.append(("no_shared_language", ()))
+    if components["text"] >= rules.TEXT_SIMILAR:
+        matched.append(("text_similar", ()))
+    else:
+        missing.append(("text_different", ()))
+    if components["dimension"] == 1.0:
+        matched.append(("dimension_same", (("dimension", need.dimension),)))
+    else:
+        missing.append(("dimension_other", (("need_dimension", need.dimension),
+                                                  ("offer_dimension", offer.dimension))))
+    if need.quantity is None or offer.quantity is None:
+        missing.append(("capacity_unknown", ()))
+    elif offer.quantity >= need.quantity:
+        matched.append(("capacity_covers", (("capacity", offer.quantity),
+                                                  ("quantity", need.quantity))))
+    else:
+        missing.append(("capacity_short", (("capacity", offer.quantity),
+                                                 ("quantity", need.quantity))))
+    if need.urgency in ("high", "critical"):
+        matched.append(("urgent", (("urgency", need.urgency),)))
+    if components["kind"] == rules.KIND_FITS:
+        matched.append(("kind_fits", (("kind", parties[offer.party].kind),)))
+    return tuple(matched), tuple(missing)
+
+
+def reciprocal(a_offers: Iterable[str], a_needs: Iterable[str], b_offers: Iterable[str],
+               b_needs: Iterable[str], related: Mapping[str, frozenset[str]]) -> bool:
+    """Whether each side offers something (same or related area) that the other needs."""
+    def serves(offers, needs) -> bool:
+        reach = set()
+        for area in offers:
+            reach |= {area} | set(related.get(area, ()))
+        return bool(reach & set(needs))
+
+    return serves(a_offers, b_needs) and serves(b_offers, a_needs)
+
+
+def score_pair(parties: Mapping[int, Party], need: Entry, offer: Entry,
+               related: Mapping[str, frozenset[str]], entries: Iterable[Entry] = ()
+               ) -> Candidate:
+    """Score one pair, one component at a time (the embassy's hand-made proposals, and the
+    reference the matrix code is tested against). ``entries`` give the parties' other items,
+    for reciprocity; an unrelated area scores 0 for the area, an unfit form 0 for the form."""
+    w = rules.WEIGHTS
+    p_need, p_offer = parties[need.party], parties[offer.party]
+    reach = set()
+    needed = set()
+    for e in entries:
+        if e.party == need.party and e.direction == "offer":
+            reach |= {e.area} | set(related.get(e.area, ()))
+        if e.party == offer.party and e.direction == "need":
+            needed.add(e.area)
+    language = (1.0 if need.languages & offer.languages else
+                rules.LANGUAGE_ORGANISATIONS_ONLY if p_need.languages & p_offer.languages
+                else 0.0)
+    if need.quantity is None or offer.quantity is None:
+        capacity = rules.CAPACITY_UNKNOWN
+    else:
+        capacity = min(1.0, offer.quantity / need.quantity)
+    components = {
+        "area": 1.0 if offer.area == need.area else
+        rules.AREA_RELATED if offer.area in related.get(need.area, ()) else 0.0,
+        "form": 1.0 if offer.form == need.form else
+        rules.FORM_COMPATIBLE if offer.form in rules.COMPATIBLE_FORMS.get(need.form, ())
+        else 0.0,
+        "dimension": 1.0 if need.dimension == offer.dimension else rules.DIMENSION_OTHER,
+        "language": language,
+        "capacity": capacity,
+        "urgency": rules.URGENCY.get(need.urgency, 0.5),
+        "kind": rules.KIND_FITS if need.area in rules.KIND_AFFINITY.get(p_offer.kind, ())
+        else rules.KIND_NEUTRAL,
+        "reciprocity": 1.0 if reach & needed else 0.0,
+        "text": round(similarity(stems(need.description), stems(offer.description)), 4),
+    }
+    score = round(sum(w[k] * components[k] for k in rules.WEIGHTS), 4)
+    matched, missing = explain(need, offer, components, parties)
+    return Candidate(need.id, offer.id, need.party, offer.party, score, components, matched,
+                     missing)
