@@ -1,0 +1,92 @@
+"""The framework memorandum's text: numbered clauses in Ukrainian, Kazakh and English.
+
+The first version ships as ``data/memorandum_template.json``. Clause texts may use variables
+(``{{ ua.name }}``, ``{{ term_years }}`` ...) and nothing else; they are rendered in Jinja's
+immutable sandbox with autoescaping and strict undefined, because the embassy edits them:
+a clause can neither reach Python objects nor inject markup into the PDF. No Flask, no database.
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+LANGUAGES = ("uk", "kk", "en")
+VARIABLE = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
+ANY_TAG = re.compile(r"\{[{%#]")
+_TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.S)
+
+_ENVIRONMENT = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+@dataclass(frozen=True)
+class Clause:
+    key: str
+    title: Mapping[str, str]
+    text: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Template:
+    version: int
+    title: Mapping[str, str]
+    variables: Mapping[str, str]
+    clauses: tuple[Clause, ...]
+
+
+def load_template(text: str | None = None) -> Template:
+    """The template from JSON text, or the one shipped with the package."""
+    if text is None:
+        text = resources.files("partnership").joinpath("data/memorandum_template.json"
+                                                       ).read_text("utf-8")
+    data = json.loads(text)
+    return Template(
+        version=int(data["version"]), title=data["title"], variables=data["variables"],
+        clauses=tuple(Clause(c["key"], c["title"], c["text"]) for c in data["clauses"]))
+
+
+def variables_in(text: str) -> set[str]:
+    """The variables a text uses."""
+    return set(VARIABLE.findall(text))
+
+
+def problems(template: Template) -> list[str]:
+    """What is wrong with a template (empty when it can be used)."""
+    found = []
+    used: set[str] = set()
+    for number, clause in enumerate((Clause("title", template.title, template.title),
+                                     *template.clauses)):
+        for part in ("title", "text"):
+            texts = getattr(clause, part)
+            for language in LANGUAGES:
+                value = texts.get(language, "")
+                if not value.strip():
+                    found.append(f"{clause.key}: the {part} in {language} is empty")
+                if len(ANY_TAG.findall(value)) != len(VARIABLE.findall(value)):
+                    found.append(f"{clause.key}: only {{{{ variable }}}} may be used "
+                                 f"({part}, {language})")
+            sets = {language: variables_in(texts.get(language, "")) for language in LANGUAGES}
+            if len({frozenset(s) for s in sets.values()}) > 1:
+                found.append(f"{clause.key}: the {part} uses different variables per language")
+            for names in sets.values():
+                used |= names
+        if number and not clause.key:
+            found.append(f"clause {number}: no key")
+    unknown = used - set(template.variables)
+    if unknown:
+        found.append("unknown variables: " + ", ".join(sorted(unknown)))
+    return found
+
+
+def render(text: str, context: Mapping[str, object]) -> Markup:
+    """One clause text as safe HTML: the text's own characters and the variables' values are
+    both escaped, and the variables filled in (a missing one raises)."""
+    source = "".join(part if _TAG.fullmatch(part) else str(escape(part))
+                     for part in _TAG.split(text))
+    html = _ENVIRONMENT.from_string(source).render(context)
+    return Markup(html)  # noqa: S704 - the text was escaped above, the values by autoescape
