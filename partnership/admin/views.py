@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..auth import services as accounts
 from ..core.access import roles_required
-from ..core.services import ServiceError
+from ..core.services import attempt
 from ..extensions import db
 from . import services
 from .forms import ActionForm, UserCreateForm, UserEditForm
@@ -31,14 +31,11 @@ def users():
 def new_user():
     form = UserCreateForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(current_user, form.email.data, form.role.data,
-                                        form.full_name.data, form.locale.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.email.errors = [*form.email.errors, error.message]
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: accounts.create_user(
+            current_user, form.email.data, form.role.data, form.full_name.data,
+            form.locale.data), form)
+        if outcome.ok:
+            user = outcome.value
             flash(_("The account has been created and the invitation sent to %(email)s.",
                     email=user.email), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -60,14 +57,9 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.role.data = str(user.role)
     if form.validate_on_submit():
-        try:
-            accounts.update_user(current_user, user, form.role.data, form.active.data,
-                                 form.full_name.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: accounts.update_user(
+            current_user, user, form.role.data, form.active.data, form.full_name.data))
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_edit.html", user=user, form=form, action=ActionForm())
@@ -78,13 +70,8 @@ def edit_user(user_id: int):
 def resend_invitation(user_id: int):
     user = _load_user(user_id)
     if ActionForm().validate_on_submit():
-        try:
-            accounts.resend_invitation(current_user, user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: accounts.resend_invitation(current_user, user))
+        if outcome.ok:
             flash(_("A new invitation has been sent."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.database import utcnow
-from ..core.services import ServiceError, show_error
+from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import safe_next
 from ..extensions import db, limiter
 from . import services, totp
@@ -185,13 +185,8 @@ def reset_password(token: str):
         return render_template("auth/link_expired.html"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.reset_password(token, form.password.data), form)
+        if outcome.ok:
             flash(_("Your password has been changed. Please sign in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
@@ -206,13 +201,9 @@ def accept_invitation(token: str):
     if request.method == "GET":
         form.full_name.data = found.user.full_name
     if form.validate_on_submit():
-        try:
-            services.accept_invitation(token, form.password.data, form.full_name.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.accept_invitation(
+            token, form.password.data, form.full_name.data), form)
+        if outcome.ok:
             flash(_("Your account is ready. Please sign in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/accept_invitation.html", form=form, email=found.user.email)

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app, has_request_context, request
@@ -135,3 +136,24 @@ def show_error(form, error: ServiceError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")
+
+
+@dataclass
+class Outcome:
+    """What ``attempt`` reports to a view: whether the service call held, and its result."""
+
+    ok: bool
+    value: object = None
+
+
+def attempt(operation, form=None) -> Outcome:
+    """Run one service call for a view (one commit per request): commit when it succeeds;
+    when it breaks a rule, roll back and show the message next to its field, or as a flash."""
+    try:
+        value = operation()
+    except ServiceError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return Outcome(False)
+    db.session.commit()
+    return Outcome(True, value)

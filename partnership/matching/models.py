@@ -90,13 +90,6 @@ class Match(db.Model):
             components = score_pair(parties, need, offer, related_areas()).components
         return explain(need, offer, components, parties)
 
-    @property
-    def matched(self):
-        return self.explanation[0]
-
-    @property
-    def missing(self):
-        return self.explanation[1]
 
 
 class MatchingSetting(db.Model):

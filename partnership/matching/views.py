@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.access import roles_required
-from ..core.services import ServiceError, show_error
+from ..core.services import attempt
 from ..extensions import db
 from ..organisations import access, labels
 from ..organisations import services as organisations
@@ -14,7 +14,7 @@ from . import curation, decisions, jobs, services
 from .forms import ManualProposalForm, ReasonForm
 
 bp = Blueprint("matching", __name__)
-EMBASSY = ("embassy_officer", "admin")
+EMBASSY = access.EMBASSY_ROLES
 
 
 @bp.route("/organisations/<int:organisation_id>/proposals")
@@ -39,13 +39,9 @@ def _back(match) -> str:
 def interest(match_id: int):
     match = decisions.get_match(current_user, match_id)
     if ReasonForm().validate_on_submit():
-        try:
-            status = decisions.express_interest(current_user, match)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: decisions.express_interest(current_user, match))
+        if outcome.ok:
+            status = outcome.value
             flash(_("Both sides are interested: the embassy will review the proposal.")
                   if status == "mutually_accepted" else
                   _("Your interest is recorded. The other side has been asked too."), "success")
@@ -58,13 +54,8 @@ def decline(match_id: int):
     match = decisions.get_match(current_user, match_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            decisions.decline(current_user, match, form.reason.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: decisions.decline(current_user, match, form.reason.data or ""))
+        if outcome.ok:
             flash(_("Declined. This pair will not be proposed again unless one of its items "
                     "changes."), "success")
     return redirect(_back(match))
@@ -96,13 +87,9 @@ def detail(match_id: int):
 def vet(match_id: int):
     match = decisions.get_match(current_user, match_id)
     if ReasonForm().validate_on_submit():
-        try:
-            partnership = decisions.vet(current_user, match)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: decisions.vet(current_user, match))
+        if outcome.ok:
+            partnership = outcome.value
             flash(_("Vetted. The partnership %(reference)s is open.",
                     reference=partnership.reference), "success")
             return redirect(url_for("partnerships.page", partnership_id=partnership.id))
@@ -115,13 +102,8 @@ def hide(match_id: int):
     match = decisions.get_match(current_user, match_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            decisions.hide(current_user, match, form.reason.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: decisions.hide(current_user, match, form.reason.data or ""))
+        if outcome.ok:
             flash(_("The proposal is hidden from both organisations."), "success")
     return redirect(url_for("matching.detail", match_id=match.id))
 
@@ -137,14 +119,10 @@ def propose_by_hand():
     form.offer_id.choices = [(o.id, f"{o.organisation.name(language)} · {o.description[:80]}")
                              for o in curation.offers_for_manual(need)]
     if form.validate_on_submit():
-        try:
-            match = decisions.propose_by_hand(current_user, decisions.ManualProposal(
-                need.id, form.offer_id.data, form.rationale.data))
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        proposal = decisions.ManualProposal(need.id, form.offer_id.data, form.rationale.data)
+        outcome = attempt(lambda: decisions.propose_by_hand(current_user, proposal), form)
+        if outcome.ok:
+            match = outcome.value
             flash(_("Proposed. Both organisations can now see it."), "success")
             return redirect(url_for("matching.detail", match_id=match.id))
     return render_template("matching/manual.html", form=form, need=need)

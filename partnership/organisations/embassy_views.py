@@ -10,10 +10,11 @@ from ..core.services import ServiceError
 from ..extensions import db
 from ..matching import jobs
 from . import exports, imports, verification
+from .access import EMBASSY_ROLES
 from .forms import DecisionForm, ImportForm
 
 bp = Blueprint("verification", __name__)
-EMBASSY = ("embassy_officer", "admin")
+EMBASSY = EMBASSY_ROLES
 
 
 @bp.route("/organisations")

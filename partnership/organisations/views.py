@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..admin.forms import ActionForm
-from ..core.services import ServiceError, show_error
+from ..core.services import attempt
 from ..extensions import db, limiter
 from ..matching import jobs
 from . import access, directory, items, services
@@ -33,13 +33,8 @@ def register():
             country=form.country.data, registry_code=form.registry_code.data,
             manager_name=form.manager_name.data, manager_email=form.manager_email.data,
             password=form.password.data, profile=form.profile())
-        try:
-            services.register(registration)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.register(registration), form)
+        if outcome.ok:
             session["registered_email"] = form.manager_email.data
             return redirect(url_for("organisations.registered"))
     return render_template("organisations/register.html", form=form)
@@ -118,13 +113,9 @@ def edit(organisation_id: int):
     organisation = services.for_manager(current_user, organisation_id)
     form = EditProfileForm(obj=organisation)
     if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, organisation, form.profile())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.update_profile(
+            current_user, organisation, form.profile()), form)
+        if outcome.ok:
             flash(_("The profile is saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/edit.html", form=form, organisation=organisation)
@@ -136,14 +127,10 @@ def invite(organisation_id: int):
     organisation = services.for_manager(current_user, organisation_id)
     form = InviteColleagueForm()
     if form.validate_on_submit():
-        try:
-            services.invite_colleague(current_user, organisation, form.email.data,
-                                      form.full_name.data, form.role.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.invite_colleague(
+            current_user, organisation, form.email.data, form.full_name.data, form.role.data),
+            form)
+        if outcome.ok:
             flash(_("The invitation has been sent."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/invite.html", form=form, organisation=organisation)
@@ -155,13 +142,8 @@ def invite(organisation_id: int):
 def remove_colleague(organisation_id: int, user_id: int):
     organisation = services.for_manager(current_user, organisation_id)
     if ActionForm().validate_on_submit():
-        try:
-            services.remove_colleague(current_user, organisation, user_id)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.remove_colleague(current_user, organisation, user_id))
+        if outcome.ok:
             flash(_("The colleague has been removed."), "success")
     return redirect(url_for("organisations.manage", organisation_id=organisation.id))
 
@@ -176,13 +158,9 @@ def new_item(organisation_id: int, direction: str):
     if request.method == "GET":
         form.languages.data = list(organisation.languages)
     if form.validate_on_submit():
-        try:
-            items.create_item(current_user, organisation, direction, form.values())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: items.create_item(
+            current_user, organisation, direction, form.values()), form)
+        if outcome.ok:
             jobs.recompute(organisation.id)
             flash(_("Saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
@@ -200,13 +178,8 @@ def edit_item(organisation_id: int, item_id: int):
     if request.method == "GET":
         form.urgency.data = str(item.urgency or "medium")
     if form.validate_on_submit():
-        try:
-            items.update_item(current_user, item, form.values())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: items.update_item(current_user, item, form.values()), form)
+        if outcome.ok:
             jobs.recompute(organisation.id)
             flash(_("Saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))

@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..core.access import roles_required
-from ..core.services import ServiceError
+from ..core.services import attempt
 from ..extensions import db
 from ..matching.labels import PARTNERSHIP_STATUSES
+from ..organisations.access import EMBASSY_ROLES
 from . import services, workflow
 from .forms import ObjectivesForm, StatusForm
 
@@ -46,25 +47,20 @@ def objectives(partnership_id: int):
 
 
 @bp.route("/partnerships/<int:partnership_id>/status", methods=["POST"])
-@roles_required("embassy_officer", "admin")
+@roles_required(*EMBASSY_ROLES)
 def status(partnership_id: int):
     partnership = services.get_partnership(current_user, partnership_id)
     form = _status_form(partnership)
     if form.validate_on_submit():
-        try:
-            services.change_status(current_user, partnership, form.status.data,
-                                   form.note.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.change_status(
+            current_user, partnership, form.status.data, form.note.data or ""))
+        if outcome.ok:
             flash(_("The status is changed."), "success")
     return redirect(url_for("partnerships.page", partnership_id=partnership.id))
 
 
 @bp.route("/embassy/partnerships")
-@roles_required("embassy_officer", "admin")
+@roles_required(*EMBASSY_ROLES)
 def embassy_list():
     return render_template("partnerships/list.html",
                            partnerships=services.partnerships_of(current_user),
