@@ -67,6 +67,7 @@ class Config:
     PUBLIC_BASE_URL: str | None = None  # for links in e-mails sent outside a request
 
     LOG_LEVEL = "INFO"
+    UPLOAD_FOLDER: str | None = None  # signed scans, consent files; default instance/uploads
 
 
 class DevelopmentConfig(Config):
@@ -94,7 +95,7 @@ _CLASSES = {
 
 _ENV_STRINGS = (
     "SECRET_KEY", "REDIS_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-    "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL",
+    "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL", "UPLOAD_FOLDER",
 )
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED")

@@ -9,6 +9,9 @@ from partnership.auth.models import Role
 
 from ..conftest import post_form
 from ..factories import ItemFactory, OrganisationFactory, UserFactory
+from . import matrix_memoranda, matrix_programme
+
+AREAS = (matrix_memoranda, matrix_programme)  # each area's rows live in its own module
 
 ROLES = ["anonymous", *[role.value for role in Role]]
 ANON = "anonymous"
@@ -98,6 +101,9 @@ ROUTES = {
     "partnerships.status": ("/partnerships/1/status", everyone(405)),
     "partnerships.embassy_list": ("/embassy/partnerships", only({"embassy_officer", "admin"})),
 }
+for _area in AREAS:
+    assert not set(_area.ROUTES) & set(ROUTES), f"{_area.__name__} repeats an endpoint"
+    ROUTES.update(_area.ROUTES)
 
 
 def make_world():
@@ -118,6 +124,9 @@ def make_world():
     db.session.add(Partnership(reference="UA-KZ-TEST-0001",
                                ukrainian_organisation_id=offer.organisation_id,
                                kazakh_organisation_id=need.organisation_id))
+    db.session.commit()
+    for area in AREAS:
+        area.make_world()
     db.session.commit()
 
 

@@ -1,0 +1,26 @@
+"""memoranda
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-26 12:30:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+import partnership.core.database  # noqa: F401 - custom column types
+
+
+# revision identifiers, used by Alembic.
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
