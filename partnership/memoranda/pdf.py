@@ -1,0 +1,210 @@
+"""A memorandum version as a PDF: the chosen languages side by side, one row per clause.
+
+``render_pdf`` turns a ``PrintedMemorandum`` (plain data built by the memoranda services or by
+``specimen``) into PDF bytes with WeasyPrint, from ``templates/pdf/memorandum.html`` and
+``static/css/pdf.css``. The fonts ship in ``static/fonts/``, so the document looks the same on
+every machine, and the URL fetcher serves nothing but the app's own fonts and images: a clause
+can make WeasyPrint neither read a local file nor open a network connection.
+"""
+
+import datetime
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, gettext
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+AGREED_STATES = ("agreed", "signed")
+DRAFT_STATES = ("draft", "in_review")
+SERVED_FOLDERS = ("fonts", "img")
+MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
+               ".woff2": "font/woff2", ".png": "image/png", ".jpg": "image/jpeg",
+               ".jpeg": "image/jpeg", ".svg": "image/svg+xml", ".css": "text/css"}
+
+
+@dataclass(frozen=True)
+class PrintedParty:
+    country: str                   # "UA" or "KZ"
+    name: Mapping[str, str]        # language -> full official name
+    registry_code: str             # EDRPOU (UA) or BIN (KZ)
+    city: Mapping[str, str]        # language -> city
+
+
+@dataclass(frozen=True)
+class PrintedClause:
+    number: int
+    title: Mapping[str, str]       # language -> plain-text heading
+    body: Mapping[str, Markup]     # language -> HTML from partnership.memoranda.template.render()
+
+
+@dataclass(frozen=True)
+class PrintedMemorandum:
+    reference: str                 # partnership reference, e.g. "UA-KZ-2026-0001"
+    version: int
+    state: str                     # draft, in_review, agreed, signed, superseded, terminated
+    languages: tuple[str, ...]     # two or three of "uk", "kk", "en", in column order
+    title: Mapping[str, str]
+    ukrainian_party: PrintedParty
+    kazakh_party: PrintedParty
+    clauses: Sequence[PrintedClause]
+    text_hash: str | None = None   # SHA-256 hex of the agreed text; None before agreement
+    verify_url: str | None = None  # absolute URL of /verify/<code>; None before agreement
+    date: datetime.date | None = None  # date agreed or signed
+
+
+class StaticFetcher(URLFetcher):
+    """Serves ``file:`` URLs inside ``static/fonts/`` and ``static/img/`` and refuses every
+    other URL: other files, http(s), data: and any other scheme."""
+
+    def __init__(self, static_folder: str | Path):
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.roots = tuple((Path(static_folder) / name).resolve() for name in SERVED_FOLDERS)
+
+    def fetch(self, url, headers=None):
+        path = self.allowed_path(url)
+        if path is None:
+            raise ValueError(f"refused by the memorandum URL fetcher: {url[:200]}")
+        media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                  {"Content-Type": media_type})
+
+    def allowed_path(self, url: str) -> Path | None:
+        """The file a URL names when it is one of ours, else None."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        raw = unquote(parts.path)
+        if "\x00" in raw or ".." in Path(raw).parts:
+            return None
+        path = Path(raw).resolve()
+        if not path.is_file():
+            return None
+        if any(path.is_relative_to(root) for root in self.roots):
+            return path
+        return None
+
+
+def url_fetcher() -> StaticFetcher:
+    """The fetcher for the current app's static folder."""
+    return StaticFetcher(current_app.static_folder)
+
+
+def base_url() -> str:
+    """Where relative URLs in the memorandum's HTML point: ``static/css/``, the stylesheet's
+    own folder, because the stylesheet is inlined (its ``../fonts/`` URLs then still hold)."""
+    return (Path(current_app.static_folder) / "css").resolve().as_uri() + "/"
+
+
+def stylesheet() -> str:
+    """The text of ``static/css/pdf.css``, inlined into the page so that the fetcher need not
+    serve stylesheets at all."""
+    path = Path(current_app.static_folder) / "css" / "pdf.css"
+    return _read_stylesheet(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_stylesheet(path: str, mtime: int) -> str:
+    return Path(path).read_text("utf-8")
+
+
+def memorandum_html(memorandum: PrintedMemorandum) -> str:
+    """The memorandum as the HTML page WeasyPrint lays out (needs an app context)."""
+    languages = tuple(memorandum.languages)
+    agreed = memorandum.state in AGREED_STATES
+    return render_template(
+        "pdf/memorandum.html", memorandum=memorandum, languages=languages,
+        stylesheet=Markup(stylesheet()),  # noqa: S704 - our own file
+        labels={language: _labels(memorandum, language) for language in languages},
+        clauses=[(clause, {language: _paragraphs(clause.body.get(language, ""))
+                           for language in languages}) for clause in memorandum.clauses],
+        width=f"{100 / len(languages):.4f}%",
+        watermark=_watermark(memorandum), agreed=agreed,
+        short_hash=(memorandum.text_hash or "")[:12] if agreed else "",
+        qr_code=_qr_svg(memorandum.verify_url) if agreed and memorandum.verify_url else None,
+        footers={language: _page_counter(language) for language in languages})
+
+
+def render_pdf(memorandum: PrintedMemorandum) -> bytes:
+    """The memorandum as PDF bytes (needs an app context)."""
+    html = HTML(string=memorandum_html(memorandum), base_url=base_url(),
+                url_fetcher=url_fetcher())
+    return html.write_pdf(full_fonts=True)  # the shipped fonts are already subsets
+
+
+def _labels(memorandum: PrintedMemorandum, language: str) -> dict:
+    """Every fixed phrase of the document in one language."""
+    with force_locale(language):
+        return {
+            "version": gettext("Version %(number)s", number=memorandum.version),
+            "ukrainian_party": gettext("Ukrainian Party"),
+            "kazakh_party": gettext("Kazakh Party"),
+            "for_ukrainian_party": gettext("For the Ukrainian Party"),
+            "for_kazakh_party": gettext("For the Kazakh Party"),
+            "edrpou": gettext("EDRPOU code %(code)s",
+                              code=memorandum.ukrainian_party.registry_code),
+            "bin": gettext("BIN %(code)s", code=memorandum.kazakh_party.registry_code),
+            "signature": gettext("signature"),
+            "seal": gettext("L.S."),
+            "date": (format_date(memorandum.date, format="long") if memorandum.date
+                     else ""),
+            "hash": gettext("SHA-256 of the agreed text"),
+            "verify": gettext("Scan the code or open the address to verify this memorandum"),
+        }
+
+
+def _paragraphs(body: Markup) -> list[Markup]:
+    """A rendered clause body as paragraphs (blank-line separated) with its line breaks kept."""
+    text = str(body).replace("\r\n", "\n")
+    return [Markup("<br>".join(paragraph.split("\n")))  # noqa: S704 - body is escaped HTML
+            for paragraph in text.split("\n\n") if paragraph.strip()]
+
+
+def _watermark(memorandum: PrintedMemorandum) -> str:
+    """The diagonal word across every page, or an empty string once agreed."""
+    words = []
+    for language in memorandum.languages:
+        with force_locale(language):
+            if memorandum.state in DRAFT_STATES:
+                words.append(gettext("DRAFT"))
+            elif memorandum.state == "superseded":
+                words.append(gettext("SUPERSEDED"))
+            elif memorandum.state == "terminated":
+                words.append(gettext("TERMINATED"))
+    return " · ".join(dict.fromkeys(words))
+
+
+def _page_counter(language: str) -> str:
+    """A CSS ``content`` value saying "page N of M" in one language, e.g.
+    ``"Сторінка " counter(page) " з " counter(pages)``."""
+    page, pages = 1_000_001, 1_000_002  # markers: the message formats them with %d
+    with force_locale(language):
+        text = gettext("Page %(page)d of %(pages)d", page=page, pages=pages)
+    parts = []
+    for chunk in text.replace(str(pages), "\0pages\0").replace(str(page), "\0page\0"
+                                                                  ).split("\0"):
+        if chunk in ("page", "pages"):
+            parts.append(f"counter({chunk})")
+        elif chunk:
+            parts.append(_css_string(chunk))
+    return " ".join(parts)
+
+
+def _css_string(text: str) -> str:
+    """Text as a quoted CSS string."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\\n\r\f<>' else c for c in text)
+    return f'"{escaped}"'
+
+
+def _qr_svg(url: str) -> Markup:
+    """The verification address as an inline SVG QR code."""
+    qr = segno.make(url, error="m", micro=False)
+    svg = qr.svg_inline(scale=2, border=0, dark="#000", omitsize=False)
+    return Markup(svg)  # noqa: S704 - generated by segno from the URL, which it encodes
+
