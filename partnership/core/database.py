@@ -22,10 +22,31 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
-        value = value.astimezone(UTC)
+        if value.tzinfo is not UTC:  # already UTC (the usual case): no conversion to pay for
+            if value.tzinfo is None:
+                raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
+            value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def bind_processor(self, dialect):
+        """SQLite stores text: remember the text of recent values, because bulk writes repeat
+        them (150,000 proposals carry a few thousand distinct item versions and one "now")."""
+        process = super().bind_processor(dialect)
+        if process is None or dialect.name != "sqlite":
+            return process
+        texts: dict = {}
+
+        def remembered(value):
+            if value is None:
+                return None
+            text = texts.get(value)
+            if text is None:
+                if len(texts) >= 50_000:
+                    texts.clear()
+                text = texts[value] = process(value)
+            return text
+
+        return remembered
 
     def process_result_value(self, value, dialect):
         if value is None:

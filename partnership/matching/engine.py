@@ -265,9 +265,8 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
                 "capacity": float(capacity[i, column]), "urgency": float(urgency[i, column]),
                 "kind": float(kind[i, column]), "reciprocity": float(reciprocity[i, column]),
                 "text": round(text, 4)}
-            matched, missing = explain(need, offer, components, parties)
             candidates.append(Candidate(need.id, offer.id, need.party, offer.party, -negative,
-                                        components, matched, missing))
+                                        components, need, offer, parties))
     return candidates
 
 

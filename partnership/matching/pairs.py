@@ -119,6 +119,5 @@ def score_pair(parties: Mapping[int, Party], need: Entry, offer: Entry,
         "text": round(similarity(stems(need.description), stems(offer.description)), 4),
     }
     score = round(sum(w[k] * components[k] for k in rules.WEIGHTS), 4)
-    matched, missing = explain(need, offer, components, parties)
-    return Candidate(need.id, offer.id, need.party, offer.party, score, components, matched,
-                     missing)
+    return Candidate(need.id, offer.id, need.party, offer.party, score, components, need, offer,
+                     parties)

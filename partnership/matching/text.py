@@ -19,11 +19,20 @@ with from that this have will their other also after before into about which
 STOPWORDS = frozenset(skeleton(_STOP).split())
 
 
-@lru_cache(maxsize=262_144)
 def stems(text: str) -> frozenset[str]:
     """The stems of the words worth comparing (four letters or more, not stop words)."""
-    words = skeleton(text).split()
-    return frozenset(word[:STEM] for word in words if len(word) >= 4 and word not in STOPWORDS)
+    found: set[str] = set()
+    for token in text.split():
+        found.update(_token_stems(token))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=262_144)
+def _token_stems(token: str) -> tuple[str, ...]:
+    # No fold of ``skeleton`` crosses white space, so a text's stems are the union of its
+    # tokens' stems; descriptions share most of their words, so each is folded once.
+    return tuple(word[:STEM] for word in skeleton(token).split()
+                 if len(word) >= 4 and word not in STOPWORDS)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:

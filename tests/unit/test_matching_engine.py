@@ -321,3 +321,33 @@ def test_the_matrix_scores_equal_the_one_pair_reference():
         assert abs(reference.score - c.score) < 1e-3, (c.need_id, c.offer_id)
         for key, value in reference.components.items():
             assert abs(value - c.components[key]) < 1e-3, (key, c.need_id, c.offer_id)
+
+
+WORDS = st.sampled_from(["реабілітація", "реабилитация", "rehabilitation", "оңалту", "дитяча",
+                         "mother-and-child", "«центр»", "ЕКГ,", "x-ray", "шкшк", "Ақтөбе",
+                         "для", "with", "", "  ", "\t", "ЇЄҐ", "naïve"])
+
+
+@given(st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=12),
+       st.sampled_from([" ", "\n", "  ", "\u00a0", "\t"]))
+def test_stems_of_a_text_are_those_of_its_whole_skeleton(words, separator):
+    """Stems are folded word by word (and remembered); the result equals folding the whole."""
+    from partnership.matching.text import STEM, STOPWORDS, stems
+    from partnership.organisations.search import skeleton
+
+    text = separator.join(words)
+    whole = skeleton(text).split()
+    assert stems(text) == frozenset(w[:STEM] for w in whole
+                                    if len(w) >= 4 and w not in STOPWORDS)
+
+
+def test_reasons_are_worked_out_when_asked_and_stay_the_same():
+    parties = {1: Party(1, "UA", "hospital", frozenset({"uk"})),
+               2: Party(2, "KZ", "rehabilitation_centre", frozenset({"kk", "uk"}))}
+    need = Entry(10, 1, "need", "paediatric_rehabilitation", "training", "professional",
+                 "Дитяча реабілітація", 5, "high", frozenset({"uk"}))
+    offer = Entry(20, 2, "offer", "paediatric_rehabilitation", "training", "professional",
+                  "Paediatric rehabilitation training", 10, None, frozenset({"uk"}))
+    (candidate,) = propose(parties, [need, offer], {"paediatric_rehabilitation": frozenset()})
+    assert candidate.matched is candidate.matched  # computed once
+    assert ("area_same", (("area", "paediatric_rehabilitation"),)) in candidate.matched
