@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .matching.views import bp as matching_bp
+    from .memoranda.views import bp as memoranda_bp
     from .organisations.embassy_views import bp as verification_bp
     from .organisations.views import bp as organisations_bp
     from .partnerships.views import bp as partnerships_bp
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verification_bp, url_prefix="/embassy")
     app.register_blueprint(matching_bp)
     app.register_blueprint(partnerships_bp)
+    app.register_blueprint(memoranda_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,5 +4,12 @@ from .auth.models import LoginFailure, RecoveryCode, User, UserToken  # noqa: F4
 from .core.models import AuditEvent, OutboxEmail  # noqa: F401
 from .core.sessions import AuthSession  # noqa: F401
 from .matching.models import Match, MatchingSetting  # noqa: F401
+from .memoranda.models import (  # noqa: F401
+    Memorandum,
+    MemorandumApproval,
+    MemorandumComment,
+    MemorandumTemplate,
+    MemorandumVersion,
+)
 from .organisations.models import Item, Organisation  # noqa: F401
 from .partnerships.models import Partnership, PartnershipEvent  # noqa: F401

@@ -90,3 +90,18 @@ def render(text: str, context: Mapping[str, object]) -> Markup:
                      for part in _TAG.split(text))
     html = _ENVIRONMENT.from_string(source).render(context)
     return Markup(html)  # noqa: S704 - the text was escaped above, the values by autoescape
+
+
+def from_data(data: Mapping, version: int = 1) -> Template:
+    """A template from its stored form (title, variables, clauses as plain dicts)."""
+    return Template(version=version, title=dict(data["title"]),
+                    variables=dict(data["variables"]),
+                    clauses=tuple(Clause(c["key"], dict(c["title"]), dict(c["text"]))
+                                  for c in data["clauses"]))
+
+
+def as_data(template: Template) -> dict:
+    """The template as plain dicts, as stored in the database and in the JSON file."""
+    return {"title": dict(template.title), "variables": dict(template.variables),
+            "clauses": [{"key": c.key, "title": dict(c.title), "text": dict(c.text)}
+                        for c in template.clauses]}

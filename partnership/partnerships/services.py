@@ -113,6 +113,26 @@ def change_status(actor: User, partnership: Partnership, target: str, note: str)
            after=str(target), note=note.strip())
 
 
+# The statuses a memorandum moves a partnership between; later ones (active, on hold,
+# ended) are the embassy's to change, so a memorandum never pulls a partnership back.
+MEMORANDUM_PHASE = (PartnershipStatus.FORMING, PartnershipStatus.MOU_DRAFTING,
+                    PartnershipStatus.MOU_REVIEW, PartnershipStatus.MOU_AGREED,
+                    PartnershipStatus.SIGNED)
+
+
+def follow_memorandum(actor: User, partnership: Partnership, target: PartnershipStatus,
+                      note: str) -> None:
+    """Move the partnership to the status its memorandum implies, with a history entry."""
+    if partnership.status == target or partnership.status not in MEMORANDUM_PHASE:
+        return
+    before = partnership.status
+    partnership.status, partnership.updated_at = target, utcnow()
+    partnership.events.append(PartnershipEvent(actor_id=actor.id, from_status=str(before),
+                                               to_status=str(target), note=note))
+    record("partnership.status", actor=actor, obj=partnership, before=str(before),
+           after=str(target), note=note)
+
+
 def counts(actor: User) -> dict[str, int]:
     require_role(actor, *access.EMBASSY_ROLES)
     return {str(s): c for s, c in db.session.execute(

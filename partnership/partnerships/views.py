@@ -26,12 +26,21 @@ def _status_form(partnership) -> StatusForm:
 @bp.route("/partnerships/<int:partnership_id>")
 @login_required
 def page(partnership_id: int):
+    from ..memoranda import approvals as memorandum_approvals
+    from ..memoranda import services as memoranda
+    from ..memoranda.forms import ButtonForm
+
     partnership = services.get_partnership(current_user, partnership_id)
+    found = memoranda.memoranda_of(partnership)
     return render_template(
         "partnerships/page.html", partnership=partnership,
         objectives=ObjectivesForm(objectives=partnership.objectives),
         can_edit=services.can_edit_objectives(current_user, partnership),
-        status_form=_status_form(partnership))
+        status_form=_status_form(partnership), memoranda=found,
+        memorandum_approvals=(memorandum_approvals.current_approvals(found[0])
+                              if found else {}),
+        memorandum_versions=memoranda.latest(found[0]).number if found else 0,
+        memorandum_form=ButtonForm())
 
 
 @bp.route("/partnerships/<int:partnership_id>/objectives", methods=["POST"])

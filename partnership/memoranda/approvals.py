@@ -1,0 +1,193 @@
+"""The memorandum's workflow: review, approvals by the three parties, agreement (frozen text,
+hash, verification code), signature with the signed scan, supersession and termination. The
+partnership's status follows the memorandum's."""
+
+import secrets
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..auth.models import Role, User
+from ..core.database import utcnow
+from ..core.services import NotVisible, ServiceError, record, require_role
+from ..core.uploads import delete_upload, store_upload, upload_path
+from ..extensions import db
+from ..partnerships import services as partnerships
+from ..partnerships.models import PartnershipStatus
+from . import content, services, workflow
+from .models import Memorandum, MemorandumApproval, MemorandumState, Party
+
+UPLOAD_AREA = "memoranda"
+PARTIES = (Party.UKRAINIAN, Party.KAZAKH, Party.EMBASSY)
+
+# memorandum state -> the partnership status it implies
+PARTNERSHIP_STATUS = {
+    MemorandumState.DRAFT: PartnershipStatus.MOU_DRAFTING,
+    MemorandumState.IN_REVIEW: PartnershipStatus.MOU_REVIEW,
+    MemorandumState.AGREED: PartnershipStatus.MOU_AGREED,
+    MemorandumState.SIGNED: PartnershipStatus.SIGNED,
+}
+
+
+def _move(actor: User, memorandum: Memorandum, action: str, **details) -> None:
+    try:
+        target = workflow.next_state(memorandum.state, action)
+    except workflow.IllegalMove:
+        raise ServiceError(_("This step is not possible now: the memorandum is %(state)s.",
+                             state=state_label(memorandum.state))) from None
+    before = memorandum.state
+    memorandum.state, memorandum.updated_at = target, utcnow()
+    record(f"memorandum.{action}", actor=actor, obj=memorandum, before=str(before),
+           after=str(target), **details)
+    follow(actor, memorandum)
+
+
+def state_label(state) -> str:
+    from .labels import STATES
+
+    return str(STATES.get(str(state), state))
+
+
+def follow(actor: User, memorandum: Memorandum) -> None:
+    """Move the partnership to the status the memorandum's state implies, with a history entry."""
+    target = PARTNERSHIP_STATUS.get(memorandum.state)
+    if target is not None:
+        partnerships.follow_memorandum(actor, memorandum.partnership, target,
+                                       _("Memorandum: %(state)s",
+                                         state=state_label(memorandum.state)))
+
+
+def _require_editor(actor: User, memorandum: Memorandum) -> None:
+    if not partnerships.can_view(actor, memorandum.partnership):
+        raise NotVisible()
+    if not services.can_edit(actor, memorandum.partnership):
+        raise ServiceError(_("Only the embassy and the organisations' managers may do this."))
+
+
+def submit_for_review(actor: User, memorandum: Memorandum) -> None:
+    """The draft goes to the parties for approval."""
+    _require_editor(actor, memorandum)
+    _move(actor, memorandum, "submit")
+
+
+def return_to_draft(actor: User, memorandum: Memorandum) -> None:
+    """Back to drafting; approvals of the current version no longer lead to agreement."""
+    _require_editor(actor, memorandum)
+    _move(actor, memorandum, "return")
+
+
+def current_approvals(memorandum: Memorandum) -> dict[Party, MemorandumApproval]:
+    """The approvals of the newest version, by party."""
+    newest = services.latest(memorandum)
+    return {a.party: a for a in db.session.scalars(
+        select(MemorandumApproval).where(MemorandumApproval.version_id == newest.id)
+        .options(joinedload(MemorandumApproval.user)))}
+
+
+def withdrawn_approvals(memorandum: Memorandum) -> int:
+    """How many approvals were given to older versions (withdrawn by later edits)."""
+    newest = services.latest(memorandum)
+    return len(db.session.scalars(select(MemorandumApproval.id).where(
+        MemorandumApproval.memorandum_id == memorandum.id,
+        MemorandumApproval.version_id != newest.id)).all())
+
+
+def approve(actor: User, memorandum: Memorandum, version_number: int) -> MemorandumApproval:
+    """The actor's party approves the version it read; the third party's approval of the same
+    version makes the memorandum agreed."""
+    if not partnerships.can_view(actor, memorandum.partnership):
+        raise NotVisible()
+    party = services.party_of(actor, memorandum.partnership)
+    if party is None:
+        raise ServiceError(_("Only a manager of each organisation and an embassy officer "
+                             "approve a memorandum."))
+    if memorandum.state not in workflow.APPROVABLE:
+        raise ServiceError(_("Approvals are given while the memorandum is in review."))
+    newest = services.latest(memorandum)
+    if version_number != newest.number:
+        raise ServiceError(_("Version %(number)d was saved after the one you read; read it "
+                             "and approve again.", number=newest.number))
+    approvals = current_approvals(memorandum)
+    if party in approvals:
+        raise ServiceError(_("Your side has already approved this version."))
+    approval = MemorandumApproval(memorandum_id=memorandum.id, version_id=newest.id,
+                                  party=party, user_id=actor.id, created_at=utcnow())
+    db.session.add(approval)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise ServiceError(_("Your side has already approved this version.")) from None
+    record("memorandum.approved", actor=actor, obj=memorandum, version=newest.number,
+           party=str(party))
+    if set(approvals) | {party} == set(PARTIES):
+        _agree(actor, memorandum, newest)
+    return approval
+
+
+def _agree(actor: User, memorandum: Memorandum, version) -> None:
+    """Freeze the text: record the version, its SHA-256 and an unguessable public code."""
+    memorandum.agreed_number = version.number
+    memorandum.agreed_at = utcnow()
+    memorandum.text_hash = content.text_hash(version.variables["title"], version.clauses,
+                                             version.variables["values"])
+    memorandum.verification_code = secrets.token_urlsafe(18)
+    _move(actor, memorandum, "agree", version=version.number, sha256=memorandum.text_hash)
+
+
+def sign(actor: User, memorandum: Memorandum, *, signed_on: date, place: str,
+         signatories: str, scan) -> None:
+    """An embassy officer records the signature and keeps the signed scan (PDF only)."""
+    require_role(actor, Role.EMBASSY_OFFICER)
+    if memorandum.state != MemorandumState.AGREED:
+        raise ServiceError(_("Only an agreed memorandum can be signed."))
+    if signed_on > date.today():
+        raise ServiceError(_("The date of signature cannot be in the future."), "signed_on")
+    if memorandum.agreed_at and signed_on < memorandum.agreed_at.date():
+        raise ServiceError(_("The memorandum was signed before it was agreed? Check the date."),
+                           "signed_on")
+    stored = store_upload(scan, UPLOAD_AREA, kinds=("pdf",), field="scan")
+    memorandum.signed_on, memorandum.signed_place = signed_on, place.strip()
+    memorandum.signatories = signatories.strip()
+    memorandum.scan_name, memorandum.scan_size = stored.name, stored.size
+    memorandum.scan_sha256 = stored.sha256
+    _move(actor, memorandum, "sign", signed_on=signed_on.isoformat(), place=place.strip(),
+          scan_sha256=stored.sha256)
+
+
+def scan_path(actor: User, memorandum: Memorandum):
+    """The signed scan's file, for the partnership's people and the embassy only."""
+    if not partnerships.can_view(actor, memorandum.partnership) or not memorandum.scan_name:
+        raise NotVisible()
+    try:
+        path = upload_path(UPLOAD_AREA, memorandum.scan_name)
+    except FileNotFoundError:
+        raise NotVisible() from None
+    record("memorandum.scan_read", actor=actor, obj=memorandum)
+    return path
+
+
+def terminate(actor: User, memorandum: Memorandum, reason: str) -> None:
+    """The embassy ends a memorandum, with the reason."""
+    require_role(actor, Role.EMBASSY_OFFICER, Role.ADMIN)
+    if not reason.strip():
+        raise ServiceError(_("Say why the memorandum ends."), "reason")
+    memorandum.end_reason = reason.strip()
+    _move(actor, memorandum, "terminate", reason=reason.strip())
+
+
+def supersede(actor: User, memorandum: Memorandum) -> Memorandum:
+    """The embassy replaces an agreed or signed memorandum by a new draft that starts from its
+    text (for an amendment); the old one stays readable and verifiable as superseded."""
+    require_role(actor, Role.EMBASSY_OFFICER, Role.ADMIN)
+    clauses = services.latest(memorandum).clauses
+    _move(actor, memorandum, "supersede")
+    return services.create_memorandum(actor, memorandum.partnership, clauses=clauses)
+
+
+def discard_scan(memorandum: Memorandum) -> None:
+    """Remove a stored scan whose transaction did not commit."""
+    if memorandum.scan_name:
+        delete_upload(UPLOAD_AREA, memorandum.scan_name)

@@ -1,0 +1,137 @@
+"""What a memorandum version says: the particulars (signatories, cities, areas ...), the values
+of the template's variables in each language, the rendered clauses, and the canonical text
+whose SHA-256 is recorded on agreement."""
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+
+from flask_babel import force_locale
+from markupsafe import Markup
+
+from . import template as texts
+
+LANGUAGES = texts.LANGUAGES
+BLANK = "____________"
+
+# Particulars given per language, in the order of the form; term and prevailing language once.
+PER_LANGUAGE = ("ua.city", "ua.signatory", "ua.position", "ua.coordinator",
+                "kz.city", "kz.signatory", "kz.position", "kz.coordinator",
+                "areas", "forms", "place")
+SINGLE = ("term_years", "prevailing_language")
+
+# The prevailing language as the clause's grammar wants it (see the template's variables).
+PREVAILING = {
+    "en": {"uk": "англійською", "kk": "ағылшын", "en": "English"},
+    "uk": {"uk": "українською", "kk": "украин", "en": "Ukrainian"},
+    "kk": {"uk": "казахською", "kk": "қазақ", "en": "Kazakh"},
+}
+# The date stays blank in the text: it is written by hand when the memorandum is signed.
+DATE_BLANK = {"uk": "«___» ____________ 20___ року", "kk": "20___ жылғы «___» ____________",
+              "en": "___ ____________ 20___"}
+
+
+def _lower_first(label: str) -> str:
+    """Mid-sentence form of a label ("Paediatric surgery" -> "paediatric surgery"), keeping
+    abbreviations such as "ICU" as they are."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def areas_and_forms(matches) -> dict[str, dict[str, str]]:
+    """The areas and forms of cooperation of a partnership's origin matches, in each
+    language, as ready-made comma-separated text."""
+    from ..organisations.labels import FORMS
+    from ..organisations.taxonomy import areas as taxonomy_areas
+
+    area_codes: list[str] = []
+    form_codes: list[str] = []
+    for match in matches:
+        for item in (match.need, match.offer):
+            if item.area not in area_codes:
+                area_codes.append(item.area)
+            if str(item.form) not in form_codes:
+                form_codes.append(str(item.form))
+    known = taxonomy_areas()
+    result: dict[str, dict[str, str]] = {"areas": {}, "forms": {}}
+    for lang in LANGUAGES:
+        result["areas"][lang] = ", ".join(
+            _lower_first(known[code].label(lang)) if code in known else code
+            for code in area_codes) or BLANK
+        with force_locale(lang):
+            result["forms"][lang] = ", ".join(
+                _lower_first(str(FORMS[code])) for code in form_codes if code in FORMS) or BLANK
+    return result
+
+
+def default_particulars(partnership, matches) -> dict[str, object]:
+    """Particulars of a new memorandum: cities and areas from the partnership, the rest blank
+    for the parties to fill in."""
+    found = areas_and_forms(matches)
+    cities = {"ua": partnership.ukrainian_organisation.city,
+              "kz": partnership.kazakh_organisation.city}
+    particulars: dict[str, object] = {}
+    for name in PER_LANGUAGE:
+        side, _dot, field = name.partition(".")
+        if field == "city":
+            value = dict.fromkeys(LANGUAGES, cities[side])
+        elif name in found:
+            value = found[name]
+        else:
+            value = dict.fromkeys(LANGUAGES, BLANK)
+        particulars[name] = value
+    particulars["term_years"] = "5"
+    particulars["prevailing_language"] = "en"
+    return particulars
+
+
+def values(partnership, particulars: Mapping[str, object]) -> dict[str, dict]:
+    """The variables of the template in each language, ready for ``template.render``."""
+    result = {}
+    for lang in LANGUAGES:
+        context: dict = {"ua": {}, "kz": {}}
+        for side, organisation in (("ua", partnership.ukrainian_organisation),
+                                   ("kz", partnership.kazakh_organisation)):
+            context[side]["name"] = organisation.name(lang)
+            context[side]["registry_code"] = organisation.registry_code
+        for name in PER_LANGUAGE:
+            value = (particulars[name].get(lang) or BLANK).strip() or BLANK
+            side, _dot, field = name.partition(".")
+            if field:
+                context[side][field] = value
+            else:
+                context[name] = value
+        context["term_years"] = str(particulars["term_years"])
+        context["prevailing_language"] = PREVAILING[str(particulars["prevailing_language"])][lang]
+        context["date"] = DATE_BLANK[lang]
+        result[lang] = context
+    return result
+
+
+def canonical_text(title: Mapping, clauses: Sequence[Mapping], vals: Mapping) -> bytes:
+    """The version's text in one canonical serialisation: sorted keys, no spaces, UTF-8."""
+    return json.dumps({"title": title, "clauses": list(clauses), "values": vals},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def text_hash(title: Mapping, clauses: Sequence[Mapping], vals: Mapping) -> str:
+    """SHA-256 (hex) of the canonical text."""
+    return hashlib.sha256(canonical_text(title, clauses, vals)).hexdigest()
+
+
+def rendered_title(version, lang: str) -> str:
+    """The memorandum's title in ``lang`` with the parties' names (plain text, escaped)."""
+    return texts.render(version.variables["title"][lang], version.variables["values"][lang])
+
+
+def rendered_clause(clause: Mapping, vals: Mapping, lang: str) -> tuple[Markup, Markup]:
+    """A clause's title and body in ``lang``, variables filled in, as safe HTML."""
+    return texts.render(clause["title"][lang], vals), texts.render(clause["text"][lang], vals)
+
+
+def rendered_clauses(version, lang: str) -> list[tuple[int, dict, Markup, Markup]]:
+    """(number, clause, title, body) for each clause of a version, in ``lang``."""
+    vals = version.variables["values"][lang]
+    return [(number, clause, *rendered_clause(clause, vals, lang))
+            for number, clause in enumerate(version.clauses, 1)]

@@ -1,0 +1,142 @@
+"""A memorandum version as a printed document: the data the PDF renderer takes, a clear file
+name, and a cache of rendered files keyed by what the bytes depend on."""
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..core.services import NotVisible, ServiceError, external_url, record
+from ..extensions import db
+from ..partnerships import services as partnerships
+from . import content
+from .labels import LANGUAGE_SETS
+from .models import Memorandum, MemorandumState, MemorandumTemplate, MemorandumVersion
+
+LANGUAGES_RE = re.compile(r"^(uk|kk|en)(?:[-,|](uk|kk|en)){1,2}$")
+
+
+def parse_languages(value: str | None) -> tuple[str, ...]:
+    """"uk-kk-en", "uk,kk" or "kk|en" -> a tuple of two or three distinct languages."""
+    value = (value or "uk-kk-en").strip().lower()
+    if not LANGUAGES_RE.match(value):
+        raise ServiceError(_message_languages())
+    languages = tuple(re.split(r"[-,|]", value))
+    if len(set(languages)) != len(languages):
+        raise ServiceError(_message_languages())
+    return languages
+
+
+def _message_languages() -> str:
+    from flask_babel import gettext as _
+
+    return _("Choose two or three different languages: %(choices)s.",
+             choices=", ".join(LANGUAGE_SETS))
+
+
+def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple[str, ...]):
+    """The PDF renderer's input for one version in the chosen languages."""
+    from .pdf import PrintedClause, PrintedMemorandum, PrintedParty
+
+    partnership = memorandum.partnership
+    values = version.variables["values"]
+
+    def party(country: str, organisation, side: str) -> PrintedParty:
+        return PrintedParty(country=country,
+                            name={lang: values[lang][side]["name"] for lang in languages},
+                            registry_code=organisation.registry_code,
+                            city={lang: values[lang][side]["city"] for lang in languages})
+
+    clauses = []
+    for number, clause in enumerate(version.clauses, 1):
+        rendered = {lang: content.rendered_clause(clause, values[lang], lang)
+                    for lang in languages}
+        clauses.append(PrintedClause(number=number,
+                                     title={lang: str(rendered[lang][0]) for lang in languages},
+                                     body={lang: rendered[lang][1] for lang in languages}))
+    state = printed_state(memorandum, version)
+    agreed = memorandum.agreed_number == version.number
+    return PrintedMemorandum(
+        reference=partnership.reference, version=version.number, state=state,
+        languages=languages,
+        title={lang: content.rendered_title(version, lang).unescape() for lang in languages},
+        ukrainian_party=party("UA", partnership.ukrainian_organisation, "ua"),
+        kazakh_party=party("KZ", partnership.kazakh_organisation, "kz"),
+        clauses=clauses,
+        text_hash=memorandum.text_hash if agreed else None,
+        verify_url=(external_url("memoranda.verify", code=memorandum.verification_code)
+                    if agreed else None),
+        date=(memorandum.signed_on if state == MemorandumState.SIGNED
+              else memorandum.agreed_at.date() if agreed else None))
+
+
+def printed_state(memorandum: Memorandum, version: MemorandumVersion) -> str:
+    """The state a version prints with: the agreed version carries the memorandum's state
+    (agreed, signed, superseded ...); any other version is a draft."""
+    if memorandum.agreed_number == version.number:
+        return str(memorandum.state)
+    if memorandum.state in (MemorandumState.DRAFT, MemorandumState.IN_REVIEW):
+        return str(memorandum.state)
+    return str(MemorandumState.DRAFT)
+
+
+def file_name(memorandum: Memorandum, version: MemorandumVersion,
+              languages: tuple[str, ...]) -> str:
+    """memorandum-UA-KZ-2026-0001-v3-uk-kk-en.pdf"""
+    return (f"memorandum-{memorandum.partnership.reference}-v{version.number}-"
+            f"{'-'.join(languages)}.pdf")
+
+
+def _cache_path(memorandum: Memorandum, version: MemorandumVersion,
+                languages: tuple[str, ...]) -> Path:
+    """The bytes depend on the version, the template version, the languages, and the state
+    (a draft has a watermark; an agreed one the hash and QR code; a signed one its date)."""
+    template_number = db.session.scalar(select(MemorandumTemplate.number).where(
+        MemorandumTemplate.id == version.template_id))
+    state = printed_state(memorandum, version)
+    name = f"v{version.id}-t{template_number}-{state}-{'-'.join(languages)}.pdf"
+    return Path(current_app.instance_path) / "cache" / "memoranda" / name
+
+
+def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
+              languages: tuple[str, ...]) -> tuple[bytes, bool]:
+    """The PDF of a version (from the cache when it is there) and whether it was cached."""
+    if not partnerships.can_view(actor, memorandum.partnership):
+        raise NotVisible()
+    path = _cache_path(memorandum, version, languages)
+    try:
+        return path.read_bytes(), True
+    except FileNotFoundError:
+        pass
+    data = render(memorandum, version, languages)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written under a temporary name and renamed: a reader never sees half a file.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(descriptor, "wb") as target:
+        target.write(data)
+    os.replace(temporary, path)
+    record("memorandum.rendered", actor=actor, obj=memorandum, version=version.number,
+           languages="-".join(languages))
+    return data, False
+
+
+def render(memorandum: Memorandum, version: MemorandumVersion,
+           languages: tuple[str, ...]) -> bytes:
+    """Render without the cache (the command line and the benchmark use it too)."""
+    from .pdf import render_pdf
+
+    return render_pdf(printed(memorandum, version, languages))
+
+
+def by_code(code: str) -> Memorandum:
+    """The agreed (or signed, superseded, terminated after agreement) memorandum with this
+    public verification code, or NotVisible."""
+    if not code or len(code) > 40:
+        raise NotVisible()
+    found = db.session.scalar(select(Memorandum).where(Memorandum.verification_code == code))
+    if found is None:
+        raise NotVisible()
+    return found

@@ -1,0 +1,339 @@
+"""Memorandum operations: template versions, a memorandum per partnership, immutable versions
+(with optimistic locking), comments. Approvals and signature are in ``approvals``."""
+
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..auth.models import Role, User
+from ..core.database import utcnow
+from ..core.services import NotVisible, ServiceError, record, require_role
+from ..extensions import db
+from ..organisations import access
+from ..partnerships import services as partnerships
+from ..partnerships.models import Partnership, PartnershipStatus
+from . import content, workflow
+from . import template as texts
+from .models import (
+    Memorandum,
+    MemorandumApproval,
+    MemorandumComment,
+    MemorandumState,
+    MemorandumTemplate,
+    MemorandumVersion,
+    Party,
+)
+
+TEMPLATE_EDITORS = (Role.EMBASSY_OFFICER, Role.ADMIN)
+
+
+class EditConflict(ServiceError):
+    """The save was based on an older version: someone saved in between."""
+
+    def __init__(self):
+        super().__init__(_("Someone saved a newer version while you were editing."))
+
+
+# --- template versions --------------------------------------------------------------------
+
+def current_template() -> MemorandumTemplate:
+    """The newest template version. Version 1 is the shipped JSON, stored here on first use
+    (not in the migration: the tests' and a fresh installation's databases get it the same
+    way, and the file may still improve until the first memorandum is made from it)."""
+    found = db.session.scalar(select(MemorandumTemplate)
+                              .order_by(MemorandumTemplate.number.desc()).limit(1))
+    if found is not None:
+        return found
+    shipped = texts.load_template()
+    first = MemorandumTemplate(number=shipped.version, content=texts.as_data(shipped),
+                               note="shipped with the application", created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(first)
+    except IntegrityError:  # another request stored it at the same moment
+        return db.session.scalar(select(MemorandumTemplate)
+                                 .where(MemorandumTemplate.number == shipped.version))
+    return first
+
+
+def template_versions(actor: User) -> list[MemorandumTemplate]:
+    require_role(actor, *TEMPLATE_EDITORS)
+    current_template()
+    return list(db.session.scalars(select(MemorandumTemplate)
+                                   .options(joinedload(MemorandumTemplate.author))
+                                   .order_by(MemorandumTemplate.number.desc())))
+
+
+def save_template(actor: User, base_number: int, titles: dict, texts_by_key: dict,
+                  note: str) -> MemorandumTemplate:
+    """A new template version with changed clause titles and texts (embassy). Existing
+    memoranda keep the version they were made from."""
+    require_role(actor, *TEMPLATE_EDITORS)
+    current = current_template()
+    if base_number != current.number:
+        raise ServiceError(_("Someone saved template version %(number)d while you were "
+                             "editing. Your text is below; compare and save again.",
+                             number=current.number))
+    data = current.content
+    changed = {"title": data["title"], "variables": data["variables"], "clauses": [
+        {"key": c["key"], "title": titles.get(c["key"], c["title"]),
+         "text": texts_by_key.get(c["key"], c["text"])} for c in data["clauses"]]}
+    if changed == data:
+        raise ServiceError(_("Nothing was changed."))
+    _check_texts(changed)
+    new = MemorandumTemplate(number=current.number + 1, content=changed, note=note.strip(),
+                             author_id=actor.id, created_at=utcnow())
+    db.session.add(new)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise ServiceError(_("Someone saved a newer template version at the same moment. "
+                             "Your text is below; save again.")) from None
+    record("memorandum_template.saved", actor=actor, obj=new, number=new.number)
+    return new
+
+
+def _check_texts(data: dict) -> None:
+    found = texts.problems(texts.from_data(data))
+    if found:
+        raise ServiceError(_("The text cannot be used: %(problems)s",
+                             problems="; ".join(found)))
+
+
+# --- access ----------------------------------------------------------------------------------
+
+def can_edit(actor: User, partnership: Partnership) -> bool:
+    """The embassy and both organisations' managers edit; members read and comment."""
+    return partnerships.can_edit_objectives(actor, partnership)
+
+
+def party_of(actor: User, partnership: Partnership) -> Party | None:
+    """Which approving party the actor speaks for, if any."""
+    if not actor.is_authenticated:
+        return None
+    if actor.role == Role.EMBASSY_OFFICER:
+        return Party.EMBASSY
+    if actor.role == Role.ORG_MANAGER:
+        if actor.organisation_id == partnership.ukrainian_organisation_id:
+            return Party.UKRAINIAN
+        if actor.organisation_id == partnership.kazakh_organisation_id:
+            return Party.KAZAKH
+    return None
+
+
+def get_memorandum(actor: User, memorandum_id: int) -> Memorandum:
+    """The memorandum with its partnership and versions, if the actor may see it (else 404)."""
+    memorandum = db.session.scalar(
+        select(Memorandum).where(Memorandum.id == memorandum_id)
+        .options(joinedload(Memorandum.partnership).joinedload(Partnership.ukrainian_organisation),
+                 joinedload(Memorandum.partnership).joinedload(Partnership.kazakh_organisation),
+                 selectinload(Memorandum.versions).joinedload(MemorandumVersion.author)))
+    if memorandum is None or not partnerships.can_view(actor, memorandum.partnership):
+        raise NotVisible()
+    return memorandum
+
+
+def memoranda_of(partnership: Partnership) -> list[Memorandum]:
+    """A partnership's memoranda, newest first (older ones were superseded or ended)."""
+    return list(db.session.scalars(select(Memorandum)
+                                   .where(Memorandum.partnership_id == partnership.id)
+                                   .order_by(Memorandum.id.desc())))
+
+
+def latest(memorandum: Memorandum) -> MemorandumVersion:
+    """The newest saved version (read from the database, not from a stale list)."""
+    return db.session.scalar(select(MemorandumVersion)
+                             .where(MemorandumVersion.memorandum_id == memorandum.id)
+                             .order_by(MemorandumVersion.number.desc()).limit(1))
+
+
+def version(memorandum: Memorandum, number: int) -> MemorandumVersion:
+    found = db.session.scalar(select(MemorandumVersion).where(
+        MemorandumVersion.memorandum_id == memorandum.id, MemorandumVersion.number == number))
+    if found is None:
+        raise NotVisible()
+    return found
+
+
+# --- creating and editing ------------------------------------------------------------------
+
+def create_memorandum(actor: User, partnership: Partnership,
+                      clauses: list | None = None) -> Memorandum:
+    """A draft memorandum for the partnership from the current template (an editor);
+    the partnership moves to "memorandum being drafted"."""
+    if not can_edit(actor, partnership):
+        raise NotVisible()
+    if partnership.status in (PartnershipStatus.ON_HOLD, *partnerships.ENDED):
+        raise ServiceError(_("The partnership is on hold or has ended: no memorandum can be "
+                             "started."))
+    open_one = db.session.scalar(select(func.count(Memorandum.id)).where(
+        Memorandum.partnership_id == partnership.id,
+        Memorandum.state.not_in(workflow.ENDED)))
+    if open_one:
+        raise ServiceError(_("This partnership already has a memorandum."))
+    template = current_template()
+    memorandum = Memorandum(partnership=partnership, template=template,
+                            state=MemorandumState.DRAFT, created_at=utcnow(),
+                            updated_at=utcnow())
+    db.session.add(memorandum)
+    db.session.flush()
+    if not hasattr(partnership, "matches"):
+        partnership = partnerships.get_partnership(actor, partnership.id)
+    particulars = content.default_particulars(partnership, partnership.matches)
+    _add_version(actor, memorandum, 1, clauses or template.content["clauses"], particulars,
+                 _("Made from template version %(number)d", number=template.number),
+                 title=template.content["title"], template=template)
+    record("memorandum.created", actor=actor, obj=memorandum, partnership_id=partnership.id,
+           template=template.number)
+    from .approvals import follow
+
+    follow(actor, memorandum)
+    return memorandum
+
+
+def _add_version(actor, memorandum, number, clauses, particulars, note, *, title,
+                 template) -> MemorandumVersion:
+    vals = content.values(memorandum.partnership, particulars)
+    created = MemorandumVersion(
+        memorandum_id=memorandum.id, number=number, template_id=template.id,
+        author_id=actor.id, created_at=utcnow(), note=note[:300], clauses=clauses,
+        variables={"title": title, "particulars": particulars, "values": vals})
+    db.session.add(created)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The database refused a second version with this number: someone saved first.
+        raise EditConflict() from None
+    return created
+
+
+def save_version(actor: User, memorandum: Memorandum, base_number: int, *, clauses=None,
+                 particulars=None, note: str = "") -> MemorandumVersion:
+    """A new immutable version from the newest one with changed clauses or particulars.
+    ``base_number`` is the version the editor started from: an older one is a conflict.
+    Approvals given to the previous version are withdrawn (they stay in the history)."""
+    if not partnerships.can_view(actor, memorandum.partnership):
+        raise NotVisible()
+    if not can_edit(actor, memorandum.partnership):
+        raise ServiceError(_("Only the embassy and the organisations' managers edit the "
+                             "memorandum."))
+    if memorandum.state not in workflow.EDITABLE:
+        raise ServiceError(_("The text is frozen: this memorandum is no longer a draft."))
+    newest = latest(memorandum)
+    if base_number != newest.number:
+        raise EditConflict()
+    clauses = newest.clauses if clauses is None else clauses
+    particulars = newest.variables["particulars"] if particulars is None else particulars
+    if clauses == newest.clauses and particulars == newest.variables["particulars"]:
+        raise ServiceError(_("Nothing was changed."))
+    template = db.session.get(MemorandumTemplate, newest.template_id)
+    _check_texts({"title": newest.variables["title"], "variables": template.content["variables"],
+                  "clauses": clauses})
+    created = _add_version(actor, memorandum, newest.number + 1, clauses, particulars, note,
+                           title=newest.variables["title"], template=template)
+    withdrawn = db.session.scalar(select(func.count(MemorandumApproval.id)).where(
+        MemorandumApproval.version_id == newest.id))
+    memorandum.updated_at = utcnow()
+    record("memorandum.version", actor=actor, obj=memorandum, number=created.number,
+           note=note[:300], approvals_withdrawn=withdrawn)
+    return created
+
+
+def _clause_index(clauses: list, key: str) -> int:
+    for index, clause in enumerate(clauses):
+        if clause["key"] == key:
+            return index
+    raise NotVisible()
+
+
+def edit_clause(actor, memorandum, base_number: int, key: str, title: dict,
+                text: dict) -> MemorandumVersion:
+    """Change one clause's title and text in each language."""
+    clauses = [dict(c) for c in latest(memorandum).clauses]
+    index = _clause_index(clauses, key)
+    clauses[index] = {"key": key, "title": dict(title), "text": dict(text)}
+    return save_version(actor, memorandum, base_number, clauses=clauses,
+                        note=_("Clause %(number)d changed", number=index + 1))
+
+
+def add_clause(actor, memorandum, base_number: int, after: str | None, title: dict,
+               text: dict) -> MemorandumVersion:
+    """A new clause after clause ``after`` (or first), with a new stable key."""
+    clauses = list(latest(memorandum).clauses)
+    position = 0 if not after else _clause_index(clauses, after) + 1
+    clauses.insert(position, {"key": f"added-{secrets.token_hex(4)}", "title": dict(title),
+                              "text": dict(text)})
+    return save_version(actor, memorandum, base_number, clauses=clauses,
+                        note=_("Clause %(number)d added", number=position + 1))
+
+
+def remove_clause(actor, memorandum, base_number: int, key: str) -> MemorandumVersion:
+    clauses = list(latest(memorandum).clauses)
+    index = _clause_index(clauses, key)
+    del clauses[index]
+    return save_version(actor, memorandum, base_number, clauses=clauses,
+                        note=_("Clause %(number)d removed", number=index + 1))
+
+
+def move_clause(actor, memorandum, base_number: int, key: str,
+                direction: str) -> MemorandumVersion:
+    """Move a clause one place up or down."""
+    clauses = list(latest(memorandum).clauses)
+    index = _clause_index(clauses, key)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(clauses):
+        raise ServiceError(_("This clause cannot move further."))
+    clauses[index], clauses[target] = clauses[target], clauses[index]
+    return save_version(actor, memorandum, base_number, clauses=clauses,
+                        note=_("Clause %(old)d moved to %(new)d", old=index + 1, new=target + 1))
+
+
+def save_particulars(actor, memorandum, base_number: int, particulars: dict) -> MemorandumVersion:
+    """Signatories, coordinators, cities, areas, forms, place, term, prevailing language."""
+    if str(particulars.get("prevailing_language")) not in content.PREVAILING:
+        raise ServiceError(_("Choose the prevailing language from the list."),
+                           "prevailing_language")
+    return save_version(actor, memorandum, base_number, particulars=particulars,
+                        note=_("Particulars changed"))
+
+
+# --- comments --------------------------------------------------------------------------------
+
+def add_comment(actor: User, memorandum: Memorandum, clause_key: str, body: str,
+                version_number: int) -> MemorandumComment:
+    """A remark on a clause by anyone of the partnership or the embassy."""
+    if not partnerships.can_view(actor, memorandum.partnership):
+        raise NotVisible()
+    if memorandum.state not in workflow.EDITABLE:
+        raise ServiceError(_("Comments are closed: the text is frozen."))
+    newest = latest(memorandum)
+    if clause_key not in {c["key"] for c in newest.clauses}:
+        raise ServiceError(_("Choose a clause of the current version."), "clause_key")
+    if not 0 < version_number <= newest.number:
+        version_number = newest.number
+    comment = MemorandumComment(memorandum_id=memorandum.id, clause_key=clause_key,
+                                version_number=version_number, author_id=actor.id,
+                                created_at=utcnow(), body=body.strip())
+    db.session.add(comment)
+    db.session.flush()
+    record("memorandum.comment", actor=actor, obj=memorandum, comment_id=comment.id,
+           clause=clause_key)
+    return comment
+
+
+def comments_of(memorandum: Memorandum) -> dict[str, list[MemorandumComment]]:
+    """Comments by clause key, oldest first."""
+    found: dict[str, list[MemorandumComment]] = {}
+    for comment in db.session.scalars(select(MemorandumComment)
+                                      .where(MemorandumComment.memorandum_id == memorandum.id)
+                                      .options(joinedload(MemorandumComment.author))
+                                      .order_by(MemorandumComment.id)):
+        found.setdefault(comment.clause_key, []).append(comment)
+    return found
+
+
+def is_embassy(actor: User) -> bool:
+    return access.is_embassy(actor)

@@ -1,0 +1,307 @@
+"""Memorandum pages: the text, the editor (clauses, particulars), versions and diffs,
+comments. Approvals, signature, downloads and verification are in ``workflow_views``."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.access import roles_required
+from ..core.services import NotVisible, ServiceError, attempt, show_error
+from ..extensions import db
+from ..partnerships import services as partnerships
+from . import approvals, content, diff, labels, services, workflow
+from .forms import (
+    ActionForm,
+    ButtonForm,
+    ClauseForm,
+    CommentForm,
+    MoveForm,
+    particulars_form,
+    particulars_from,
+    template_changes,
+    template_form,
+)
+
+bp = Blueprint("memoranda", __name__)
+
+
+@bp.record_once
+def _labels(state) -> None:
+    labels.register(state.app)
+
+
+def _language() -> str:
+    language = request.args.get("language", "")
+    if language in content.LANGUAGES:
+        return language
+    from ..organisations.labels import language as ui_language
+
+    return ui_language() if ui_language() in content.LANGUAGES else "uk"
+
+
+def _page(memorandum, **anchor):
+    return redirect(url_for("memoranda.page", memorandum_id=memorandum.id, **anchor))
+
+
+@bp.route("/partnerships/<int:partnership_id>/memorandum", methods=["POST"])
+@login_required
+def create(partnership_id: int):
+    partnership = partnerships.get_partnership(current_user, partnership_id)
+    if ButtonForm().validate_on_submit():
+        outcome = attempt(lambda: services.create_memorandum(current_user, partnership))
+        if outcome.ok:
+            flash(_("The draft memorandum is made from the current template."), "success")
+            return _page(outcome.value)
+    return redirect(url_for("partnerships.page", partnership_id=partnership.id))
+
+
+@bp.route("/memoranda/<int:memorandum_id>")
+@login_required
+def page(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    newest = services.latest(memorandum)
+    number = request.args.get("version", newest.number, type=int)
+    shown = services.version(memorandum, number)
+    language = _language()
+    comments = services.comments_of(memorandum)
+    comment_form = CommentForm(version_number=newest.number)
+    comment_form.clause_key.choices = [
+        (clause["key"], f"{n}. {title}") for n, clause, title, _body
+        in content.rendered_clauses(newest, language)]
+    return render_template(
+        "memoranda/page.html", memorandum=memorandum, shown=shown, newest=newest,
+        language=language, clauses=content.rendered_clauses(shown, language),
+        title=content.rendered_title(shown, language), comments=comments,
+        comment_form=comment_form, action_form=ActionForm(base_version=newest.number),
+        button_form=ButtonForm(),
+        move_form=MoveForm(base_version=newest.number),
+        approvals=approvals.current_approvals(memorandum),
+        withdrawn=approvals.withdrawn_approvals(memorandum),
+        parties=approvals.PARTIES,
+        my_party=services.party_of(current_user, memorandum.partnership),
+        can_edit=(services.can_edit(current_user, memorandum.partnership)
+                  and memorandum.state in workflow.EDITABLE),
+        actions=workflow.allowed(memorandum.state), editable=workflow.EDITABLE,
+        language_sets=labels.LANGUAGE_SETS)
+
+
+def _conflict(memorandum, form, template: str, **context):
+    """The 409 page: the person's own text, still editable, next to the newer saved one."""
+    newest = services.latest(memorandum)
+    form.base_version.data = str(newest.number)
+    return render_template(template, memorandum=memorandum, form=form, newest=newest,
+                           conflict=True, **context), 409
+
+
+def _save(memorandum, form, operation, template: str, **context):
+    """Call one saving service: commit and go to the text, or show the conflict page, or
+    show the form again with the message."""
+    try:
+        created = operation()
+    except services.EditConflict:
+        db.session.rollback()
+        return _conflict(memorandum, form, template, **context)
+    except ServiceError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return render_template(template, memorandum=memorandum, form=form,
+                               newest=services.latest(memorandum), conflict=False, **context)
+    db.session.commit()
+    flash(_("Saved as version %(number)d.", number=created.number), "success")
+    return None
+
+
+def _base(form) -> int:
+    try:
+        return int(form.base_version.data)
+    except (TypeError, ValueError):
+        return -1
+
+
+@bp.route("/memoranda/<int:memorandum_id>/clauses/<key>/edit", methods=["GET", "POST"])
+@login_required
+def edit_clause(memorandum_id: int, key: str):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    if not services.can_edit(current_user, memorandum.partnership):
+        raise NotVisible()
+    newest = services.latest(memorandum)
+    clause = next((c for c in newest.clauses if c["key"] == key), None)
+    if clause is None:
+        raise NotVisible()
+    number = newest.clauses.index(clause) + 1
+    if request.method == "GET":
+        form = ClauseForm(base_version=newest.number, **{
+            f"{part}_{lang}": clause[part][lang]
+            for part in ("title", "text") for lang in content.LANGUAGES})
+    else:
+        form = ClauseForm()
+    context = {"key": key, "number": number, "adding": False}
+    if form.validate_on_submit():
+        answer = _save(memorandum, form, lambda: services.edit_clause(
+            current_user, memorandum, _base(form), key, form.titles(), form.texts()),
+            "memoranda/clause_form.html", **context)
+        return answer or _page(memorandum, _anchor=f"clause-{key}")
+    return render_template("memoranda/clause_form.html", memorandum=memorandum, form=form,
+                           newest=newest, conflict=False, **context)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/clauses/new", methods=["GET", "POST"])
+@login_required
+def add_clause(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    if not services.can_edit(current_user, memorandum.partnership):
+        raise NotVisible()
+    newest = services.latest(memorandum)
+    form = ClauseForm() if request.method == "POST" else ClauseForm(
+        base_version=newest.number, after=request.args.get("after", ""))
+    context = {"key": None, "number": None, "adding": True}
+    if form.validate_on_submit():
+        answer = _save(memorandum, form, lambda: services.add_clause(
+            current_user, memorandum, _base(form), form.after.data or None, form.titles(),
+            form.texts()), "memoranda/clause_form.html", **context)
+        return answer or _page(memorandum)
+    return render_template("memoranda/clause_form.html", memorandum=memorandum, form=form,
+                           newest=newest, conflict=False, **context)
+
+
+def _structure_change(memorandum, form, operation):
+    """Remove or move a clause: a conflict sends the person back to the newest text."""
+    try:
+        created = operation()
+    except services.EditConflict:
+        db.session.rollback()
+        flash(_("Someone saved a newer version while you were reading: nothing was changed. "
+                "Here is the newest text; do it again if it is still needed."), "error")
+        return _page(memorandum), None
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _page(memorandum), None
+    db.session.commit()
+    flash(_("Saved as version %(number)d.", number=created.number), "success")
+    return None, created
+
+
+@bp.route("/memoranda/<int:memorandum_id>/clauses/<key>/remove", methods=["POST"])
+@login_required
+def remove_clause(memorandum_id: int, key: str):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        answer, _created = _structure_change(memorandum, form, lambda: services.remove_clause(
+            current_user, memorandum, _base(form), key))
+        if answer is not None:
+            return answer
+    return _page(memorandum)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/clauses/<key>/move", methods=["POST"])
+@login_required
+def move_clause(memorandum_id: int, key: str):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        answer, _created = _structure_change(memorandum, form, lambda: services.move_clause(
+            current_user, memorandum, _base(form), key, form.direction.data))
+        if answer is not None:
+            return answer
+    return _page(memorandum, _anchor=f"clause-{key}")
+
+
+@bp.route("/memoranda/<int:memorandum_id>/particulars", methods=["GET", "POST"])
+@login_required
+def particulars(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    if not services.can_edit(current_user, memorandum.partnership):
+        raise NotVisible()
+    newest = services.latest(memorandum)
+    if request.method == "GET":
+        form = particulars_form(newest.variables["particulars"])
+        form.base_version.data = str(newest.number)
+    else:
+        form = particulars_form()
+    context = {"names": content.PER_LANGUAGE}
+    if form.validate_on_submit():
+        answer = _save(memorandum, form, lambda: services.save_particulars(
+            current_user, memorandum, _base(form), particulars_from(form)),
+            "memoranda/particulars.html", **context)
+        return answer or _page(memorandum)
+    return render_template("memoranda/particulars.html", memorandum=memorandum, form=form,
+                           newest=newest, conflict=False, **context)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/versions")
+@login_required
+def versions(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    return render_template("memoranda/versions.html", memorandum=memorandum,
+                           versions=list(reversed(memorandum.versions)))
+
+
+@bp.route("/memoranda/<int:memorandum_id>/diff")
+@login_required
+def compare(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    newest = memorandum.versions[-1]
+    new_number = request.args.get("new", newest.number, type=int)
+    old_number = request.args.get("old", max(1, new_number - 1), type=int)
+    old, new = services.version(memorandum, old_number), services.version(memorandum, new_number)
+    language = _language()
+    changes = diff.diff_versions(old.clauses, new.clauses, (language,))
+    return render_template("memoranda/diff.html", memorandum=memorandum, old=old, new=new,
+                           language=language, changes=changes, summary=diff.summary(changes),
+                           particulars_changed=(old.variables["particulars"]
+                                                != new.variables["particulars"]))
+
+
+@bp.route("/memoranda/<int:memorandum_id>/comments", methods=["POST"])
+@login_required
+def comment(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        outcome = attempt(lambda: services.add_comment(
+            current_user, memorandum, form.clause_key.data, form.body.data,
+            int(form.version_number.data or 0)))
+        if outcome.ok:
+            flash(_("Your comment is added."), "success")
+            return _page(memorandum, _anchor=f"clause-{form.clause_key.data}")
+    else:
+        flash(_("Write the comment before sending it."), "error")
+    return _page(memorandum)
+
+
+@bp.route("/embassy/memorandum-template")
+@roles_required(*services.TEMPLATE_EDITORS)
+def template_versions():
+    found = services.template_versions(current_user)
+    db.session.commit()  # the shipped version 1 is stored on first use
+    return render_template("memoranda/template_versions.html", templates=found)
+
+
+@bp.route("/embassy/memorandum-template/edit", methods=["GET", "POST"])
+@roles_required(*services.TEMPLATE_EDITORS)
+def edit_template():
+    current = services.current_template()
+    clauses = current.content["clauses"]
+    form = template_form(clauses, current.content["title"], formdata=request.method == "POST")
+    if request.method == "GET":
+        form.base_number.data = str(current.number)
+        db.session.commit()
+    if form.validate_on_submit():
+        titles, texts = template_changes(form, clauses)
+        try:
+            base = int(form.base_number.data)
+        except ValueError:
+            base = -1
+        outcome = attempt(lambda: services.save_template(current_user, base, titles, texts,
+                                                         form.note.data), form)
+        if outcome.ok:
+            flash(_("Template version %(number)d is saved. New memoranda are made from it; "
+                    "existing drafts keep their text.", number=outcome.value.number), "success")
+            return redirect(url_for("memoranda.template_versions"))
+    return render_template("memoranda/template_edit.html", form=form, current=current,
+                           clauses=clauses, languages=content.LANGUAGES)
+
+
+from . import workflow_views  # noqa: E402, F401 - routes on the same blueprint

@@ -1,0 +1,159 @@
+"""Memorandum workflow pages: review, approvals, signature and scan, termination and
+supersession, PDF downloads, and the public verification page."""
+
+from io import BytesIO
+
+from flask import abort, flash, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.models import Role
+from ..core.access import roles_required
+from ..core.services import NotVisible, ServiceError, attempt, show_error
+from ..extensions import db
+from ..organisations.access import EMBASSY_ROLES
+from . import approvals, printing, services
+from .forms import ActionForm, ButtonForm, EndForm, SignForm
+from .views import _base, _page, bp
+
+
+@bp.route("/memoranda/<int:memorandum_id>/submit", methods=["POST"])
+@login_required
+def submit(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    if (ButtonForm().validate_on_submit()
+            and attempt(lambda: approvals.submit_for_review(current_user, memorandum)).ok):
+        flash(_("The memorandum is in review: each side and the embassy can approve it."),
+              "success")
+    return _page(memorandum)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/return", methods=["POST"])
+@login_required
+def return_to_draft(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    if (ButtonForm().validate_on_submit()
+            and attempt(lambda: approvals.return_to_draft(current_user, memorandum)).ok):
+        flash(_("The memorandum is a draft again."), "success")
+    return _page(memorandum)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/approve", methods=["POST"])
+@login_required
+def approve(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        outcome = attempt(lambda: approvals.approve(current_user, memorandum, _base(form)))
+        if outcome.ok:
+            db.session.refresh(memorandum)
+            flash(_("All three approvals are in: the memorandum is agreed and its text is "
+                    "frozen.") if memorandum.state == "agreed" else
+                  _("Your approval is recorded."), "success")
+    return _page(memorandum)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/sign", methods=["GET", "POST"])
+@roles_required(Role.EMBASSY_OFFICER)
+def sign(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    form = SignForm()
+    if form.validate_on_submit():
+        try:
+            approvals.sign(current_user, memorandum, signed_on=form.signed_on.data,
+                           place=form.place.data, signatories=form.signatories.data,
+                           scan=form.scan.data.stream)
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        except Exception:
+            approvals.discard_scan(memorandum)
+            db.session.rollback()
+            raise
+        else:
+            flash(_("The signature is recorded and the signed scan is kept."), "success")
+            return _page(memorandum)
+    return render_template("memoranda/sign.html", memorandum=memorandum, form=form)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/scan")
+@login_required
+def scan(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    path = approvals.scan_path(current_user, memorandum)
+    db.session.commit()  # the read is audited
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"memorandum-{memorandum.partnership.reference}-signed.pdf",
+                     max_age=0)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/terminate", methods=["POST"])
+@roles_required(*EMBASSY_ROLES)
+def terminate(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    form = EndForm()
+    if form.validate_on_submit():
+        if attempt(lambda: approvals.terminate(current_user, memorandum, form.reason.data)).ok:
+            flash(_("The memorandum is terminated."), "success")
+    else:
+        flash(_("Say why the memorandum ends."), "error")
+    return _page(memorandum)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/supersede", methods=["POST"])
+@roles_required(*EMBASSY_ROLES)
+def supersede(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    if ButtonForm().validate_on_submit():
+        outcome = attempt(lambda: approvals.supersede(current_user, memorandum))
+        if outcome.ok:
+            flash(_("A new draft starts from this text; this memorandum is superseded."),
+                  "success")
+            return _page(outcome.value)
+    return _page(memorandum)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/pdf")
+@login_required
+def download(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    number = request.args.get("version", type=int) or services.latest(memorandum).number
+    version = services.version(memorandum, number)
+    try:
+        languages = printing.parse_languages(request.args.get("languages"))
+    except ServiceError as error:
+        flash(error.message, "error")
+        return _page(memorandum)
+    data, cached = printing.pdf_bytes(current_user, memorandum, version, languages)
+    if not cached:
+        db.session.commit()  # the rendering is audited
+    return _attachment(data, printing.file_name(memorandum, version, languages))
+
+
+def _attachment(data: bytes, name: str):
+    response = send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                         download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/verify/<code>")
+def verify(code: str):
+    """Public: confirms an agreed memorandum's parties, version, state, date and hash."""
+    try:
+        memorandum = printing.by_code(code)
+    except NotVisible:
+        abort(404)
+    version = services.version(memorandum, memorandum.agreed_number)
+    return render_template("memoranda/verify.html", memorandum=memorandum, version=version,
+                           partnership=memorandum.partnership)
+
+
+@bp.route("/memoranda/<int:memorandum_id>/end")
+@roles_required(*EMBASSY_ROLES)
+def end_form(memorandum_id: int):
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    return render_template("memoranda/end.html", memorandum=memorandum, form=EndForm(),
+                           button_form=ButtonForm(),
+                           back=url_for("memoranda.page", memorandum_id=memorandum.id))
