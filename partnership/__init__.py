@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from .organisations.embassy_views import bp as verification_bp
     from .organisations.views import bp as organisations_bp
     from .partnerships.views import bp as partnerships_bp
+    from .programme.views import bp as programme_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching_bp)
     app.register_blueprint(partnerships_bp)
     app.register_blueprint(memoranda_bp)
+    app.register_blueprint(programme_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -13,9 +13,11 @@ from .extensions import db
 
 def register(app: Flask) -> None:
     """Attach the commands to the application."""
+    from .programme.commands import COMMANDS as programme_commands
+
     for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions,
                     import_organisations, import_items, send_reminders, propose_matches,
-                    export_matches, worker):
+                    export_matches, worker, *programme_commands):
         app.cli.add_command(command)
 
 
@@ -60,10 +62,12 @@ def seed_demo(if_empty: bool, generated: int | None, seed: int) -> None:
             return
         raise click.ClickException("The database already has users; seed an empty database.")
     from .demo import seed_demo_partnership
+    from .programme.demo import seed_demo_programme
 
     organisations = demo.load_hand_written()
     lines = seed_demo_users(current_app.config["TOTP_REQUIRED_ROLES"], organisations)
     seed_demo_partnership()
+    seed_demo_programme()
     db.session.commit()
     path = write_logins(current_app.instance_path, lines)
     click.echo(f"Demo data loaded: {len(organisations)} organisations. Log-ins saved in {path}; "

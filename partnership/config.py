@@ -68,6 +68,10 @@ class Config:
 
     LOG_LEVEL = "INFO"
     UPLOAD_FOLDER: str | None = None  # signed scans, consent files; default instance/uploads
+    # Children's identity records: Fernet keys, comma-separated, newest first (docs/programme.md);
+    # without it, development and testing keep instance/identity_keys, production refuses.
+    PROGRAMME_IDENTITY_KEYS: str | None = None
+    PROGRAMME_RETENTION_DAYS = 365  # after a case is closed, its identity record is erased
 
 
 class DevelopmentConfig(Config):
@@ -96,8 +100,9 @@ _CLASSES = {
 _ENV_STRINGS = (
     "SECRET_KEY", "REDIS_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL", "UPLOAD_FOLDER",
+    "PROGRAMME_IDENTITY_KEYS",
 )
-_ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH")
+_ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED")
 
 

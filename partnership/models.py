@@ -13,3 +13,14 @@ from .memoranda.models import (  # noqa: F401
 )
 from .organisations.models import Item, Organisation  # noqa: F401
 from .partnerships.models import Partnership, PartnershipEvent  # noqa: F401
+from .programme.models import (  # noqa: F401
+    CaseEvent,
+    Centre,
+    ChildCase,
+    ChildIdentity,
+    Consent,
+    FollowUp,
+    Group,
+    Placement,
+    ProgressNote,
+)

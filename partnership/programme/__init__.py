@@ -1,0 +1,1 @@
+"""People of the Future: the children's rehabilitation programme (cases, consents, placements)."""

@@ -1,0 +1,234 @@
+"""Children's cases: referral, the coordinator's list and page, moving through the workflow,
+the timeline and notices. Names never leave the identity record: notices use the case code."""
+
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import Role, User
+from ..core.database import utcnow
+from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
+from ..extensions import db
+from . import identity, workflow
+from .access import require_coordinator
+from .models import CaseEvent, CaseState, ChildCase, Consent, Group, Placement
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud without doubt
+
+
+def new_code() -> str:
+    """A random case code such as PF-7KQ2-M9XD (about 40 bits; never derived from a name)."""
+    while True:
+        letters = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = f"PF-{letters[:4]}-{letters[4:]}"
+        if db.session.scalar(select(ChildCase.id).where(ChildCase.code == code)) is None:
+            return code
+
+
+@dataclass
+class CaseData:
+    """The pseudonymous case data, as the referral form gives it."""
+
+    birth_year: int
+    sex: str
+    region: str
+    circumstances: str
+    representative_type: str
+    needs: str
+    languages: list[str]
+    accompanying_adult_relation: str = ""
+
+
+def add_event(case: ChildCase, actor: User | None, kind: str, *, from_state=None,
+              to_state=None, note: str = "", **details) -> CaseEvent:
+    """Add a step to the case's timeline."""
+    event = CaseEvent(case=case, at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
+                      from_state=None if from_state is None else str(from_state),
+                      to_state=None if to_state is None else str(to_state),
+                      note=note.strip(), details=details)
+    db.session.add(event)
+    return event
+
+
+def _check_year(birth_year: int) -> None:
+    this_year = utcnow().year
+    if not this_year - 18 <= birth_year <= this_year:
+        raise ServiceError(_("The programme is for children: give a birth year between "
+                             "%(first)d and %(last)d.", first=this_year - 18, last=this_year),
+                           "birth_year")
+
+
+def refer_case(actor: User, data: CaseData, person: identity.Identity) -> ChildCase:
+    """Open a case in state referred, with its encrypted identity record."""
+    require_coordinator(actor)
+    _check_year(data.birth_year)
+    now = utcnow()
+    case = ChildCase(code=new_code(), birth_year=data.birth_year, sex=data.sex,
+                     region=data.region, circumstances=data.circumstances,
+                     representative_type=data.representative_type, needs=data.needs.strip(),
+                     languages=list(data.languages),
+                     accompanying_adult_relation=data.accompanying_adult_relation.strip(),
+                     state=CaseState.REFERRED, created_at=now, updated_at=now)
+    db.session.add(case)
+    db.session.flush()
+    identity.store_identity(case, person)
+    add_event(case, actor, "referred", to_state=CaseState.REFERRED)
+    record("programme.case_referred", actor=actor, obj=case, code=case.code)
+    return case
+
+
+def update_case(actor: User, case: ChildCase, data: CaseData, person: identity.Identity) -> None:
+    """Correct the case data and the identity record."""
+    require_coordinator(actor)
+    _check_year(data.birth_year)
+    for name in ("birth_year", "sex", "region", "circumstances", "representative_type"):
+        setattr(case, name, getattr(data, name))
+    case.needs, case.languages = data.needs.strip(), list(data.languages)
+    case.accompanying_adult_relation = data.accompanying_adult_relation.strip()
+    if case.identity_erased_at is None:
+        identity.store_identity(case, person)
+    case.updated_at = utcnow()
+    add_event(case, actor, "updated")
+    record("programme.case_updated", actor=actor, obj=case, code=case.code)
+
+
+def get_case(actor: User, case_id: int) -> ChildCase:
+    """A case with its consents, placements, timeline and notes (coordinator only; 404 else)."""
+    require_coordinator(actor)
+    case = db.session.scalar(
+        select(ChildCase).where(ChildCase.id == case_id).options(
+            selectinload(ChildCase.consents),
+            selectinload(ChildCase.placements).joinedload(Placement.group)
+            .joinedload(Group.centre),
+            selectinload(ChildCase.events).joinedload(CaseEvent.actor),
+            selectinload(ChildCase.notes),
+            selectinload(ChildCase.follow_ups)))
+    if case is None:
+        raise NotVisible()
+    return case
+
+
+def list_cases(actor: User, state: str = "", centre_id: int | None = None) -> list[ChildCase]:
+    """The coordinator's case list, optionally by state or by the centre of the placement."""
+    require_coordinator(actor)
+    statement = select(ChildCase).options(
+        selectinload(ChildCase.placements).joinedload(Placement.group).joinedload(Group.centre))
+    if state in CaseState.__members__.values():
+        statement = statement.where(ChildCase.state == state)
+    if centre_id:
+        statement = statement.where(ChildCase.id.in_(
+            select(Placement.case_id).join(Group).where(Group.centre_id == centre_id,
+                                                        Placement.ended_at.is_(None))))
+    return list(db.session.scalars(statement.order_by(ChildCase.updated_at.desc())))
+
+
+def valid_consents(case: ChildCase) -> list[Consent]:
+    return [consent for consent in case.consents if consent.withdrawn_at is None]
+
+
+def facts(case: ChildCase) -> workflow.Facts:
+    """What the workflow's guards need to know about this case."""
+    consents = valid_consents(case)
+    return workflow.Facts(
+        participation_consent=any(c.participation for c in consents),
+        travel_consent=any(c.travel for c in consents),
+        sharing_consent=any(c.sharing_with_centre for c in consents),
+        accompanying_adult=case.has_accompanying_adult,
+        placed=case.current_placement is not None)
+
+
+def refusal_message(code: str) -> str:
+    return {
+        "not_allowed": _("A case cannot move from this state to that one."),
+        "consent_participation": _("A valid consent to participation is needed first."),
+        "consent_sharing": _("A valid consent to sharing with the centre is needed first."),
+        "consent_travel": _("A valid consent to travel is needed first."),
+        "accompanying_adult": _("Name the accompanying adult in the identity record first."),
+        "placed": _("Place the child in a group first."),
+    }[code]
+
+
+def next_states(case: ChildCase) -> list[CaseState]:
+    """Targets the buttons offer now: allowed by the table, guards met, no form needed."""
+    known = facts(case)
+    return [target for target in workflow.TRANSITIONS[case.state]
+            if target not in workflow.NEEDS_PLACEMENT_FORM
+            and not workflow.refusals(case.state, target, known)]
+
+
+def change_state(actor: User, case: ChildCase, target: str, note: str = "") -> None:
+    """Move the case along the table, when its guards hold; the step joins the timeline."""
+    require_coordinator(actor)
+    try:
+        target = CaseState(target)
+    except ValueError:
+        raise ServiceError(_("Choose a state from the list.")) from None
+    if target in workflow.NEEDS_PLACEMENT_FORM:
+        raise ServiceError(_("Place the child in a group with the placement form."))
+    problems = workflow.refusals(case.state, target, facts(case))
+    if problems:
+        raise ServiceError(refusal_message(problems[0]))
+    _enter(actor, case, target, note)
+
+
+def _enter(actor: User | None, case: ChildCase, target: CaseState, note: str = "",
+           kind: str = "state") -> None:
+    before = case.state
+    if target in workflow.ENDS_PLACEMENT:
+        end_placement(case)
+    now = utcnow()
+    case.state, case.updated_at = target, now
+    if target == CaseState.COMPLETED:
+        from .followups import schedule_follow_ups
+
+        case.completed_at = now
+        schedule_follow_ups(case)
+    if target == CaseState.CLOSED:
+        case.closed_at = now
+    add_event(case, actor, kind, from_state=before, to_state=target, note=note)
+    record("programme.case_state", actor=actor, obj=case, code=case.code, before=str(before),
+           after=str(target))
+
+
+def end_placement(case: ChildCase) -> Placement | None:
+    """End the current placement and free its seat (one conditional update)."""
+    placement = case.current_placement
+    if placement is None:
+        return None
+    placement.ended_at = utcnow()
+    db.session.execute(update(Group).where(Group.id == placement.group_id,
+                                           Group.placed_count > 0)
+                       .values(placed_count=Group.placed_count - 1))
+    db.session.flush()
+    db.session.expire(placement.group, ["placed_count"])
+    return placement
+
+
+def notify(case: ChildCase, compose, centre_id: int | None = None) -> int:
+    """E-mail the coordinators (and that centre's staff) about a case, by its code only.
+    ``compose(code)`` returns (subject, body), called in each recipient's language."""
+    recipients = list(db.session.scalars(select(User).where(
+        User.role == Role.PROGRAMME_COORDINATOR, User.active.is_(True))))
+    if centre_id is not None:
+        from .models import Centre
+
+        centre = db.session.get(Centre, centre_id)
+        recipients += list(db.session.scalars(select(User).where(
+            User.role == Role.CENTRE_STAFF, User.active.is_(True),
+            User.organisation_id == centre.organisation_id)))
+    for user in recipients:
+        language = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(language):
+            if user.role == Role.CENTRE_STAFF:
+                link = external_url("programme.my_centre")
+            else:
+                link = external_url("programme.case_page", case_id=case.id)
+            subject, body = compose(case.code)
+            queue_email(user.email, subject, body + "\n\n" + link)
+    return len(recipients)
+

@@ -1,0 +1,98 @@
+"""``flask`` commands of the programme: key rotation, retention, and a database backup."""
+
+import sqlite3
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from ..extensions import db
+
+
+@click.command("rotate-identity-key")
+@click.option("--reencrypt-only", is_flag=True,
+              help="Add no key: re-encrypt every record under the newest configured key "
+                   "(after putting a new key first in PROGRAMME_IDENTITY_KEYS).")
+@click.option("--print-new-key", is_flag=True,
+              help="Only print a fresh key for PROGRAMME_IDENTITY_KEYS; change nothing.")
+def rotate_identity_key(reencrypt_only: bool, print_new_key: bool) -> None:
+    """Add a new identity key and re-encrypt every child identity record with it."""
+    from cryptography.fernet import Fernet
+
+    from . import crypto
+    from .models import ChildIdentity
+
+    if print_new_key:
+        click.echo(Fernet.generate_key().decode())
+        return
+    if not reencrypt_only:
+        if crypto.keys_from_environment():
+            raise click.ClickException(
+                "The keys come from PROGRAMME_IDENTITY_KEYS. Run with --print-new-key, put "
+                "the new key first in the variable (keep the old ones after it), restart, "
+                "then run with --reencrypt-only.")
+        try:
+            new_id = crypto.add_new_key()
+        except crypto.IdentityKeysMissing as error:
+            raise click.ClickException(str(error.message)) from None
+        click.echo(f"New key {new_id} added to {crypto.key_file()}.")
+    newest = crypto.key_id(crypto.identity_keys()[0])
+    rows = list(db.session.scalars(select(ChildIdentity).where(ChildIdentity.key_id != newest)))
+    try:
+        for row in rows:
+            row.ciphertext, row.key_id = crypto.reencrypt(row.ciphertext)
+    except crypto.IdentityKeysMissing as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"{len(rows)} identity record(s) re-encrypted with key {newest}. Old keys stay "
+               "configured: remove them once no backup you keep needs them.")
+
+
+@click.command("purge-programme-identities")
+@click.option("--dry-run", is_flag=True, help="List the cases; erase nothing.")
+def purge_programme_identities(dry_run: bool) -> None:
+    """Erase identity records and consent documents of cases closed longer than
+    PROGRAMME_RETENTION_DAYS; keep the anonymous case data (run daily)."""
+    from .retention import purge_identities
+
+    report = purge_identities(dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: {len(report.codes)} case(s) would be erased: "
+                   + (", ".join(report.codes) or "none") + ".")
+        return
+    db.session.commit()
+    click.echo(f"{len(report.codes)} case(s) erased ({report.documents} document(s)): "
+               + (", ".join(report.codes) or "none") + ".")
+
+
+@click.command("backup")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="The file to write the copy to (must not exist).")
+def backup(output: str) -> None:
+    """Copy the SQLite database consistently while the application runs (online backup).
+    PostgreSQL is backed up with pg_dump (docs/deployment.md)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "This command backs up the embedded SQLite database only. Back up PostgreSQL with "
+            "pg_dump, as docs/deployment.md describes.")
+    target = Path(output)
+    if target.exists():
+        raise click.ClickException(f"{target} exists already; choose a new file name.")
+    source_path = engine.url.database
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(source_path)
+    destination = sqlite3.connect(target)
+    try:
+        with destination:
+            source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
+    target.chmod(0o600)
+    click.echo(f"Backup written to {target} ({target.stat().st_size} bytes).")
+
+
+COMMANDS = (rotate_identity_key, purge_programme_identities, backup)

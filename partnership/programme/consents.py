@@ -1,0 +1,117 @@
+"""The legal representative's consent: recorded with its signed document, withdrawn at any
+time. Withdrawal stops the case, frees the seat and tells the coordinator and the centre."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..core.database import utcnow
+from ..core.services import NotVisible, ServiceError, record
+from ..core.uploads import delete_upload, store_upload, upload_path
+from ..extensions import db
+from . import workflow
+from .access import require_coordinator
+from .cases import _enter, add_event, notify
+from .models import CaseState, ChildCase, Consent
+
+UPLOAD_AREA = "programme"
+DOCUMENT_KINDS = ("pdf", "jpeg", "png")
+
+
+@dataclass
+class ConsentData:
+    relationship_to_child: str
+    participation: bool
+    travel: bool
+    sharing_with_centre: bool
+    photos: bool
+    given_on: date
+    child_assent: bool
+
+
+def record_consent(actor: User, case: ChildCase, data: ConsentData, document=None) -> Consent:
+    """Record a consent, with its signed document (PDF, JPEG or PNG) when one is given."""
+    require_coordinator(actor)
+    if case.state in (CaseState.CLOSED, CaseState.CONSENT_WITHDRAWN, CaseState.WITHDRAWN):
+        raise ServiceError(_("This case has ended: record a new referral instead."))
+    if data.given_on > utcnow().date():
+        raise ServiceError(_("The date of the consent cannot be in the future."), "given_on")
+    if not (data.participation or data.travel or data.sharing_with_centre or data.photos):
+        raise ServiceError(_("Tick at least one thing the consent covers."), "participation")
+    consent = Consent(case=case, relationship_to_child=data.relationship_to_child.strip(),
+                      participation=data.participation, travel=data.travel,
+                      sharing_with_centre=data.sharing_with_centre, photos=data.photos,
+                      given_on=data.given_on, child_assent=data.child_assent,
+                      recorded_at=utcnow(), recorded_by_id=actor.id)
+    if document is not None:
+        stored = store_upload(document, UPLOAD_AREA, kinds=DOCUMENT_KINDS, field="document")
+        consent.document_name, consent.document_media_type = stored.name, stored.media_type
+    db.session.add(consent)
+    db.session.flush()
+    scope = [name for name in ("participation", "travel", "sharing_with_centre", "photos")
+             if getattr(consent, name)]
+    add_event(case, actor, "consent_recorded", scope=scope, child_assent=data.child_assent)
+    record("programme.consent_recorded", actor=actor, obj=case, code=case.code,
+           consent_id=consent.id, scope=scope, document=bool(consent.document_name))
+    return consent
+
+
+def get_consent(actor: User, consent_id: int) -> Consent:
+    require_coordinator(actor)
+    consent = db.session.get(Consent, consent_id)
+    if consent is None:
+        raise NotVisible()
+    return consent
+
+
+def _withdrawal_message(code: str) -> tuple[str, str]:
+    return (_("People of the Future: consent withdrawn for case %(code)s", code=code),
+            _("The legal representative has withdrawn consent for case %(code)s. The case is "
+              "stopped and the child's place in the group is released. Please stop all "
+              "activities with this child and do not share the case data further.", code=code))
+
+
+def withdraw_consent(actor: User, consent: Consent) -> None:
+    """Withdraw a consent: the case moves to consent_withdrawn from any active state, the
+    placement ends, and the coordinators and (when placed) the centre are told by case code."""
+    require_coordinator(actor)
+    if consent.withdrawn_at is not None:
+        raise ServiceError(_("This consent is already withdrawn."))
+    case = consent.case
+    consent.withdrawn_at = utcnow()
+    add_event(case, actor, "consent_withdrawn", consent_id=consent.id)
+    record("programme.consent_withdrawn", actor=actor, obj=case, code=case.code,
+           consent_id=consent.id)
+    if case.state not in workflow.CONSENT_WITHDRAWAL_FROM:
+        return
+    placement = case.current_placement
+    centre_id = placement.group.centre_id if placement is not None else None
+    _enter(actor, case, CaseState.CONSENT_WITHDRAWN, kind="state")
+    notify(case, _withdrawal_message, centre_id)
+
+
+def consent_document(actor: User, consent: Consent):
+    """The path and media type of a consent's signed document (coordinator only; audited)."""
+    require_coordinator(actor)
+    if not consent.document_name:
+        raise NotVisible()
+    try:
+        path = upload_path(UPLOAD_AREA, consent.document_name)
+    except FileNotFoundError:
+        raise NotVisible() from None
+    record("programme.consent_document_read", actor=actor, obj=consent.case,
+           code=consent.case.code, consent_id=consent.id)
+    return path, consent.document_media_type
+
+
+def erase_documents(case: ChildCase) -> int:
+    """Delete the stored documents of a case's consents (retention); how many were removed."""
+    removed = 0
+    for consent in db.session.scalars(select(Consent).where(Consent.case_id == case.id)):
+        if consent.document_name:
+            removed += delete_upload(UPLOAD_AREA, consent.document_name)
+            consent.document_name = consent.document_media_type = None
+    return removed

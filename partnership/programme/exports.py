@@ -1,0 +1,72 @@
+"""CSV exports: the embassy's aggregates (suppressed), and the coordinator's case list with
+identity, which needs the password again and is audited."""
+
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..auth.passwords import verify_password
+from ..core.services import ServiceError, record
+from ..organisations.labels import language, region_label
+from ..organisations.tables import to_csv
+from . import crypto
+from .access import require_coordinator
+from .cases import list_cases
+from .labels import (
+    CIRCUMSTANCES,
+    REPRESENTATIVES,
+    SEXES,
+    STATES,
+    centre_name,
+    group_label,
+)
+from .reports import programme_report
+
+
+def report_csv(actor: User) -> bytes:
+    """The aggregate report as CSV: dimension, value, count (small counts as "<5")."""
+    report = programme_report(actor)
+    names = {"state": _("State"), "region": _("Region of origin"), "quarter": _("Quarter"),
+             "centre": _("Centre"), "group": _("Group"), "total": _("All cases")}
+    rows: list[list] = [[_("Breakdown"), _("Value"), _("Children")]]
+    for key in ("total", "state", "region", "quarter", "centre", "group"):
+        for value, count in report[key]:
+            if key == "state":
+                value = STATES.get(value, value)
+            elif key == "region":
+                value = region_label(value)
+            elif key == "centre":
+                value = centre_name(value)
+            elif key == "group":
+                value = group_label(value)
+            elif key == "total":
+                value = ""
+            rows.append([names[key], str(value), str(count)])
+    return to_csv(rows)
+
+
+def case_list_csv(actor: User, password: str) -> bytes:
+    """Every case with its identity, after the coordinator gives the password again."""
+    require_coordinator(actor)
+    if not verify_password(actor.password_hash, password or ""):
+        record("programme.case_export_refused", actor=actor)
+        raise ServiceError(_("The password is not correct."), "password")
+    header = [_("Case code"), _("State"), _("Birth year"), _("Sex"), _("Region of origin"),
+              _("Circumstances"), _("Legal representative"), _("Needs"), _("Languages"),
+              _("First name"), _("Surname"), _("Date of birth"), _("Documents"), _("Address"),
+              _("Representative's name"), _("Representative's contacts"),
+              _("Accompanying adult")]
+    rows: list[list] = [header]
+    for case in list_cases(actor):
+        person = crypto.decrypt(case.identity.ciphertext) if case.identity else {}
+        rows.append([
+            case.code, str(STATES.get(str(case.state), case.state)), case.birth_year,
+            str(SEXES.get(str(case.sex), case.sex)), region_label(case.region),
+            str(CIRCUMSTANCES.get(str(case.circumstances))),
+            str(REPRESENTATIVES.get(str(case.representative_type))), case.needs,
+            ", ".join(case.languages),
+            *[person.get(key, "") for key in (
+                "first_name", "surname", "date_of_birth", "documents", "address",
+                "representative_name", "representative_contacts",
+                "accompanying_adult_name")]])
+    record("programme.case_export", actor=actor, cases=len(rows) - 1, language=language())
+    return to_csv(rows)
