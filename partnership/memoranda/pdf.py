@@ -9,6 +9,7 @@ can make WeasyPrint neither read a local file nor open a network connection.
 
 import datetime
 import functools
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +19,18 @@ import segno
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date, gettext
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+with warnings.catch_warnings():
+    # WeasyPrint warns on import where Debian's libharfbuzz-subset0 is missing; it still
+    # renders (the shipped fonts are embedded whole), so a missing package is not an error.
+    warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 AGREED_STATES = ("agreed", "signed")
 DRAFT_STATES = ("draft", "in_review")
 SERVED_FOLDERS = ("fonts", "img")
+DATE_FORMATS = {"en": "d MMMM y"}  # British order, as in the memorandum's English text
 MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
                ".woff2": "font/woff2", ".png": "image/png", ".jpg": "image/jpeg",
                ".jpeg": "image/jpeg", ".svg": "image/svg+xml", ".css": "text/css"}
@@ -152,8 +159,8 @@ def _labels(memorandum: PrintedMemorandum, language: str) -> dict:
             "bin": gettext("BIN %(code)s", code=memorandum.kazakh_party.registry_code),
             "signature": gettext("signature"),
             "seal": gettext("L.S."),
-            "date": (format_date(memorandum.date, format="long") if memorandum.date
-                     else ""),
+            "date": (format_date(memorandum.date, format=DATE_FORMATS.get(language, "long"))
+                     if memorandum.date else ""),
             "hash": gettext("SHA-256 of the agreed text"),
             "verify": gettext("Scan the code or open the address to verify this memorandum"),
         }
@@ -166,8 +173,8 @@ def _paragraphs(body: Markup) -> list[Markup]:
             for paragraph in text.split("\n\n") if paragraph.strip()]
 
 
-def _watermark(memorandum: PrintedMemorandum) -> str:
-    """The diagonal word across every page, or an empty string once agreed."""
+def _watermark(memorandum: PrintedMemorandum) -> list[str]:
+    """The diagonal words across every page (one per language), or none once agreed."""
     words = []
     for language in memorandum.languages:
         with force_locale(language):
@@ -177,7 +184,7 @@ def _watermark(memorandum: PrintedMemorandum) -> str:
                 words.append(gettext("SUPERSEDED"))
             elif memorandum.state == "terminated":
                 words.append(gettext("TERMINATED"))
-    return " · ".join(dict.fromkeys(words))
+    return list(dict.fromkeys(words))
 
 
 def _page_counter(language: str) -> str:
