@@ -13,11 +13,12 @@ from .extensions import db
 
 def register(app: Flask) -> None:
     """Attach the commands to the application."""
+    from .memoranda.commands import COMMANDS as memoranda_commands
     from .programme.commands import COMMANDS as programme_commands
 
     for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions,
                     import_organisations, import_items, send_reminders, propose_matches,
-                    export_matches, worker, *programme_commands):
+                    export_matches, worker, *programme_commands, *memoranda_commands):
         app.cli.add_command(command)
 
 

@@ -12,6 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .content import LANGUAGES, PER_LANGUAGE
@@ -88,7 +89,7 @@ def particulars_form_class():
                                         validators=[InputRequired(), NumberRange(1, 25)])
     fields["prevailing_language"] = SelectField(
         _l("Prevailing language in case of divergence"),
-        choices=[(code, label) for code, label in LANGUAGE_NAMES.items()])
+        choices=[SelectChoice(code, label) for code, label in LANGUAGE_NAMES.items()])
     fields["submit"] = SubmitField(_l("Save as a new version"))
     return type("ParticularsForm", (VersionForm,), fields)
 

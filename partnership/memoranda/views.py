@@ -4,6 +4,7 @@ comments. Approvals, signature, downloads and verification are in ``workflow_vie
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..core.access import roles_required
 from ..core.services import NotVisible, ServiceError, attempt, show_error
@@ -66,7 +67,7 @@ def page(memorandum_id: int):
     comments = services.comments_of(memorandum)
     comment_form = CommentForm(version_number=newest.number)
     comment_form.clause_key.choices = [
-        (clause["key"], f"{n}. {title}") for n, clause, title, _body
+        SelectChoice(clause["key"], f"{n}. {title}") for n, clause, title, _body
         in content.rendered_clauses(newest, language)]
     return render_template(
         "memoranda/page.html", memorandum=memorandum, shown=shown, newest=newest,

@@ -83,9 +83,8 @@ def scan(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     path = approvals.scan_path(current_user, memorandum)
     db.session.commit()  # the read is audited
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"memorandum-{memorandum.partnership.reference}-signed.pdf",
-                     max_age=0)
+    return _attachment(path.read_bytes(),
+                       f"memorandum-{memorandum.partnership.reference}-signed.pdf")
 
 
 @bp.route("/memoranda/<int:memorandum_id>/terminate", methods=["POST"])
