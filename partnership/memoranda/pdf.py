@@ -27,7 +27,6 @@ with warnings.catch_warnings():
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-AGREED_STATES = ("agreed", "signed")
 DRAFT_STATES = ("draft", "in_review")
 SERVED_FOLDERS = ("fonts", "img")
 DATE_FORMATS = {"en": "d MMMM y"}  # British order, as in the memorandum's English text
@@ -124,7 +123,9 @@ def _read_stylesheet(path: str, mtime: int) -> str:
 def memorandum_html(memorandum: PrintedMemorandum) -> str:
     """The memorandum as the HTML page WeasyPrint lays out (needs an app context)."""
     languages = tuple(memorandum.languages)
-    agreed = memorandum.state in AGREED_STATES
+    # Agreed and signed texts carry their hash and QR code; so do superseded and terminated
+    # ones that were agreed (under their watermark), since the verify page tells their state.
+    agreed = memorandum.state not in DRAFT_STATES and bool(memorandum.text_hash)
     return render_template(
         "pdf/memorandum.html", memorandum=memorandum, languages=languages,
         stylesheet=Markup(stylesheet()),  # noqa: S704 - our own file
