@@ -63,12 +63,14 @@ def seed_demo(if_empty: bool, generated: int | None, seed: int) -> None:
             return
         raise click.ClickException("The database already has users; seed an empty database.")
     from .demo import seed_demo_partnership
+    from .memoranda.demo import seed_demo_memoranda
     from .programme.demo import seed_demo_programme
 
     organisations = demo.load_hand_written()
     lines = seed_demo_users(current_app.config["TOTP_REQUIRED_ROLES"], organisations)
     seed_demo_partnership()
     seed_demo_programme()
+    seed_demo_memoranda()
     db.session.commit()
     path = write_logins(current_app.instance_path, lines)
     click.echo(f"Demo data loaded: {len(organisations)} organisations. Log-ins saved in {path}; "

@@ -1,0 +1,72 @@
+"""From a partnership to an agreed memorandum in the browser: the Ukrainian manager starts and
+edits the draft and sends it for review, both managers and an embassy officer (with TOTP)
+approve, and the agreed PDF is downloaded."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from partnership.extensions import db
+from partnership.memoranda.models import Memorandum
+
+from ..factories_memoranda import World
+from .conftest import screenshot
+from .test_matching_flow import sign_in, t
+
+pytestmark = pytest.mark.e2e
+
+
+def approve(page, lang):
+    page.get_by_role("button", name=re.compile(re.escape(t("Approve version %(number)d for "
+                                                           "the %(party)s", lang)
+                                                         .split("%")[0].strip()))).click()
+    page.wait_for_load_state()
+
+
+def test_memorandum_from_draft_to_agreed_pdf(live_server, browser):
+    world = World()
+    base = live_server.live_url
+
+    context, page = sign_in(browser, base, world.ua_manager, "uk")
+    page.goto(f"{base}/partnerships/{world.partnership.id}")
+    page.get_by_role("button", name=t("Start the memorandum", "uk")).click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name=t("Edit clause %(number)d", "uk") % {"number": 10}).click()
+    text = page.get_by_label(t("Text in Ukrainian", "uk"))
+    text.fill(text.input_value() + " Витрати на проживання стажистів несе приймаюча Сторона.")
+    page.get_by_role("button", name=t("Save as a new version", "uk")).click()
+    page.wait_for_load_state()
+    page.get_by_text("Витрати на проживання стажистів несе приймаюча Сторона.").wait_for()
+    page.get_by_role("button", name=t("Send for review", "uk")).click()
+    page.wait_for_load_state()
+    approve(page, "uk")
+    screenshot(page, "memorandum-review-uk")
+    context.close()
+
+    memorandum = db.session.query(Memorandum).one()
+    context, page = sign_in(browser, base, world.kz_manager, "kk")
+    page.goto(f"{base}/memoranda/{memorandum.id}")
+    approve(page, "kk")
+    context.close()
+
+    context, page = sign_in(browser, base, world.officer, "en", secret=world.officer_secret)
+    page.goto(f"{base}/memoranda/{memorandum.id}?language=en")
+    approve(page, "en")
+    page.get_by_text(t("SHA-256 of the agreed text", "en")).wait_for()
+    screenshot(page, "memorandum-agreed-en")
+    page.get_by_label(re.compile(t("Languages side by side", "en"))).select_option("uk-kk-en")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=t("Download the PDF", "en")).click()
+    download = download_info.value
+    assert download.suggested_filename == "memorandum-UA-KZ-2026-0001-v2-uk-kk-en.pdf"
+    data = open(download.path(), "rb").read()
+    assert data.startswith(b"%PDF")
+    text = re.sub(r"\s+", " ", "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    for name in ("Миколаївська обласна дитяча лікарня", "«Шаңырақ» оңалту орталығы",
+                 "Mykolaiv Regional Children's Hospital"):
+        assert name in text, name
+    assert "Витрати на проживання стажистів несе приймаюча Сторона." in text
+    context.close()
