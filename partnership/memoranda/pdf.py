@@ -126,6 +126,7 @@ def memorandum_html(memorandum: PrintedMemorandum) -> str:
     # Agreed and signed texts carry their hash and QR code; so do superseded and terminated
     # ones that were agreed (under their watermark), since the verify page tells their state.
     agreed = memorandum.state not in DRAFT_STATES and bool(memorandum.text_hash)
+    short_hash = memorandum.text_hash[:12] if agreed else ""
     return render_template(
         "pdf/memorandum.html", memorandum=memorandum, languages=languages,
         stylesheet=Markup(stylesheet()),  # noqa: S704 - our own file
@@ -134,9 +135,10 @@ def memorandum_html(memorandum: PrintedMemorandum) -> str:
                            for language in languages}) for clause in memorandum.clauses],
         width=f"{100 / len(languages):.4f}%",
         watermark=_watermark(memorandum), agreed=agreed,
-        short_hash=(memorandum.text_hash or "")[:12] if agreed else "",
+        short_hash=short_hash,
         qr_code=_qr_svg(memorandum.verify_url) if agreed and memorandum.verify_url else None,
-        footers={language: _page_counter(language) for language in languages})
+        footers={language: _page_counter(language) for language in languages},
+        header=_header(memorandum, languages, short_hash))
 
 
 def render_pdf(memorandum: PrintedMemorandum) -> bytes:
@@ -150,7 +152,6 @@ def _labels(memorandum: PrintedMemorandum, language: str) -> dict:
     """Every fixed phrase of the document in one language."""
     with force_locale(language):
         return {
-            "version": gettext("Version %(number)s", number=memorandum.version),
             "ukrainian_party": gettext("Ukrainian Party"),
             "kazakh_party": gettext("Kazakh Party"),
             "for_ukrainian_party": gettext("For the Ukrainian Party"),
@@ -186,6 +187,17 @@ def _watermark(memorandum: PrintedMemorandum) -> list[str]:
             elif memorandum.state == "terminated":
                 words.append(gettext("TERMINATED"))
     return list(dict.fromkeys(words))
+
+
+def _header(memorandum: PrintedMemorandum, languages: tuple[str, ...], short_hash: str) -> dict:
+    """The running header's three parts as CSS ``content`` values."""
+    versions = []
+    for language in languages:
+        with force_locale(language):
+            versions.append(gettext("Version %(number)s", number=memorandum.version))
+    return {"left": _css_string(memorandum.reference),
+            "center": _css_string(" · ".join(versions)),
+            "right": _css_string(f"SHA-256 {short_hash}" if short_hash else "")}
 
 
 def _page_counter(language: str) -> str:
