@@ -44,11 +44,15 @@ def report_csv(actor: User) -> bytes:
     return to_csv(rows)
 
 
+def note_refused_export(actor: User) -> None:
+    """Keep a trace of an export refused for a wrong password (its own transaction)."""
+    record("programme.case_export_refused", actor=actor)
+
+
 def case_list_csv(actor: User, password: str) -> bytes:
     """Every case with its identity, after the coordinator gives the password again."""
     require_coordinator(actor)
     if not verify_password(actor.password_hash, password or ""):
-        record("programme.case_export_refused", actor=actor)
         raise ServiceError(_("The password is not correct."), "password")
     header = [_("Case code"), _("State"), _("Birth year"), _("Sex"), _("Region of origin"),
               _("Circumstances"), _("Legal representative"), _("Needs"), _("Languages"),

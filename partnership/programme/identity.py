@@ -74,4 +74,21 @@ def centre_card(actor: User, case: ChildCase) -> CentreCard:
         return CentreCard("", "")
     data = crypto.decrypt(case.identity.ciphertext)
     record("programme.centre_card_read", actor=actor, obj=case, code=case.code)
-    return CentreCard(data.get("first_name", ""), data.get("accompanying_adult_name", ""))
+    adult = without_surname(data.get("accompanying_adult_name", ""), data.get("surname", ""))
+    return CentreCard(data.get("first_name", ""), adult)
+
+
+def without_surname(name: str, surname: str) -> str:
+    """The adult's name with the child's surname (in any gendered form: Вигаданий, Вигадана)
+    cut to its initial, so that naming a relative does not name the child."""
+    surname = surname.strip().casefold()
+    if not surname:
+        return name
+    needed = max(4, len(surname) - 2)
+    words = []
+    for word in name.split():
+        folded = word.casefold()
+        common = next((i for i, (a, b) in enumerate(zip(folded, surname, strict=False))
+                       if a != b), min(len(folded), len(surname)))
+        words.append(f"{word[0]}." if common >= needed or folded == surname else word)
+    return " ".join(words)

@@ -323,6 +323,7 @@ def export_cases():
             name = f"people-of-the-future-cases-{utcnow():%Y%m%d}.csv"
             return Response(outcome.value, mimetype="text/csv", headers={
                 "Content-Disposition": f"attachment; filename={name}"})
+        attempt(lambda: exports.note_refused_export(current_user))
     form.password.data = ""
     return render_template("programme/export.html", form=form)
 

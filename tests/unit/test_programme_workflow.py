@@ -27,7 +27,7 @@ def test_every_state_has_a_row_and_closed_is_final():
 
 def test_consent_withdrawal_reaches_every_active_state():
     ended = {S.CLOSED, S.WITHDRAWN, S.CONSENT_WITHDRAWN}
-    assert workflow.CONSENT_WITHDRAWAL_FROM == set(S) - ended
+    assert set(S) - ended == workflow.CONSENT_WITHDRAWAL_FROM
 
 
 def test_the_happy_path_is_in_the_table():
