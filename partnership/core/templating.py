@@ -23,6 +23,7 @@ NAVIGATION = (
     ("verification.queue", _l("Organisations"), {"embassy_officer", "admin"}),
     ("matching.curation_list", _l("Proposals"), {"embassy_officer", "admin"}),
     ("partnerships.embassy_list", _l("Partnerships"), {"embassy_officer", "admin"}),
+    ("memoranda.template_versions", _l("Memorandum template"), {"embassy_officer", "admin"}),
     ("verification.import_file", _l("Import"), {"embassy_officer", "admin"}),
     ("programme.cases_list", _l("People of the Future"), {"programme_coordinator"}),
     ("programme.report", _l("People of the Future"), {"embassy_officer"}),

@@ -58,10 +58,10 @@ def areas_and_forms(matches) -> dict[str, dict[str, str]]:
     for lang in LANGUAGES:
         result["areas"][lang] = ", ".join(
             _lower_first(known[code].label(lang)) if code in known else code
-            for code in area_codes) or BLANK
+            for code in area_codes)
         with force_locale(lang):
             result["forms"][lang] = ", ".join(
-                _lower_first(str(FORMS[code])) for code in form_codes if code in FORMS) or BLANK
+                _lower_first(str(FORMS[code])) for code in form_codes if code in FORMS)
     return result
 
 
@@ -78,8 +78,8 @@ def default_particulars(partnership, matches) -> dict[str, object]:
             value = dict.fromkeys(LANGUAGES, cities[side])
         elif name in found:
             value = found[name]
-        else:
-            value = dict.fromkeys(LANGUAGES, BLANK)
+        else:  # printed as a blank line to fill in by hand until someone types it
+            value = dict.fromkeys(LANGUAGES, "")
         particulars[name] = value
     particulars["term_years"] = "5"
     particulars["prevailing_language"] = "en"

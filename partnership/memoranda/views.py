@@ -125,6 +125,9 @@ def edit_clause(memorandum_id: int, key: str):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     if not services.can_edit(current_user, memorandum.partnership):
         raise NotVisible()
+    if memorandum.state not in workflow.EDITABLE:
+        flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
+        return _page(memorandum)
     newest = services.latest(memorandum)
     clause = next((c for c in newest.clauses if c["key"] == key), None)
     if clause is None:
@@ -152,6 +155,9 @@ def add_clause(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     if not services.can_edit(current_user, memorandum.partnership):
         raise NotVisible()
+    if memorandum.state not in workflow.EDITABLE:
+        flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
+        return _page(memorandum)
     newest = services.latest(memorandum)
     form = ClauseForm() if request.method == "POST" else ClauseForm(
         base_version=newest.number, after=request.args.get("after", ""))
@@ -215,6 +221,9 @@ def particulars(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     if not services.can_edit(current_user, memorandum.partnership):
         raise NotVisible()
+    if memorandum.state not in workflow.EDITABLE:
+        flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
+        return _page(memorandum)
     newest = services.latest(memorandum)
     if request.method == "GET":
         form = particulars_form(newest.variables["particulars"])

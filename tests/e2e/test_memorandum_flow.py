@@ -4,6 +4,7 @@ approve, and the agreed PDF is downloaded."""
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -61,7 +62,7 @@ def test_memorandum_from_draft_to_agreed_pdf(live_server, browser):
         page.get_by_role("button", name=t("Download the PDF", "en")).click()
     download = download_info.value
     assert download.suggested_filename == "memorandum-UA-KZ-2026-0001-v2-uk-kk-en.pdf"
-    data = open(download.path(), "rb").read()
+    data = Path(download.path()).read_bytes()
     assert data.startswith(b"%PDF")
     text = re.sub(r"\s+", " ", "\n".join(
         p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))

@@ -23,11 +23,12 @@ def _post_only():
 ROUTES: dict = {
     "memoranda.create": ("/partnerships/1/memorandum", _post_only()),
     "memoranda.page": ("/memoranda/1", _row()),
-    "memoranda.edit_clause": ("/memoranda/1/clauses/purpose/edit", _row()),
-    "memoranda.add_clause": ("/memoranda/1/clauses/new?after=purpose", _row()),
+    # Memorandum 1 is agreed: its text is frozen, so editors are sent back to it (302).
+    "memoranda.edit_clause": ("/memoranda/1/clauses/purpose/edit", _row(status=302)),
+    "memoranda.add_clause": ("/memoranda/1/clauses/new?after=purpose", _row(status=302)),
     "memoranda.remove_clause": ("/memoranda/1/clauses/purpose/remove", _post_only()),
     "memoranda.move_clause": ("/memoranda/1/clauses/purpose/move", _post_only()),
-    "memoranda.particulars": ("/memoranda/1/particulars", _row()),
+    "memoranda.particulars": ("/memoranda/1/particulars", _row(status=302)),
     "memoranda.versions": ("/memoranda/1/versions", _row()),
     "memoranda.compare": ("/memoranda/1/diff?old=1&new=1&language=kk", _row()),
     "memoranda.comment": ("/memoranda/1/comments", _post_only()),
