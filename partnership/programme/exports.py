@@ -2,6 +2,7 @@
 identity, which needs the password again and is audited."""
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from ..auth.models import User
 from ..auth.passwords import verify_password
@@ -56,7 +57,8 @@ def case_list_csv(actor: User, password: str) -> bytes:
         raise ServiceError(_("The password is not correct."), "password")
     header = [_("Case code"), _("State"), _("Birth year"), _("Sex"), _("Region of origin"),
               _("Circumstances"), _("Legal representative"), _("Needs"), _("Languages"),
-              _("First name"), _("Surname"), _("Date of birth"), _("Documents"), _("Address"),
+              _("First name"), _("Surname"), _("Date of birth"), _("Documents"),
+              pgettext("home", "Address"),
               _("Representative's name"), _("Representative's contacts"),
               _("Accompanying adult")]
     rows: list[list] = [header]

@@ -1,6 +1,7 @@
 """Forms of the programme pages: shape of input only; the services check the rules."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -54,7 +55,8 @@ class CaseForm(FlaskForm):
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     documents = TextAreaField(_l("Documents (type and number)"),
                               validators=[Optional(), Length(max=500)])
-    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=500)])
+    address = TextAreaField(lazy_pgettext("home", "Address"),
+                            validators=[Optional(), Length(max=500)])
     representative_name = StringField(_l("Legal representative's name"),
                                       validators=[Optional(), Length(max=200)])
     representative_contacts = StringField(_l("Legal representative's contacts"),

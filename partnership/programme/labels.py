@@ -7,7 +7,7 @@ from flask_babel import lazy_pgettext
 from ..organisations.labels import language
 
 STATES = {
-    "referred": _l("Referred"), "registered": _l("Registered"),
+    "referred": _l("Referred"), "registered": lazy_pgettext("case", "Registered"),
     "assessment": _l("Assessment"), "placement_matched": _l("Placed in a group"),
     "travel_ready": _l("Ready to travel"), "in_programme": _l("In the programme"),
     "completed": lazy_pgettext("case", "Completed"), "follow_up": _l("Follow-up"),
