@@ -55,9 +55,8 @@ def follow(actor: User, memorandum: Memorandum) -> None:
     """Move the partnership to the status the memorandum's state implies, with a history entry."""
     target = PARTNERSHIP_STATUS.get(memorandum.state)
     if target is not None:
-        partnerships.follow_memorandum(actor, memorandum.partnership, target,
-                                       _("Memorandum: %(state)s",
-                                         state=state_label(memorandum.state)))
+        # No note: the status's own label ("Memorandum agreed" ...) says it, in every language.
+        partnerships.follow_memorandum(actor, memorandum.partnership, target, "")
 
 
 def _require_editor(actor: User, memorandum: Memorandum) -> None:

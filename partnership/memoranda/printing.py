@@ -54,9 +54,9 @@ def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple
     for number, clause in enumerate(version.clauses, 1):
         rendered = {lang: content.rendered_clause(clause, values[lang], lang)
                     for lang in languages}
-        clauses.append(PrintedClause(number=number,
-                                     title={lang: str(rendered[lang][0]) for lang in languages},
-                                     body={lang: rendered[lang][1] for lang in languages}))
+        clauses.append(PrintedClause(
+            number=number, title={lang: rendered[lang][0].unescape() for lang in languages},
+            body={lang: rendered[lang][1] for lang in languages}))
     state = printed_state(memorandum, version)
     agreed = memorandum.agreed_number == version.number
     return PrintedMemorandum(

@@ -293,3 +293,25 @@ def test_the_database_refuses_two_versions_with_one_number(world):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_demo_memoranda_show_each_state(app):
+    from partnership.auth.models import Role
+    from partnership.memoranda.demo import seed_demo_memoranda
+    from partnership.memoranda.models import Memorandum
+    from partnership.organisations.models import Country, Status
+
+    from ..factories import OrganisationFactory, UserFactory
+
+    UserFactory(role=Role.EMBASSY_OFFICER)
+    for _ in range(4):
+        OrganisationFactory(status=Status.VERIFIED)
+        OrganisationFactory(country=Country.KZ, status=Status.VERIFIED)
+    seed_demo_memoranda()
+    db.session.commit()
+    found = {m.state: m for m in db.session.scalars(select(Memorandum))}
+    assert set(found) == {"draft", "in_review", "agreed", "signed"}
+    assert found["signed"].partnership.status == PartnershipStatus.SIGNED
+    assert approvals.scan_path(UserFactory(role=Role.EMBASSY_OFFICER), found["signed"]
+                               ).read_bytes().startswith(b"%PDF")
+    assert len(approvals.current_approvals(found["in_review"])) == 1
