@@ -4,6 +4,8 @@ fetcher that lets a clause reach neither the disk nor the network."""
 import dataclasses
 import io
 import re
+import shutil
+import subprocess
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +16,7 @@ import pytest
 import segno
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
+from PIL import Image
 
 from partnership import create_app
 from partnership.memoranda.pdf import (
@@ -26,11 +29,13 @@ from partnership.memoranda.pdf import (
 from partnership.memoranda.specimen import KAZAKH, UKRAINIAN, VERIFY_URL, specimen
 from partnership.memoranda.template import render
 
-from ..conftest import base_config
+from ..conftest import base_config, require_service
 
 KAZAKH_LETTERS = "әғқңөұүһі"
 UKRAINIAN_LETTERS = "їєґ"
 COMBINATIONS = [("uk", "kk"), ("uk", "en"), ("uk", "kk", "en")]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "memorandum-pdf"
+MARGIN = 14 / 210                    # the page's side margin (pdf.css), as a share of its width
 
 
 @pytest.fixture(scope="module")
@@ -318,3 +323,40 @@ def test_the_fetcher_serves_our_fonts_and_images(pdf_app):
     image = fetcher.fetch((static / "img" / "logo.svg").as_uri())
     assert image.content_type == "image/svg+xml"
     image.close()
+
+
+@pytest.mark.parametrize(("languages", "state"), [
+    (("uk", "kk"), "draft"), (("uk", "en"), "signed"), (("uk", "kk", "en"), "in_review"),
+    (("uk", "kk", "en"), "agreed")], ids=lambda value: "|".join(value)
+    if isinstance(value, tuple) else value)
+def test_page_images_have_text_in_every_column_and_the_watermark_only_on_drafts(
+        rendered, languages, state):
+    """Pages as a person sees them (kept in test-artifacts/ to look at): every column of every
+    full page carries text, and the red watermark is on every page of a draft and on none after."""
+    if not shutil.which("pdftoppm"):
+        require_service("pdftoppm", "poppler-utils renders the PDF pages to images")
+    _, data = rendered(languages, state)
+    folder = ARTIFACTS / f"{'-'.join(languages)}-{state}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / "memorandum.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "40", "-png",  # noqa: S603, S607 - fixed arguments
+                    str(folder / "memorandum.pdf"), str(folder / "page")], check=True)
+    pages = sorted(folder.glob("page-*.png"))
+    assert len(pages) == len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    for number, path in enumerate(pages, start=1):
+        image = Image.open(path).convert("RGB")
+        width, height = image.size
+        rgb = image.tobytes()
+        red = sum(1 for i in range(0, len(rgb), 3)
+                  if rgb[i] > rgb[i + 1] + 15 and rgb[i] > rgb[i + 2] + 15)
+        assert (red > 500) == (state in ("draft", "in_review")), (path.name, red)
+        if number == len(pages):
+            continue                 # the last page may hold only the signatures
+        left, right = width * MARGIN, width * (1 - MARGIN)
+        step = (right - left) / len(languages)
+        for column in range(len(languages)):
+            box = (int(left + column * step + 4), int(height * 0.3),
+                   int(left + (column + 1) * step - 4), int(height * 0.7))
+            ink = sum(1 for value in image.crop(box).convert("L").tobytes() if value < 180)
+            assert ink > 800, (path.name, languages[column], ink)
