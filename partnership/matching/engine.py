@@ -54,6 +54,18 @@ class _Columns:
         self.helper = np.fromiter((p.kind in rules.HELPER_KINDS for p in party), bool, n)
 
 
+class _Stems(dict):
+    """Descriptions' stems by entry id, worked out when first compared."""
+
+    def __init__(self, descriptions: dict[int, str]):
+        super().__init__()
+        self.descriptions = descriptions
+
+    def __missing__(self, entry_id: int) -> frozenset[str]:
+        found = self[entry_id] = stems(self.descriptions[entry_id])
+        return found
+
+
 def _position(values: tuple[str, ...], value: str) -> int:
     return values.index(value) if value in values else -1
 
@@ -84,14 +96,16 @@ def offer_may_serve(offer_party: Party, need_party: Party) -> bool:
 def propose(parties: Mapping[int, Party], entries: Iterable[Entry],
             related: Mapping[str, frozenset[str]], settings: Settings = DEFAULT_SETTINGS,
             involving: set[int] | None = None,
-            areas_of: Iterable[tuple[int, str, str]] | None = None) -> list[Candidate]:
+            areas_of: Iterable[tuple[int, str, str]] | None = None,
+            masks: "PartyAreas | None" = None) -> list[Candidate]:
     """Ranked proposals, best first: for every need, or, with ``involving``, only those in
     which one of these parties takes part (its needs, and the needs its offers can meet).
 
-    ``areas_of`` lists (party, direction, area) of every current item when ``entries`` holds
-    only some of them (a recomputation), so that reciprocity sees each party whole."""
+    When ``entries`` holds only some of the current items (a recomputation), reciprocity needs
+    each party whole: give ``areas_of``, the (party, direction, area) of every current item,
+    or ``masks``, the same already folded by ``party_areas`` (a warm world keeps them)."""
     with collector_paused():
-        return _propose(parties, entries, related, settings, involving, areas_of)
+        return _propose(parties, entries, related, settings, involving, areas_of, masks)
 
 
 @contextmanager
@@ -107,11 +121,14 @@ def collector_paused():
             gc.enable()
 
 
-def _propose(parties, entries, related, settings, involving, areas_of) -> list[Candidate]:
+def _propose(parties, entries, related, settings, involving, areas_of, masks
+             ) -> list[Candidate]:
     entries = [e for e in entries if e.party in parties and e.form in rules.COMPATIBLE_FORMS]
-    triples = areas_of if areas_of is not None else [(e.party, e.direction, e.area)
-                                                     for e in entries]
-    area_index, offer_masks, need_masks = _party_areas(triples, related)
+    if masks is None:
+        triples = areas_of if areas_of is not None else [(e.party, e.direction, e.area)
+                                                         for e in entries]
+        masks = party_areas(triples, related)
+    area_index, offer_masks, need_masks = masks
     context = (parties, related, settings, area_index, offer_masks, need_masks)
 
     def may_need(e: Entry) -> bool:
@@ -125,10 +142,19 @@ def _propose(parties, entries, related, settings, involving, areas_of) -> list[C
         own_needs = [e for e in entries if e.party in involving and e.direction == "need"
                      and may_need(e)]
         own_offers = [e for e in entries if e.party in involving and e.direction == "offer"]
-        near_needs, near_offers = _reach(own_needs, related), _reach(own_offers, related)
-        offers = [e for e in entries if e.direction == "offer" and e.area in near_needs]
-        needs = [e for e in entries if e.direction == "need" and e.area in near_offers
+        # Only the other side's items that could share a group with one's own: same or
+        # related area, the other country, a form that serves (or is served by) one's own.
+        wanted_offers = pool_keys(own_needs, parties, related)
+        wanted_needs = {(a, country, form)
+                        for e in own_offers
+                        for a, country, form in served_keys(e, parties, related)}
+        offers = [e for e in entries if e.direction == "offer" and e.party not in involving
+                  and (e.area, parties[e.party].country, e.form) in wanted_offers]
+        needs = [e for e in entries if e.direction == "need" and e.party not in involving
+                 and (e.area, parties[e.party].country, e.form) in wanted_needs
                  and may_need(e)]
+        offers += own_offers
+        needs += own_needs
         found = {(c.need_id, c.offer_id): c for c in
                  _match(own_needs, offers, *context) + _match(needs, own_offers, *context)}
         results = list(found.values())
@@ -136,15 +162,46 @@ def _propose(parties, entries, related, settings, involving, areas_of) -> list[C
     return results
 
 
-def _reach(entries: list[Entry], related) -> set[str]:
-    """The areas these entries are in, and the areas related to them."""
-    return {a for e in entries for a in {e.area} | set(related.get(e.area, ()))}
+def _other(country: str) -> str:
+    return "KZ" if country == "UA" else "UA"
 
 
-def _party_areas(triples: Iterable[tuple[int, str, str]], related):
-    """Area positions, and per party the areas its offers reach and the areas it needs."""
-    area_index = {area: i for i, area in enumerate(
+def pool_keys(needs: list[Entry], parties, related) -> set[tuple[str, str, str]]:
+    """The (area, country, form) of the offers that may be scored against these needs."""
+    return {(a, _other(parties[e.party].country), f)
+            for e in needs
+            for a in {e.area} | set(related.get(e.area, ()))
+            for f in {e.form} | rules.COMPATIBLE_FORMS[e.form]}
+
+
+def served_keys(offer: Entry, parties, related):
+    """The (area, country, form) of the needs whose pool may hold this offer."""
+    country = _other(parties[offer.party].country)
+    for need_form, offer_forms in rules.COMPATIBLE_FORMS.items():
+        if offer.form != need_form and offer.form not in offer_forms:
+            continue
+        for area, links in related.items():
+            if area == offer.area or offer.area in links:
+                yield area, country, need_form
+    if offer.area not in related:  # an area outside the taxonomy meets only itself
+        for need_form in rules.COMPATIBLE_FORMS:
+            yield offer.area, country, need_form
+
+
+PartyAreas = tuple[dict[str, int], dict[int, int], dict[int, int]]
+
+
+def area_positions(related) -> dict[str, int]:
+    """Each taxonomy area's bit in the parties' area masks."""
+    return {area: i for i, area in enumerate(
         sorted(set(related) | {a for links in related.values() for a in links}))}
+
+
+def party_areas(triples: Iterable[tuple[int, str, str]], related,
+                area_index: dict[str, int] | None = None) -> PartyAreas:
+    """Area positions, and per party the areas its offers reach and the areas it needs."""
+    if area_index is None:
+        area_index = area_positions(related)
 
     def bit(area: str) -> int:
         if area not in area_index:  # an area outside the taxonomy: give it the next bit
@@ -180,7 +237,7 @@ def _match(needs, offers, parties, related, settings, area_index, offer_masks, n
     need_rows: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for row, e in enumerate(needs):
         need_rows[(e.area, parties[e.party].country, e.form)].append(row)
-    texts = {e.id: stems(e.description) for e in (*offers, *needs)}
+    texts = _Stems({e.id: e.description for e in (*offers, *needs)})
     results: list[Candidate] = []
     for (area, country, form), rows in sorted(need_rows.items()):
         other = "KZ" if country == "UA" else "UA"

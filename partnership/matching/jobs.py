@@ -8,6 +8,7 @@ from ..extensions import db
 
 log = logging.getLogger(__name__)
 QUEUE = "partnership"
+_in_worker = False  # set by ``work``: this process keeps a warm world between jobs
 
 
 def queue():
@@ -33,9 +34,15 @@ def recompute(organisation_id: int | None = None) -> str:
 
 def run_recompute(organisation_id: int | None = None) -> None:
     """The job: propose, then commit (runs in the worker's application context)."""
-    from .services import propose_matches
+    from datetime import date
 
-    summary = propose_matches(organisation_id)
+    from .services import propose_matches
+    from .world import warm_world
+
+    today = date.today()
+    world = (warm_world(today, organisation_id is None, organisation_id) if _in_worker
+             else None)
+    summary = propose_matches(organisation_id, today, world)
     db.session.commit()
     log.info("proposals for %s: %s", organisation_id or "everyone", summary)
 
@@ -44,7 +51,9 @@ def work(burst: bool = False) -> None:
     """Run a worker in this process (the application context stays open for the jobs)."""
     from rq import SimpleWorker
 
+    global _in_worker
     jobs = queue()
     if jobs is None:
         raise RuntimeError("REDIS_URL is not set: without it, proposals are computed inline.")
+    _in_worker = True  # SimpleWorker runs the jobs in this process: the world stays warm
     SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)

@@ -114,20 +114,30 @@ def load_world(today: date, organisation_id: int | None = None):
     return parties, entries, versions, areas_of
 
 
-def propose_matches(organisation_id: int | None = None, today: date | None = None) -> RunSummary:
+def propose_matches(organisation_id: int | None = None, today: date | None = None,
+                    world=None) -> RunSummary:
     """Propose partners for everyone, or after one organisation's items changed. Idempotent:
     one match per need-offer pair; a declined pair returns only if one of its items changed;
-    open matches whose items expired or were withdrawn are closed. The caller commits."""
+    open matches whose items expired or were withdrawn are closed. The caller commits.
+
+    ``world``: a warm ``world.World`` (the worker's), caught up with the database, instead of
+    loading the items again."""
     with engine.collector_paused():
-        return _propose_matches(organisation_id, today or date.today())
+        return _propose_matches(organisation_id, today or date.today(), world)
 
 
-def _propose_matches(organisation_id: int | None, today: date) -> RunSummary:
-    parties, entries, versions, areas_of = load_world(today, organisation_id)
+def _propose_matches(organisation_id: int | None, today: date, world) -> RunSummary:
+    areas_of = masks = None
+    if world is None:
+        parties, entries, versions, areas_of = load_world(today, organisation_id)
+    else:
+        parties, entries, versions, masks = world.snapshot(organisation_id)
     involving = {organisation_id} if organisation_id is not None else None
     settings = engine.Settings(agreed_list_gate=agreed_list_gate())
     candidates = engine.propose(parties, entries, related_areas(), settings, involving,
-                                areas_of)
+                                areas_of, masks)
+    if organisation_id is not None:
+        candidates = _among_the_best(candidates, organisation_id, settings.per_need)
     summary = RunSummary(proposals=len(candidates))
 
     existing_query = select(Match.id, Match.need_id, Match.offer_id, Match.status, Match.score,
@@ -174,6 +184,31 @@ def _propose_matches(organisation_id: int | None, today: date) -> RunSummary:
            created=summary.created, updated=summary.updated, reopened=summary.reopened,
            closed=summary.closed)
     return summary
+
+
+def _among_the_best(candidates, organisation_id: int, per_need: int):
+    """A recomputation scores this organisation's offers against other organisations' needs
+    without those needs' other offers; keep an offer only where a full run would: among the
+    need's best ``per_need``, counting the open proposals the need already has."""
+    foreign = {c.need_id for c in candidates if c.need_party != organisation_id}
+    if not foreign:
+        return candidates
+    others: dict[int, list[float]] = {}
+    ids = sorted(foreign)
+    for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
+        # By need only, so that every database reads it through the (need, offer) index.
+        for need_id, offer_party, status, score in db.session.execute(
+                select(Match.need_id, Match.offer_organisation_id, Match.status, Match.score)
+                .where(Match.need_id.in_(ids[start:start + 900]))):
+            if offer_party != organisation_id and status in OPEN_STATUSES:
+                others.setdefault(need_id, []).append(score)
+    mine: dict[int, list[float]] = {}
+    for c in candidates:
+        if c.need_party != organisation_id:
+            mine.setdefault(c.need_id, []).append(c.score)
+    cut = {need_id: sorted(others.get(need_id, []) + scores, reverse=True)[:per_need][-1]
+           for need_id, scores in mine.items()}
+    return [c for c in candidates if c.need_party == organisation_id or c.score >= cut[c.need_id]]
 
 
 def _close_impossible(existing, current_versions, parties, today: date) -> int:

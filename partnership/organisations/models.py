@@ -118,7 +118,8 @@ class Organisation(db.Model):
     public_listing: Mapped[bool] = mapped_column(nullable=False, default=False)
     search_key: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 index=True)  # read by the matching worker
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     items: Mapped[list["Item"]] = relationship(back_populates="organisation",
@@ -171,7 +172,8 @@ class Item(db.Model):
                                                default=ItemStatus.ACTIVE)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 index=True)  # read by the matching worker
 
     organisation: Mapped[Organisation] = relationship(back_populates="items")
 

@@ -78,6 +78,7 @@ def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> N
     require_role(actor, *access.EMBASSY_ROLES)
     if organisation.on_agreed_list != on_list:
         organisation.on_agreed_list = on_list
+        organisation.updated_at = utcnow()  # the worker's warm matching world reads changes by it
         record("organisation.agreed_list", actor=actor, obj=organisation, on_list=on_list)
 
 
