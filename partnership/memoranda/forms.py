@@ -30,6 +30,8 @@ PARTICULAR_LABELS = {
     "areas": _l("Areas of cooperation"),
     "forms": _l("Forms of cooperation"),
     "place": _l("Place of signature"),
+    "term_years": _l("Term in years"),
+    "prevailing_language": _l("Prevailing language in case of divergence"),
 }
 
 

@@ -12,6 +12,8 @@ from ..extensions import db
 from ..partnerships import services as partnerships
 from . import approvals, content, diff, labels, services, workflow
 from .forms import (
+    LANGUAGE_NAMES,
+    PARTICULAR_LABELS,
     ActionForm,
     ButtonForm,
     ClauseForm,
@@ -260,8 +262,22 @@ def compare(memorandum_id: int):
     changes = diff.diff_versions(old.clauses, new.clauses, (language,))
     return render_template("memoranda/diff.html", memorandum=memorandum, old=old, new=new,
                            language=language, changes=changes, summary=diff.summary(changes),
-                           particulars_changed=(old.variables["particulars"]
-                                                != new.variables["particulars"]))
+                           particulars=_particular_changes(old, new, language))
+
+
+def _particular_changes(old, new, language: str) -> list[tuple[str, tuple]]:
+    """(label, word diff) of each particular that differs between two versions."""
+    before, after = old.variables["particulars"], new.variables["particulars"]
+    found = []
+    for name in (*content.PER_LANGUAGE, *content.SINGLE):
+        a, b = before.get(name, ""), after.get(name, "")
+        if name in content.PER_LANGUAGE:
+            a, b = a.get(language, ""), b.get(language, "")
+        elif name == "prevailing_language":
+            a, b = LANGUAGE_NAMES.get(a, a), LANGUAGE_NAMES.get(b, b)
+        if a != b:
+            found.append((PARTICULAR_LABELS[name], diff.word_diff(str(a), str(b))))
+    return found
 
 
 @bp.route("/memoranda/<int:memorandum_id>/comments", methods=["POST"])

@@ -258,3 +258,22 @@ def test_render_memorandum_command(app, world, tmp_path):
     assert "memorandum-UA-KZ-2026-0001-v1-kk-en.pdf" in result.output
     bad = app.test_cli_runner().invoke(args=["render-memorandum", "999", "-o", str(output)])
     assert bad.exit_code != 0
+
+
+def test_particulars_through_the_form_and_in_the_diff(app, world):
+    memorandum = world.memorandum()
+    client = signed_in(app, world.ua_manager)
+    page = client.get(f"/memoranda/{memorandum.id}/particulars").get_data(as_text=True)
+    data = dict(re.findall(r'<input[^>]*name="((?:ua|kz)_[a-z]+_[a-z]{2}|areas_[a-z]{2}|'
+                           r'forms_[a-z]{2}|place_[a-z]{2})"[^>]*value="([^"]*)"', page))
+    assert data["ua_city_uk"] == "Миколаїв" and data["ua_signatory_en"] == ""
+    data.update({"ua_signatory_uk": "Олена Коваль", "ua_signatory_kk": "Олена Коваль",
+                 "ua_signatory_en": "Olena Koval", "term_years": "3",
+                 "prevailing_language": "uk", "base_version": "1"})
+    assert post_form(client, f"/memoranda/{memorandum.id}/particulars", data).status_code == 302
+    html = client.get(f"/memoranda/{memorandum.id}/diff?old=1&new=2&language=en").get_data(
+        as_text=True)
+    assert "Changed particulars" in html and "<ins>Olena Koval</ins>" in html
+    assert "<del>English</del><ins>Ukrainian</ins>" in html
+    text = client.get(f"/memoranda/{memorandum.id}?language=en").get_data(as_text=True)
+    assert "represented by Olena Koval" in text and "the Ukrainian text prevails" in text
