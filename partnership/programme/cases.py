@@ -55,18 +55,26 @@ def add_event(case: ChildCase, actor: User | None, kind: str, *, from_state=None
     return event
 
 
-def _check_year(birth_year: int) -> None:
+def _check(data: CaseData) -> None:
+    from ..organisations.labels import LANGUAGES
+    from ..organisations.taxonomy import regions
+
     this_year = utcnow().year
-    if not this_year - 18 <= birth_year <= this_year:
+    if not this_year - 18 <= data.birth_year <= this_year:
         raise ServiceError(_("The programme is for children: give a birth year between "
                              "%(first)d and %(last)d.", first=this_year - 18, last=this_year),
                            "birth_year")
+    region = regions().get(data.region)
+    if region is None or region.country != "UA":
+        raise ServiceError(_("Choose a region of Ukraine from the list."), "region")
+    if not data.languages or set(data.languages) - set(LANGUAGES):
+        raise ServiceError(_("Choose the languages from the list."), "languages")
 
 
 def refer_case(actor: User, data: CaseData, person: identity.Identity) -> ChildCase:
     """Open a case in state referred, with its encrypted identity record."""
     require_coordinator(actor)
-    _check_year(data.birth_year)
+    _check(data)
     now = utcnow()
     case = ChildCase(code=new_code(), birth_year=data.birth_year, sex=data.sex,
                      region=data.region, circumstances=data.circumstances,
@@ -85,7 +93,7 @@ def refer_case(actor: User, data: CaseData, person: identity.Identity) -> ChildC
 def update_case(actor: User, case: ChildCase, data: CaseData, person: identity.Identity) -> None:
     """Correct the case data and the identity record."""
     require_coordinator(actor)
-    _check_year(data.birth_year)
+    _check(data)
     for name in ("birth_year", "sex", "region", "circumstances", "representative_type"):
         setattr(case, name, getattr(data, name))
     case.needs, case.languages = data.needs.strip(), list(data.languages)
@@ -157,7 +165,7 @@ def next_states(case: ChildCase) -> list[CaseState]:
     """Targets the buttons offer now: allowed by the table, guards met, no form needed."""
     known = facts(case)
     return [target for target in workflow.TRANSITIONS[case.state]
-            if target not in workflow.NEEDS_PLACEMENT_FORM
+            if (known.placed or target not in workflow.NEEDS_PLACEMENT_FORM)
             and not workflow.refusals(case.state, target, known)]
 
 
@@ -168,9 +176,10 @@ def change_state(actor: User, case: ChildCase, target: str, note: str = "") -> N
         target = CaseState(target)
     except ValueError:
         raise ServiceError(_("Choose a state from the list.")) from None
-    if target in workflow.NEEDS_PLACEMENT_FORM:
+    known = facts(case)
+    if target in workflow.NEEDS_PLACEMENT_FORM and not known.placed:
         raise ServiceError(_("Place the child in a group with the placement form."))
-    problems = workflow.refusals(case.state, target, facts(case))
+    problems = workflow.refusals(case.state, target, known)
     if problems:
         raise ServiceError(refusal_message(problems[0]))
     _enter(actor, case, target, note)

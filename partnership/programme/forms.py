@@ -84,8 +84,11 @@ class ConsentForm(FlaskForm):
 
 
 class StateForm(FlaskForm):
-    state = SelectField(_l("Move the case to"), choices=[])
-    note = TextAreaField(_l("Note for the timeline"), validators=[Optional(), Length(max=2000)],
+    """The next-step buttons: each submits its target state, with the note."""
+
+    state = SelectField(_l("Next step"), choices=[])
+    note = TextAreaField(_l("Note for the timeline (optional)"),
+                         validators=[Optional(), Length(max=2000)],
                          description=_l("Do not write names here."))
 
 

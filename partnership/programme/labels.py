@@ -1,6 +1,7 @@
 """Words shown for the programme's stored codes, in the reader's language."""
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
@@ -43,6 +44,26 @@ EVENTS = {
 }
 SCOPES = {"participation": _l("participation"), "travel": _l("travel"),
           "sharing_with_centre": _l("sharing with the centre"), "photos": _l("photos")}
+
+
+FORWARD = ("referred", "registered", "assessment", "placement_matched", "travel_ready",
+           "in_programme", "completed", "follow_up", "closed")
+
+
+def step_label(state, target) -> str:
+    """What the button that moves a case from ``state`` to ``target`` says."""
+    state, target = str(state), str(target)
+    if state == "on_hold" and target in FORWARD:
+        return _("Resume: %(state)s", state=STATES[target])
+    if state in FORWARD and target in FORWARD and FORWARD.index(target) < FORWARD.index(state):
+        return _("Back to: %(state)s", state=STATES[target])
+    return str(STATE_ACTIONS.get(target, STATES.get(target, target)))
+
+
+def is_forward(state, target) -> bool:
+    """Whether the step goes ahead on the main path (shown as the primary button)."""
+    state, target = str(state), str(target)
+    return state in FORWARD and target in FORWARD and FORWARD.index(target) > FORWARD.index(state)
 
 
 def centre_name(centre) -> str:

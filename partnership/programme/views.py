@@ -90,12 +90,11 @@ def new_case():
     return render_template("programme/case_form.html", form=form, case=None)
 
 
-def _case_page(case, person=None, state_form=None):
-    state_form = state_form or StateForm()
-    state_form.state.choices = [SelectChoice(str(s), labels.STATE_ACTIONS[str(s)])
-                                for s in cases.next_states(case)]
-    return render_template("programme/case.html", case=case, person=person,
-                           state_form=state_form, action=ActionForm(),
+def _case_page(case, person=None):
+    steps = [(str(target), labels.step_label(case.state, target),
+              labels.is_forward(case.state, target)) for target in cases.next_states(case)]
+    return render_template("programme/case.html", case=case, person=person, steps=steps,
+                           state_form=StateForm(), action=ActionForm(),
                            facts=cases.facts(case))
 
 

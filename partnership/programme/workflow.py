@@ -31,7 +31,8 @@ CONSENT_WITHDRAWAL_FROM = frozenset(
 # Leaving the group: these states end a current placement and free its seat.
 ENDS_PLACEMENT = frozenset({S.ASSESSMENT, S.ON_HOLD, S.WITHDRAWN, S.COMPLETED,
                             S.CONSENT_WITHDRAWN, S.CLOSED})
-# Reached only through the placement form, which places the child in a group.
+# Entered through the placement form, which places the child in a group; a button may move
+# a case back to it only when the child still has its place (from travel_ready).
 NEEDS_PLACEMENT_FORM = frozenset({S.PLACEMENT_MATCHED})
 ACTIVE = CONSENT_WITHDRAWAL_FROM
 

@@ -82,8 +82,7 @@ def test_from_referral_to_a_progress_note(live_server, browser, tmp_path):
     page.get_by_text(t("The consent is recorded.", lang)).wait_for()
 
     for action in ("Register", "Start the assessment"):
-        page.get_by_label(t("Move the case to", lang)).select_option(label=t(action, lang))
-        page.get_by_role("button", name=t("Move the case", lang)).click()
+        page.get_by_role("button", name=t(action, lang), exact=True).click()
         page.wait_for_load_state()
     page.get_by_role("link", name=t("Place in a group", lang)).click()
     page.get_by_label(t("Group", lang)).select_option(index=0)

@@ -3,6 +3,7 @@ the workflow through the services, follow-ups and the coordinator's pages."""
 
 import io
 import itertools
+import re
 
 import pytest
 from sqlalchemy import select, text
@@ -98,13 +99,13 @@ def test_keys_from_the_environment_setting(make_app):
 
 # --- the workflow through the services ----------------------------------------------------
 
-@pytest.mark.parametrize(("state", "target"), list(itertools.product(
-    [s for s in CaseState if s != CaseState.PLACEMENT_MATCHED], CaseState)))
+@pytest.mark.parametrize(("state", "target"), list(itertools.product(CaseState, CaseState)))
 def test_change_state_follows_the_table(app, coordinator, group, state, target):
-    case = fp.placed_case(coordinator, group)
+    case = fp.placed_case(coordinator, group)  # placed, with every consent and a named adult
     case.state = state
     db.session.commit()
-    allowed = (workflow.can_move(state, target) and target != CaseState.PLACEMENT_MATCHED)
+    allowed = workflow.can_move(state, target)
+    assert (target in cases.next_states(case)) is allowed
     if allowed:
         cases.change_state(coordinator, case, target)
         assert case.state == target
@@ -113,6 +114,17 @@ def test_change_state_follows_the_table(app, coordinator, group, state, target):
         with pytest.raises(ServiceError):
             cases.change_state(coordinator, case, target)
         assert case.state == state
+
+
+def test_placement_matched_is_entered_through_the_placement_form(app, coordinator, group):
+    case = fp.to_assessment(coordinator, fp.new_case(coordinator))
+    assert CaseState.PLACEMENT_MATCHED not in cases.next_states(case)
+    with pytest.raises(ServiceError, match="placement form"):
+        cases.change_state(coordinator, case, CaseState.PLACEMENT_MATCHED)
+    placements.place_child(coordinator, case, group.id)
+    cases.change_state(coordinator, case, CaseState.TRAVEL_READY)
+    cases.change_state(coordinator, case, CaseState.PLACEMENT_MATCHED)  # back, keeping the place
+    assert case.current_placement is not None and group.placed_count == 1
 
 
 def test_no_travel_without_a_named_accompanying_adult(app, coordinator, group):
@@ -278,3 +290,26 @@ def test_case_list_filters(client, login_as):
     assert waiting.code in page and placed.code not in page
     page = client.get(f"/programme/cases?centre={group.centre_id}").get_data(as_text=True)
     assert placed.code in page and waiting.code not in page
+
+
+def test_the_page_offers_only_legal_steps_and_refuses_others(client, login_as):
+    user = login_as(Role.PROGRAMME_COORDINATOR)
+    case = fp.new_case(user)
+    page = client.get(f"/programme/cases/{case.id}").get_data(as_text=True)
+    offered = set(re.findall(r'name="state" value="(\w+)"', page))
+    assert offered == {"registered", "on_hold", "withdrawn"}
+    refused = post_form(client, f"/programme/cases/{case.id}/state", {"state": "in_programme"},
+                        follow_redirects=True)
+    assert "cannot move from this state" in refused.get_data(as_text=True)
+    post_form(client, f"/programme/cases/{case.id}/state",
+              {"state": "registered", "note": "Documents checked"})
+    db.session.expire_all()
+    assert case.state == CaseState.REGISTERED and case.events[-1].note == "Documents checked"
+
+
+@pytest.mark.parametrize(("field", "value"), [("region", "kz_astana"), ("region", "nowhere"),
+                                              ("languages", ["xx"]), ("languages", [])])
+def test_the_service_checks_region_and_languages(app, coordinator, field, value):
+    with pytest.raises(ServiceError) as refused:
+        cases.refer_case(coordinator, fp.case_data(**{field: value}), fp.person())
+    assert refused.value.field == field
