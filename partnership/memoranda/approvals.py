@@ -103,6 +103,7 @@ def approve(actor: User, memorandum: Memorandum, version_number: int) -> Memoran
     if party is None:
         raise ServiceError(_("Only a manager of each organisation and an embassy officer "
                              "approve a memorandum."))
+    services.lock(memorandum)
     if memorandum.state not in workflow.APPROVABLE:
         raise ServiceError(_("Approvals are given while the memorandum is in review."))
     newest = services.latest(memorandum)
@@ -119,9 +120,15 @@ def approve(actor: User, memorandum: Memorandum, version_number: int) -> Memoran
         db.session.flush()
     except IntegrityError:
         raise ServiceError(_("Your side has already approved this version.")) from None
+    # Read again after this write: an approval or an edit committed meanwhile counts.
+    if services.latest(memorandum).id != newest.id:
+        raise ServiceError(_("Version %(number)d was saved after the one you read; read it "
+                             "and approve again.", number=services.latest(memorandum).number))
+    if services.state_now(memorandum) not in workflow.APPROVABLE:
+        raise ServiceError(_("Approvals are given while the memorandum is in review."))
     record("memorandum.approved", actor=actor, obj=memorandum, version=newest.number,
            party=str(party))
-    if set(approvals) | {party} == set(PARTIES):
+    if set(current_approvals(memorandum)) == set(PARTIES):
         _agree(actor, memorandum, newest)
     return approval
 

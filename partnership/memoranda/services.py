@@ -150,6 +150,19 @@ def latest(memorandum: Memorandum) -> MemorandumVersion:
                              .order_by(MemorandumVersion.number.desc()).limit(1))
 
 
+def lock(memorandum: Memorandum) -> None:
+    """Take the memorandum's row for this transaction and read it afresh (PostgreSQL: SELECT
+    ... FOR UPDATE), so saves and approvals of one memorandum happen one after the other.
+    SQLite runs one writer at a time anyway; the checks after each flush cover its reads."""
+    db.session.execute(select(Memorandum).where(Memorandum.id == memorandum.id)
+                       .with_for_update().execution_options(populate_existing=True))
+
+
+def state_now(memorandum: Memorandum) -> MemorandumState:
+    """The state as committed now (after this transaction's writes began)."""
+    return db.session.scalar(select(Memorandum.state).where(Memorandum.id == memorandum.id))
+
+
 def version(memorandum: Memorandum, number: int) -> MemorandumVersion:
     found = db.session.scalar(select(MemorandumVersion).where(
         MemorandumVersion.memorandum_id == memorandum.id, MemorandumVersion.number == number))
@@ -220,6 +233,7 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
     if not can_edit(actor, memorandum.partnership):
         raise ServiceError(_("Only the embassy and the organisations' managers edit the "
                              "memorandum."))
+    lock(memorandum)
     if memorandum.state not in workflow.EDITABLE:
         raise ServiceError(_("The text is frozen: this memorandum is no longer a draft."))
     newest = latest(memorandum)
@@ -234,6 +248,8 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
                   "clauses": clauses})
     created = _add_version(actor, memorandum, newest.number + 1, clauses, particulars, note,
                            title=newest.variables["title"], template=template)
+    if state_now(memorandum) not in workflow.EDITABLE:  # agreed while this save waited
+        raise ServiceError(_("The text is frozen: this memorandum is no longer a draft."))
     withdrawn = db.session.scalar(select(func.count(MemorandumApproval.id)).where(
         MemorandumApproval.version_id == newest.id))
     memorandum.updated_at = utcnow()

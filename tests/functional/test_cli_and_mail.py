@@ -39,10 +39,11 @@ def test_seed_demo_loads_once_and_writes_private_log_ins(make_app):
         runner = app.test_cli_runner()
         result = runner.invoke(args=["seed-demo", "--if-empty"])
         assert result.exit_code == 0, result.output
-        assert db.session.scalar(select(func.count(User.id))) == 8  # 7 log-ins + 1 partner
+        # 7 log-ins, 1 partner, 6 managers of the memoranda demo's three partnerships
+        assert db.session.scalar(select(func.count(User.id))) == 14
         again = runner.invoke(args=["seed-demo", "--if-empty"])
         assert again.exit_code == 0 and "already has data" in again.output
-        assert db.session.scalar(select(func.count(User.id))) == 8
+        assert db.session.scalar(select(func.count(User.id))) == 14
         logins = Path(app.instance_path) / "demo-logins.txt"
         assert stat.S_IMODE(os.stat(logins).st_mode) == 0o600
         printed = runner.invoke(args=["demo-logins"]).output

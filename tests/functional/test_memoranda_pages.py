@@ -71,10 +71,14 @@ def test_a_save_on_an_older_version_gets_the_conflict_page(app, world):
     assert services.latest(memorandum).number == 2
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
-def test_two_saves_at_the_same_moment_one_wins_one_gets_the_conflict(app, world, monkeypatch):
-    """Both requests pass the version check before either inserts: the unique constraint
-    decides. Each thread's request has its own application context and session."""
+@pytest.mark.parametrize("guard", ["row_lock", "unique_constraint_alone"])
+def test_two_saves_at_the_same_moment_one_wins_one_gets_the_conflict(app, world, monkeypatch,
+                                                                      guard):
+    """Two saves based on version 1 start together, each request with its own application
+    context and session. With the row lock (PostgreSQL) the second reads version 2 and gets the
+    conflict; with the lock switched off, both pass the version check and the database's
+    unique constraint refuses the second version 2. Either way: one version, one conflict page
+    that still holds the loser's text."""
     memorandum = world.memorandum()
     clients = [signed_in(app, world.ua_manager), signed_in(app, world.kz_manager)]
     forms = [clause_form(memorandum, "costs", f" TEXT-OF-{n}.", 1) for n in (0, 1)]
@@ -82,13 +86,16 @@ def test_two_saves_at_the_same_moment_one_wins_one_gets_the_conflict(app, world,
         f"/memoranda/{memorandum.id}/clauses/costs/edit").get_data(as_text=True)).group(1)
         for c in clients]
     barrier = threading.Barrier(2, timeout=20)
-    original = services._add_version
+    name = "lock" if guard == "row_lock" else "_add_version"
+    original = getattr(services, name)
 
-    def add_version_together(*args, **kwargs):
+    def together(*args, **kwargs):
         barrier.wait()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_add_version", add_version_together)
+    monkeypatch.setattr(services, name, together)
+    if guard == "unique_constraint_alone":
+        monkeypatch.setattr(services, "lock", lambda memorandum: None)
     responses = [None, None]
 
     def save(n):
@@ -277,3 +284,38 @@ def test_particulars_through_the_form_and_in_the_diff(app, world):
     assert "<del>English</del><ins>Ukrainian</ins>" in html
     text = client.get(f"/memoranda/{memorandum.id}?language=en").get_data(as_text=True)
     assert "represented by Olena Koval" in text and "the Ukrainian text prevails" in text
+
+
+def test_the_last_two_approvals_at_the_same_moment_agree_the_memorandum(app, world,
+                                                                         monkeypatch):
+    """Each of the last two approvals reads two approvals before the other is stored; the
+    memorandum must still become agreed (it reads again after its own write)."""
+    memorandum = world.memorandum()
+    approvals.submit_for_review(world.ua_manager, memorandum)
+    approvals.approve(world.officer, memorandum, 1)
+    db.session.commit()
+    clients = [signed_in(app, world.ua_manager), signed_in(app, world.kz_manager)]
+    tokens = [re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', c.get(
+        f"/memoranda/{memorandum.id}").get_data(as_text=True)).group(1) for c in clients]
+    barrier = threading.Barrier(2, timeout=20)
+    original = services.party_of
+
+    def party_of_together(*args):
+        barrier.wait()
+        return original(*args)
+
+    monkeypatch.setattr(services, "party_of", party_of_together)
+    responses = [None, None]
+
+    def approve(n):
+        responses[n] = clients[n].post(f"/memoranda/{memorandum.id}/approve",
+                                       data={"csrf_token": tokens[n], "base_version": "1"})
+
+    threads = [threading.Thread(target=approve, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [r.status_code for r in responses] == [302, 302]
+    db.session.expire_all()
+    assert memorandum.state == "agreed" and len(approvals.current_approvals(memorandum)) == 3
