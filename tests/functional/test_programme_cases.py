@@ -313,3 +313,24 @@ def test_the_service_checks_region_and_languages(app, coordinator, field, value)
     with pytest.raises(ServiceError) as refused:
         cases.refer_case(coordinator, fp.case_data(**{field: value}), fp.person())
     assert refused.value.field == field
+
+
+def test_correcting_a_case_shows_and_saves_the_identity(client, login_as):
+    user = login_as(Role.PROGRAMME_COORDINATOR)
+    case = fp.new_case(user)
+    page = client.get(f"/programme/cases/{case.id}/edit").get_data(as_text=True)
+    assert f'value="{fp.SURNAME}"' in page and 'value="2014-05-02"' in page
+    assert 'value="ua_kharkiv" selected' in page or 'selected value="ua_kharkiv"' in page
+    response = post_form(client, f"/programme/cases/{case.id}/edit", {
+        "birth_year": str(case.birth_year), "sex": "female", "region": "ua_sumy",
+        "circumstances": "parent_missing", "representative_type": "relative",
+        "languages": ["uk", "en"], "first_name": fp.FIRST_NAME, "surname": "Newsurname",
+        "accompanying_adult_name": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (case.region, case.languages, case.has_accompanying_adult) == (
+        "ua_sumy", ["uk", "en"], False)
+    assert identity.read_identity(user, case).surname == "Newsurname"
+    purposes = [e.details["purpose"] for e in db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "programme.identity_read"))]
+    assert purposes == ["edit", "view"]
