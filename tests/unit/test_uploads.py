@@ -8,7 +8,11 @@ from flask_babel import force_locale
 
 from partnership.core.services import ServiceError
 from partnership.core.uploads import (
-    MAX_UPLOAD_BYTES, delete_upload, detect_kind, store_upload, upload_path,
+    MAX_UPLOAD_BYTES,
+    delete_upload,
+    detect_kind,
+    store_upload,
+    upload_path,
 )
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
