@@ -74,5 +74,6 @@ def case_list_csv(actor: User, password: str) -> bytes:
                 "first_name", "surname", "date_of_birth", "documents", "address",
                 "representative_name", "representative_contacts",
                 "accompanying_adult_name")]])
-    record("programme.case_export", actor=actor, cases=len(rows) - 1, language=language())
+    record("programme.case_export", actor=actor, cases=len(rows) - 1, language=language(),
+           codes=[row[0] for row in rows[1:]])
     return to_csv(rows)

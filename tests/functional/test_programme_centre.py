@@ -157,6 +157,9 @@ def test_case_export_needs_the_password_again_and_is_audited(client, login_as):
     actions = [e.action for e in db.session.scalars(select(AuditEvent).where(
         AuditEvent.action.like("programme.case_export%")).order_by(AuditEvent.id))]
     assert actions == ["programme.case_export_refused", "programme.case_export"]
+    export = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "programme.case_export"))
+    assert export.details["codes"] == [case.code] and export.details["cases"] == 1
 
 
 def test_export_neutralises_formula_cells(client, login_as):
@@ -181,3 +184,39 @@ def test_only_verified_kazakh_organisations_are_enrolled(app):
         country=Country.KZ, kind=Kind.REHABILITATION_CENTRE).id)
     with pytest.raises(ServiceError):
         centres.enrol_centre(actor, centre.organisation_id)
+
+
+def test_groups_keep_their_dates_in_order_and_never_shrink_below_the_placed(app):
+    from datetime import timedelta
+
+    from partnership.core.database import utcnow
+    from partnership.core.services import ServiceError
+    from partnership.programme import centres
+
+    actor = fp.coordinator()
+    centre, group = fp.centre_with_group(actor, capacity=2)
+    fp.placed_case(actor, group)
+    fp.placed_case(actor, group)
+    today = utcnow().date()
+    data = centres.GroupData("Spring", today, today + timedelta(days=5), 1, "uk", "both", "")
+    with pytest.raises(ServiceError, match="already placed") as refused:
+        centres.save_group(actor, centre, data, group)
+    assert refused.value.field == "capacity"
+    data.capacity, data.ends_on = 3, today - timedelta(days=1)
+    with pytest.raises(ServiceError, match="end before") as refused:
+        centres.save_group(actor, centre, data, group)
+    assert refused.value.field == "ends_on"
+    data.ends_on = today + timedelta(days=5)
+    centres.save_group(actor, centre, data, group)
+    assert group.capacity == 3 and group.placed_count == 2
+
+
+def test_group_form_keeps_what_was_typed(client, login_as):
+    user = login_as(Role.PROGRAMME_COORDINATOR)
+    centre, _group = fp.centre_with_group(user)
+    response = post_form(client, f"/programme/centres/{centre.id}/groups/new", {
+        "name": "Autumn cohort", "starts_on": "2026-10-10", "ends_on": "2026-10-01",
+        "capacity": "6", "language": "uk", "focus": "physical"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "cannot end before it starts" in page
+    assert 'value="Autumn cohort"' in page and 'value="6"' in page
