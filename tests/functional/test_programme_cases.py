@@ -334,3 +334,19 @@ def test_correcting_a_case_shows_and_saves_the_identity(client, login_as):
     purposes = [e.details["purpose"] for e in db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "programme.identity_read"))]
     assert purposes == ["edit", "view"]
+
+
+def test_follow_up_due_list_page(client, login_as):
+    user = login_as(Role.PROGRAMME_COORDINATOR)
+    group = fp.centre_with_group(user)[1]
+    case = fp.walk(user, fp.placed_case(user, group), CaseState.TRAVEL_READY,
+                   CaseState.IN_PROGRAMME, CaseState.COMPLETED)
+    page = client.get("/programme/follow-ups").get_data(as_text=True)
+    assert case.code in page and "1 month" in page and "3 months" not in page
+    first = case.follow_ups[0]
+    response = post_form(client, f"/programme/follow-ups/{first.id}/done",
+                         {"note": "Sleeping well, back at school"})
+    assert response.status_code == 302
+    assert case.code not in client.get("/programme/follow-ups").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(FollowUp, first.id).note == "Sleeping well, back at school"
