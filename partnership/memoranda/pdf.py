@@ -127,6 +127,7 @@ def memorandum_html(memorandum: PrintedMemorandum) -> str:
     # ones that were agreed (under their watermark), since the verify page tells their state.
     agreed = memorandum.state not in DRAFT_STATES and bool(memorandum.text_hash)
     short_hash = memorandum.text_hash[:12] if agreed else ""
+    watermark = _watermark(memorandum)
     return render_template(
         "pdf/memorandum.html", memorandum=memorandum, languages=languages,
         stylesheet=Markup(stylesheet()),  # noqa: S704 - our own file
@@ -134,7 +135,9 @@ def memorandum_html(memorandum: PrintedMemorandum) -> str:
         clauses=[(clause, {language: _paragraphs(clause.body.get(language, ""))
                            for language in languages}) for clause in memorandum.clauses],
         width=f"{100 / len(languages):.4f}%",
-        watermark=_watermark(memorandum), agreed=agreed,
+        watermark=watermark, agreed=agreed,
+        # long words ("АУЫСТЫРЫЛҒАН") in smaller type, so the diagonal stays on the page
+        watermark_size=min(72, 600 // max((len(word) for word in watermark), default=1)),
         short_hash=short_hash,
         qr_code=_qr_svg(memorandum.verify_url) if agreed and memorandum.verify_url else None,
         footers={language: _page_counter(language) for language in languages},
