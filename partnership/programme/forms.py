@@ -25,7 +25,9 @@ from . import labels
 
 
 def ukrainian_regions() -> list[SelectChoice]:
-    return [SelectChoice(r.code, region_label(r.code)) for r in regions_of("UA")]
+    # No region is chosen for the coordinator: a default would be recorded unnoticed.
+    return [SelectChoice("", _l("Choose a region")),
+            *(SelectChoice(r.code, region_label(r.code)) for r in regions_of("UA"))]
 
 
 class CaseForm(FlaskForm):
@@ -34,7 +36,8 @@ class CaseForm(FlaskForm):
     birth_year = IntegerField(_l("Year of birth"), validators=[DataRequired(),
                                                                NumberRange(min=2000, max=2100)])
     sex = SelectField(_l("Sex"), choices=lambda: org_labels.choices(labels.SEXES))
-    region = SelectField(_l("Region of origin"), choices=ukrainian_regions)
+    region = SelectField(_l("Region of origin"), choices=ukrainian_regions,
+                         validators=[DataRequired()])
     circumstances = SelectField(_l("Circumstances"),
                                 choices=lambda: org_labels.choices(labels.CIRCUMSTANCES))
     representative_type = SelectField(

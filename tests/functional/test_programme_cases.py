@@ -281,6 +281,19 @@ def test_referral_form_keeps_what_was_typed(client, login_as):
     assert db.session.scalar(select(ChildIdentity.id)) is None
 
 
+def test_no_region_is_chosen_for_the_coordinator(client, login_as):
+    login_as(Role.PROGRAMME_COORDINATOR)
+    page = client.get("/programme/cases/new").get_data(as_text=True)
+    first = re.search(r'<select[^>]*name="region"[^>]*>\s*<option([^>]*)>', page).group(1)
+    assert 'value=""' in first  # the first (shown) choice is "Choose a region"
+    response = post_form(client, "/programme/cases/new", {
+        "birth_year": "2015", "sex": "female", "region": "",
+        "circumstances": "parent_missing", "representative_type": "relative",
+        "languages": "uk", "first_name": "Oksana", "surname": "Typedtext"})
+    assert response.status_code == 200 and 'value="Typedtext"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(ChildIdentity.id)) is None
+
+
 def test_case_list_filters(client, login_as):
     user = login_as(Role.PROGRAMME_COORDINATOR)
     group = fp.centre_with_group(user)[1]
