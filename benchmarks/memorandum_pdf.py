@@ -81,7 +81,7 @@ def main() -> None:
           f"{len(memorandum.clauses)} clauses, {len(data) / 1024:.0f} KB PDF")
     print(f"render_pdf over {args.renders} renders: median {app_median:.3f} s "
           f"(min {min(app_times):.3f}, max {max(app_times):.3f}; target <= 1.5 s)")
-    print(f"  CPU time of render_pdf (what a busy shared machine cannot inflate): median "
+    print(f"  CPU time of render_pdf (a shared VM inflates it too, less than wall time): median "
           f"{statistics.median(app_cpu):.3f} s")
     print(f"WeasyPrint on the same HTML string: median {direct_median:.3f} s "
           f"(min {min(direct_times):.3f}, max {max(direct_times):.3f}); CPU median "
