@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from flask_babel import force_locale
 from sqlalchemy import select, text
 
 from partnership.core.database import utcnow
@@ -75,7 +76,8 @@ def test_a_record_under_a_removed_key_is_refused_clearly(app):
     actor = fp.coordinator()
     case = fp.new_case(actor)
     crypto.write_key_file(crypto.key_file(), [Fernet.generate_key().decode()])
-    with pytest.raises(crypto.IdentityKeysMissing, match="no longer configured"):
+    with force_locale("en"), pytest.raises(crypto.IdentityKeysMissing,
+                                           match="no longer configured"):
         identity.read_identity(actor, case)
 
 

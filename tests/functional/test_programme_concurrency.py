@@ -5,6 +5,7 @@ TEST_DATABASE_URL, on PostgreSQL."""
 
 import threading
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from partnership.extensions import db
@@ -29,7 +30,7 @@ def test_capacity_holds_under_concurrent_placements(app):
     def place(case_id: int) -> None:
         from partnership.auth.models import User
 
-        with app.app_context():
+        with app.app_context(), force_locale("en"):
             user = db.session.get(User, actor_id)
             case = cases.get_case(user, case_id)
             cases.facts(case)  # load what the guards read before the race starts
