@@ -20,9 +20,10 @@ pytestmark = pytest.mark.e2e
 
 
 def approve(page, lang):
-    page.get_by_role("button", name=re.compile(re.escape(t("Approve version %(number)d for "
-                                                           "the %(party)s", lang)
-                                                         .split("%")[0].strip()))).click()
+    # The label's words around its placeholders, in whatever order the language puts them.
+    label = t("Approve version %(number)d for the %(party)s", lang)
+    words = ".*".join(re.escape(part) for part in re.split(r"%\(\w+\)[sd]", label))
+    page.get_by_role("button", name=re.compile(words)).click()
     page.wait_for_load_state()
 
 

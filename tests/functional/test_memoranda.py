@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from partnership.core.models import AuditEvent
@@ -22,6 +23,13 @@ from partnership.partnerships.models import PartnershipStatus
 from ..factories_memoranda import World
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Service messages are translated; these tests read them in English (the source)."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture
