@@ -40,3 +40,8 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
+
+
+def forget_stems() -> None:
+    """Forget the remembered words' stems (a benchmark's cold start)."""
+    _token_stems.cache_clear()
