@@ -50,6 +50,13 @@ def load_settings(app: Flask, overrides: dict) -> None:
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
         app.config["SECRET_KEY"] = settings.instance_secret_key(instance)
+    if app.config["ENV_NAME"] == "production" and not app.config.get("PUBLIC_BASE_URL"):
+        # Links in e-mails and the QR codes of agreed memoranda must never take their host from
+        # a request's Host header, which the client chooses.
+        raise RuntimeError(
+            "PUBLIC_BASE_URL is not set. In production set it to the address users open, "
+            "for example https://partnerships.example.org."
+        )
 
 
 def configure_logging(app: Flask) -> None:

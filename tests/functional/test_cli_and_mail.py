@@ -51,7 +51,8 @@ def test_seed_demo_loads_once_and_writes_private_log_ins(make_app):
 
 
 def test_seed_demo_refuses_production(make_app):
-    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40)
+    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40,
+                   PUBLIC_BASE_URL="https://partnerships.example.org")
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
@@ -67,7 +68,8 @@ def test_outbox_in_development_goes_to_the_log(app, caplog):
 
 
 def test_outbox_in_production_without_a_server_keeps_the_mail(make_app, caplog):
-    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40)
+    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40,
+                   PUBLIC_BASE_URL="https://partnerships.example.org")
     with app.app_context():
         queue_email("someone@example.org", "Subject", "secret link inside")
         db.session.commit()

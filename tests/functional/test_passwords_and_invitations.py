@@ -128,3 +128,21 @@ def test_change_password_refuses_mismatch_and_keeps_the_form(client):
         "current_password": DEFAULT_PASSWORD, "password": "another long passphrase",
         "confirm": "different long passphrase"}, headers={"Accept-Language": "en"})
     assert "The passwords differ." in response.get_data(as_text=True)
+
+
+def test_reset_links_take_their_host_from_the_settings_never_from_the_request(make_app):
+    """A forged Host header must not turn the e-mailed link into someone else's address."""
+    app = make_app(PUBLIC_BASE_URL="https://partnerships.example.org")
+    client = app.test_client()
+    with app.app_context():
+        UserFactory(email="known@example.org")
+    forged = {"base_url": "http://evil.example"}
+    page = client.get("/password/reset", **forged).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)[1]
+    response = client.post("/password/reset", data={"email": "known@example.org",
+                                                    "csrf_token": token}, **forged)
+    assert response.status_code == 302
+    with app.app_context():
+        body = outbox()[0].body
+    assert "https://partnerships.example.org/password/reset/" in body
+    assert "evil.example" not in body

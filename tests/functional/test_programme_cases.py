@@ -76,7 +76,8 @@ def test_reveal_through_the_page_is_a_post_and_audited(client, login_as):
 
 
 def test_production_without_a_key_refuses_identity_but_starts(make_app):
-    app = make_app(ENV_NAME="production", SESSION_COOKIE_SECURE=False)
+    app = make_app(ENV_NAME="production", SESSION_COOKIE_SECURE=False,
+                   PUBLIC_BASE_URL="https://partnerships.example.org")
     with app.app_context():
         actor = fp.coordinator()
         with force_locale("en"), pytest.raises(ServiceError, match="no encryption key"):

@@ -36,7 +36,8 @@ def test_no_inline_script_in_pages(client, login_as):
 
 
 def test_hsts_outside_development(make_app):
-    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40)
+    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40,
+                   PUBLIC_BASE_URL="https://partnerships.example.org")
     headers = app.test_client().get("/", base_url="https://localhost").headers
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
 

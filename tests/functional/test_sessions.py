@@ -127,7 +127,8 @@ def test_cookie_flags_in_development(client):
 
 
 def test_cookies_are_secure_outside_development(make_app):
-    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40)
+    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40,
+                   PUBLIC_BASE_URL="https://partnerships.example.org")
     with app.app_context():
         email = UserFactory().email
     client = app.test_client()

@@ -17,9 +17,19 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch)
                     "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+def test_production_refuses_to_start_without_its_public_address(tmp_path, monkeypatch):
+    """Links in e-mails and memorandum QR codes never take their host from a request."""
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.delenv("PARTNERSHIP_ENV", raising=False)
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 40,
+                    "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
 def test_production_is_the_default_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("PARTNERSHIP_ENV", raising=False)
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 40,
+                      "PUBLIC_BASE_URL": "https://partnerships.example.org",
                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["ENV_NAME"] == "production"
     assert app.config["SESSION_COOKIE_SECURE"] is True
