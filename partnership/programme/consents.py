@@ -1,11 +1,14 @@
 """The legal representative's consent: recorded with its signed document, withdrawn at any
-time. Withdrawal stops the case, frees the seat and tells the coordinator and the centre."""
+time. A withdrawal stops the case (frees the seat, tells the coordinator and the centre) when
+no valid consent still covers what the case's state needs; otherwise it is recorded, audited
+and the coordinators are told, and the case goes on."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
 from ..core.database import utcnow
@@ -14,7 +17,7 @@ from ..core.uploads import delete_upload, store_upload, upload_path
 from ..extensions import db
 from . import workflow
 from .access import require_coordinator
-from .cases import _enter, add_event, notify
+from .cases import _enter, add_event, facts, notify
 from .models import CaseState, ChildCase, Consent
 
 UPLOAD_AREA = "programme"
@@ -49,14 +52,24 @@ def record_consent(actor: User, case: ChildCase, data: ConsentData, document=Non
     if document is not None:
         stored = store_upload(document, UPLOAD_AREA, kinds=DOCUMENT_KINDS, field="document")
         consent.document_name, consent.document_media_type = stored.name, stored.media_type
-    db.session.add(consent)
-    db.session.flush()
-    scope = [name for name in ("participation", "travel", "sharing_with_centre", "photos")
-             if getattr(consent, name)]
-    add_event(case, actor, "consent_recorded", scope=scope, child_assent=data.child_assent)
-    record("programme.consent_recorded", actor=actor, obj=case, code=case.code,
-           consent_id=consent.id, scope=scope, document=bool(consent.document_name))
+    try:
+        db.session.add(consent)
+        db.session.flush()
+        scope = [name for name in ("participation", "travel", "sharing_with_centre", "photos")
+                 if getattr(consent, name)]
+        add_event(case, actor, "consent_recorded", scope=scope, child_assent=data.child_assent)
+        record("programme.consent_recorded", actor=actor, obj=case, code=case.code,
+               consent_id=consent.id, scope=scope, document=bool(consent.document_name))
+    except (ServiceError, IntegrityError):
+        discard_document(consent)
+        raise
     return consent
+
+
+def discard_document(consent: Consent) -> None:
+    """Remove a stored document whose transaction did not (or will not) commit."""
+    if consent.document_name:
+        delete_upload(UPLOAD_AREA, consent.document_name)
 
 
 def get_consent(actor: User, consent_id: int) -> Consent:
@@ -74,23 +87,37 @@ def _withdrawal_message(code: str) -> tuple[str, str]:
               "activities with this child and do not share the case data further.", code=code))
 
 
-def withdraw_consent(actor: User, consent: Consent) -> None:
-    """Withdraw a consent: the case moves to consent_withdrawn from any active state, the
-    placement ends, and the coordinators and (when placed) the centre are told by case code."""
+def _partial_withdrawal_message(code: str) -> tuple[str, str]:
+    return (_("People of the Future: part of a consent withdrawn for case %(code)s", code=code),
+            _("The legal representative has withdrawn a consent for case %(code)s. The valid "
+              "consents still cover what the case needs now, so the case continues. Please "
+              "check what the withdrawn consent covered (for example photos) and respect it.",
+              code=code))
+
+
+def withdraw_consent(actor: User, consent: Consent) -> bool:
+    """Withdraw a consent. When no valid consent still covers what the case's state needs
+    (``workflow.withdrawal_stops``), the case moves to consent_withdrawn, the placement ends,
+    and the coordinators and (when placed) the centre are told by case code; otherwise the
+    withdrawal is recorded and the coordinators are told. True when the case was stopped."""
     require_coordinator(actor)
     if consent.withdrawn_at is not None:
         raise ServiceError(_("This consent is already withdrawn."))
     case = consent.case
     consent.withdrawn_at = utcnow()
+    stops = workflow.withdrawal_stops(case.state, facts(case))
     add_event(case, actor, "consent_withdrawn", consent_id=consent.id)
     record("programme.consent_withdrawn", actor=actor, obj=case, code=case.code,
-           consent_id=consent.id)
-    if case.state not in workflow.CONSENT_WITHDRAWAL_FROM:
-        return
+           consent_id=consent.id, stopped=stops)
+    if not stops:
+        if case.state in workflow.CONSENT_WITHDRAWAL_FROM:
+            notify(case, _partial_withdrawal_message)
+        return False
     placement = case.current_placement
     centre_id = placement.group.centre_id if placement is not None else None
     _enter(actor, case, CaseState.CONSENT_WITHDRAWN, kind="state")
     notify(case, _withdrawal_message, centre_id)
+    return True
 
 
 def consent_document(actor: User, consent: Consent):

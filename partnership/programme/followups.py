@@ -13,7 +13,7 @@ from ..core.services import NotVisible, ServiceError, record
 from ..extensions import db
 from .access import require_coordinator
 from .cases import add_event
-from .models import ChildCase, FollowUp
+from .models import CaseState, ChildCase, FollowUp
 
 MONTHS = (1, 3, 6)
 
@@ -35,7 +35,7 @@ def schedule_follow_ups(case: ChildCase) -> None:
 
 
 def due_list(actor: User, within_days: int = 30) -> list[FollowUp]:
-    """Open follow-ups of cases not closed, overdue ones first."""
+    """Open follow-ups of cases still going (not closed, not withdrawn), overdue first."""
     require_coordinator(actor)
     from datetime import timedelta
 
@@ -43,7 +43,8 @@ def due_list(actor: User, within_days: int = 30) -> list[FollowUp]:
     return list(db.session.scalars(
         select(FollowUp).join(ChildCase).options(joinedload(FollowUp.case))
         .where(FollowUp.done_at.is_(None), FollowUp.due_on <= horizon,
-               ChildCase.closed_at.is_(None))
+               ChildCase.closed_at.is_(None),
+               ChildCase.state.not_in([CaseState.WITHDRAWN, CaseState.CONSENT_WITHDRAWN]))
         .order_by(FollowUp.due_on, FollowUp.id)))
 
 

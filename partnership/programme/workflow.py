@@ -2,7 +2,8 @@
 and the guards each target state needs. Pure: no Flask, no database.
 
 ``consent_withdrawn`` is not in the table: it is reached only by withdrawing a consent, from
-any active state (``CONSENT_WITHDRAWAL_FROM``), never by a button.
+any active state (``CONSENT_WITHDRAWAL_FROM``), never by a button, and only when no valid
+consent still covers what the state needs (``withdrawal_stops``).
 """
 
 from dataclasses import dataclass
@@ -64,6 +65,29 @@ GUARDS = {
         ("consent_participation", lambda f: f.participation_consent),
     ],
 }
+
+
+# From travel_ready until the programme ends, the child travels: consent to travel is needed.
+TRAVELLING = frozenset({S.TRAVEL_READY, S.IN_PROGRAMME})
+
+
+def consents_needed(state: S, facts: Facts) -> list[str]:
+    """The consents the case's current state cannot go on without (guard codes): participation
+    always; sharing with the centre while placed; travel from travel_ready on."""
+    if S(state) not in CONSENT_WITHDRAWAL_FROM:
+        return []
+    needed = [("consent_participation", facts.participation_consent)]
+    if facts.placed:
+        needed.append(("consent_sharing", facts.sharing_consent))
+    if S(state) in TRAVELLING:
+        needed.append(("consent_travel", facts.travel_consent))
+    return [code for code, held in needed if not held]
+
+
+def withdrawal_stops(state: S, facts: Facts) -> bool:
+    """Whether a case in ``state`` must stop, given the consents still valid after a withdrawal
+    (``facts`` read after it): only when something its state needs is no longer covered."""
+    return bool(consents_needed(state, facts))
 
 
 def can_move(state: S, target: S) -> bool:

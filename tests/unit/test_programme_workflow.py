@@ -55,3 +55,44 @@ def test_states_without_guards_need_nothing():
     nothing = workflow.Facts()
     assert workflow.refusals(S.REFERRED, S.REGISTERED, nothing) == []
     assert workflow.refusals(S.IN_PROGRAMME, S.WITHDRAWN, nothing) == []
+
+
+# --- what a consent withdrawal stops ------------------------------------------------------
+
+ACTIVE_UNPLACED = [S.REFERRED, S.REGISTERED, S.ASSESSMENT, S.COMPLETED, S.FOLLOW_UP,
+                   S.ON_HOLD]
+PLACED = [S.PLACEMENT_MATCHED, S.TRAVEL_READY, S.IN_PROGRAMME]
+
+
+@pytest.mark.parametrize("state", sorted(workflow.CONSENT_WITHDRAWAL_FROM))
+def test_withdrawal_stops_every_active_state_without_participation(state):
+    facts = workflow.Facts(**{**ALL.__dict__, "participation_consent": False,
+                              "placed": state in PLACED})
+    assert workflow.consents_needed(state, facts)[0] == "consent_participation"
+    assert workflow.withdrawal_stops(state, facts) is True
+
+
+@pytest.mark.parametrize(("state", "placed", "missing", "stops"), [
+    *[(state, False, "sharing_consent", False) for state in ACTIVE_UNPLACED],
+    *[(state, True, "sharing_consent", True) for state in PLACED],
+    (S.ASSESSMENT, False, "travel_consent", False),
+    (S.PLACEMENT_MATCHED, True, "travel_consent", False),
+    (S.TRAVEL_READY, True, "travel_consent", True),
+    (S.IN_PROGRAMME, True, "travel_consent", True),
+    (S.COMPLETED, False, "travel_consent", False),
+    *[(state, state in PLACED, "accompanying_adult", False)
+      for state in workflow.CONSENT_WITHDRAWAL_FROM],
+])
+def test_withdrawal_stops_only_what_the_state_needs(state, placed, missing, stops):
+    facts = workflow.Facts(**{**ALL.__dict__, "placed": placed, missing: False})
+    assert workflow.withdrawal_stops(state, facts) is stops
+
+
+def test_photos_only_withdrawal_stops_nothing():
+    for state in workflow.CONSENT_WITHDRAWAL_FROM:
+        assert workflow.withdrawal_stops(state, ALL) is False
+
+
+@pytest.mark.parametrize("state", [S.WITHDRAWN, S.CONSENT_WITHDRAWN, S.CLOSED])
+def test_ended_cases_are_not_stopped_again(state):
+    assert workflow.withdrawal_stops(state, workflow.Facts()) is False
