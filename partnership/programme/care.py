@@ -65,6 +65,18 @@ class ChildSummary:
     notes: list[ProgressNote]
 
 
+def notes_for_centre(placement: Placement) -> list[ProgressNote]:
+    """The progress notes written while the child was placed at this placement's centre: not
+    those of a previous centre (nor those written between placements)."""
+    centre_id = placement.group.centre_id
+    now = utcnow()
+    periods = [(p.placed_at, p.ended_at or now) for p in db.session.scalars(
+        select(Placement).join(Group).where(Placement.case_id == placement.case_id,
+                                            Group.centre_id == centre_id))]
+    return [note for note in placement.case.notes
+            if any(start <= note.at <= end for start, end in periods)]
+
+
 def child_summary(actor: User, case_id: int) -> ChildSummary:
     placement = placement_for(actor, case_id)
     case = placement.case
@@ -72,7 +84,7 @@ def child_summary(actor: User, case_id: int) -> ChildSummary:
     return ChildSummary(case.id, case.code, card.first_name, utcnow().year - case.birth_year,
                         case.needs, list(case.languages), placement.group,
                         card.accompanying_adult_name, case.accompanying_adult_relation,
-                        list(case.notes))
+                        notes_for_centre(placement))
 
 
 def add_progress_note(actor: User, case_id: int, text: str) -> ProgressNote:

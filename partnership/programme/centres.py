@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
@@ -97,7 +98,12 @@ def save_group(actor: User, centre: Centre, data: GroupData, group: Group | None
     group.name, group.starts_on, group.ends_on = data.name.strip(), data.starts_on, data.ends_on
     group.capacity, group.language, group.focus = data.capacity, data.language, data.focus
     group.accompanying_staff = data.accompanying_staff.strip()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Children were placed in the group since the form was read (the CHECK constraint).
+        raise ServiceError(_("The group changed meanwhile: more children are placed now. Open "
+                             "it again and check the capacity."), "capacity") from None
     record("programme.group_saved", actor=actor, obj=group, centre_id=centre.id,
            capacity=group.capacity)
     return group

@@ -70,6 +70,17 @@ class CaseForm(FlaskForm):
     submit = SubmitField(_l("Save the case"))
 
 
+IDENTITY_FIELDS = ("first_name", "surname", "date_of_birth", "documents", "address",
+                   "representative_name", "representative_contacts", "accompanying_adult_name")
+
+
+def without_identity(form: CaseForm) -> CaseForm:
+    """The case-data part only: for a case whose identity record retention has erased."""
+    for name in IDENTITY_FIELDS:
+        delattr(form, name)
+    return form
+
+
 class ConsentForm(FlaskForm):
     relationship_to_child = StringField(
         _l("Who gave the consent: relationship to the child"),

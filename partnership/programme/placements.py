@@ -3,10 +3,13 @@
 The seat is taken by one conditional update (``placed_count = placed_count + 1 WHERE
 placed_count < capacity``): SQLite serialises writers; PostgreSQL locks the row and re-checks
 the condition under READ COMMITTED. The CHECK constraint is the last line of defence.
+Two coordinators placing the same child at once meet the unique index on open placements:
+the second is told so (a ServiceError; the caller rolls back), never a 500.
 """
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
 from ..core.database import utcnow
@@ -58,16 +61,21 @@ def place_child(actor: User, case: ChildCase, group_id: int) -> Placement:
     current = case.current_placement
     if current is not None and current.group_id == group.id:
         raise ServiceError(_("The child is already placed in this group."), "group_id")
-    if not take_seat(group.id):
-        raise GroupFull(_("The group is full: choose another group."), "group_id")
-    if current is not None:
-        from .cases import end_placement
+    try:
+        if not take_seat(group.id):
+            raise GroupFull(_("The group is full: choose another group."), "group_id")
+        if current is not None:
+            from .cases import end_placement
 
-        end_placement(case)
-    placement = Placement(case=case, group_id=group.id, placed_at=utcnow(),
-                          placed_by_id=actor.id)
-    db.session.add(placement)
-    db.session.flush()
+            end_placement(case)
+        placement = Placement(case=case, group_id=group.id, placed_at=utcnow(),
+                              placed_by_id=actor.id)
+        db.session.add(placement)
+        db.session.flush()
+    except IntegrityError:
+        # Another coordinator placed (or moved) this child at the same moment.
+        raise ServiceError(_("The child was placed meanwhile by another coordinator: open the "
+                             "case again to see where."), "group_id") from None
     db.session.expire(group, ["placed_count"])
     add_event(case, actor, "placed", group_id=group.id)
     record("programme.placed", actor=actor, obj=case, code=case.code, group_id=group.id)

@@ -1,18 +1,24 @@
-"""Retention: after ``PROGRAMME_RETENTION_DAYS`` from closing, a case's identity record and
-consent documents are erased; the anonymous case data stays for statistics."""
+"""Retention: after ``PROGRAMME_RETENTION_DAYS`` from closing — or, for a case that ended
+withdrawn or consent_withdrawn and was never closed, from the time it reached that state (its
+timeline has it) — a case's identity record and consent documents are erased, and the free
+text that may name a child (needs, progress notes, follow-up notes, timeline notes) is
+replaced by ``ERASED``; the anonymous case data stays for statistics."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from ..core.database import utcnow
 from ..core.services import record
 from ..extensions import db
 from .cases import add_event
 from .consents import erase_documents
-from .models import ChildCase, ChildIdentity, Consent
+from .models import CaseEvent, CaseState, ChildCase, ChildIdentity, Consent
+
+ERASED = "[erased]"
+ENDED_WITHOUT_CLOSING = (CaseState.WITHDRAWN, CaseState.CONSENT_WITHDRAWN)
 
 
 @dataclass
@@ -22,13 +28,35 @@ class PurgeReport:
 
 
 def due_for_erasure(now=None) -> list[ChildCase]:
-    """Closed cases past the retention period that still hold an identity or a document."""
+    """Cases past the retention period (closed, or withdrawn and never closed) that still hold
+    an identity or a document."""
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["PROGRAMME_RETENTION_DAYS"])
     holding = select(ChildIdentity.case_id).union(
         select(Consent.case_id).where(Consent.document_name.is_not(None)))
+    ended_long_ago = (select(CaseEvent.case_id)
+                      .where(CaseEvent.to_state.in_([str(s) for s in ENDED_WITHOUT_CLOSING]))
+                      .group_by(CaseEvent.case_id).having(func.max(CaseEvent.at) < cutoff))
     return list(db.session.scalars(
-        select(ChildCase).where(ChildCase.closed_at.is_not(None), ChildCase.closed_at < cutoff,
-                                ChildCase.id.in_(holding)).order_by(ChildCase.id)))
+        select(ChildCase).where(
+            or_(and_(ChildCase.closed_at.is_not(None), ChildCase.closed_at < cutoff),
+                and_(ChildCase.closed_at.is_(None),
+                     ChildCase.state.in_(ENDED_WITHOUT_CLOSING),
+                     ChildCase.id.in_(ended_long_ago))),
+            ChildCase.id.in_(holding)).order_by(ChildCase.id)))
+
+
+def redact_free_text(case: ChildCase) -> None:
+    """Replace the free text that may name the child by the erased marker."""
+    if case.needs:
+        case.needs = ERASED
+    for note in case.notes:
+        note.text = ERASED
+    for follow_up in case.follow_ups:
+        if follow_up.note:
+            follow_up.note = ERASED
+    for event in case.events:
+        if event.note:
+            event.note = ERASED
 
 
 def purge_identities(dry_run: bool = False, now=None) -> PurgeReport:
@@ -42,6 +70,7 @@ def purge_identities(dry_run: bool = False, now=None) -> PurgeReport:
         if case.identity is not None:
             db.session.delete(case.identity)
             case.identity = None
+        redact_free_text(case)
         case.identity_erased_at = utcnow()
         add_event(case, None, "identity_erased")
         record("programme.identity_erased", obj=case, code=case.code)

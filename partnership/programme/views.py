@@ -4,7 +4,17 @@ follow-ups; the centre staff's children; the embassy's aggregate report.
 Case pages answer 404 to everyone but the coordinator (and, for the centre's own page of a
 child, the staff of the centre where the child is placed now)."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from ..core.access import roles_required
 from ..core.database import utcnow
 from ..core.services import attempt
+from ..extensions import db, limiter
 from . import (
     care,
     cases,
@@ -36,6 +47,7 @@ from .forms import (
     PlacementForm,
     ReauthenticateForm,
     StateForm,
+    without_identity,
 )
 from .models import CaseState
 
@@ -120,6 +132,8 @@ def reveal_identity(case_id: int):
 @login_required
 def edit_case(case_id: int):
     case = cases.get_case(current_user, case_id)
+    if case.identity_erased_at is not None:
+        return _edit_erased_case(case)
     form = CaseForm()
     if request.method == "GET":
         outcome = attempt(lambda: identity.read_identity(current_user, case, purpose="edit"))
@@ -133,6 +147,25 @@ def edit_case(case_id: int):
     elif form.validate_on_submit():
         data, person = _case_data(form)
         outcome = attempt(lambda: cases.update_case(current_user, case, data, person), form)
+        if outcome.ok:
+            flash(_("The case is saved."), "success")
+            return redirect(url_for("programme.case_page", case_id=case.id))
+    return render_template("programme/case_form.html", form=form, case=case)
+
+
+def _edit_erased_case(case):
+    """The identity record is erased: only the case data can be corrected (no name fields
+    that would be required and then dropped)."""
+    form = without_identity(CaseForm(obj=case) if request.method == "GET" else CaseForm())
+    if form.validate_on_submit():
+        data = cases.CaseData(
+            birth_year=form.birth_year.data, sex=form.sex.data, region=form.region.data,
+            circumstances=form.circumstances.data,
+            representative_type=form.representative_type.data, needs=form.needs.data or "",
+            languages=form.languages.data or [],
+            accompanying_adult_relation=form.accompanying_adult_relation.data or "")
+        outcome = attempt(lambda: cases.update_case(current_user, case, data,
+                                                    identity.Identity()), form)
         if outcome.ok:
             flash(_("The case is saved."), "success")
             return redirect(url_for("programme.case_page", case_id=case.id))
@@ -168,8 +201,20 @@ def new_consent(case_id: int):
             sharing_with_centre=form.sharing_with_centre.data, photos=form.photos.data,
             given_on=form.given_on.data, child_assent=form.child_assent.data)
         upload = form.document.data if getattr(form.document.data, "filename", "") else None
-        outcome = attempt(lambda: consents.record_consent(current_user, case, data, upload),
-                          form)
+        recorded = []
+
+        def operation():
+            recorded.append(consents.record_consent(current_user, case, data, upload))
+            return recorded[-1]
+
+        try:
+            outcome = attempt(operation, form)
+        except Exception:
+            # The file is stored but the transaction failed at commit: do not keep it.
+            for consent in recorded:
+                consents.discard_document(consent)
+            db.session.rollback()
+            raise
         if outcome.ok:
             flash(_("The consent is recorded."), "success")
             return redirect(url_for("programme.case_page", case_id=case.id))
@@ -182,8 +227,12 @@ def withdraw_consent(consent_id: int):
     consent = consents.get_consent(current_user, consent_id)
     if ActionForm().validate_on_submit():
         outcome = attempt(lambda: consents.withdraw_consent(current_user, consent))
-        if outcome.ok:
+        if outcome.ok and outcome.value:
             flash(_("The consent is withdrawn. The coordinators and the centre are told."),
+                  "success")
+        elif outcome.ok:
+            flash(_("The consent is withdrawn. The other valid consents still cover what the "
+                    "case needs now, so the case continues; the coordinators are told."),
                   "success")
     return redirect(url_for("programme.case_page", case_id=consent.case_id))
 
@@ -311,8 +360,20 @@ def report_csv():
         "Content-Disposition": "attachment; filename=people-of-the-future-report.csv"})
 
 
+def _reauth_limit() -> str:
+    return current_app.config["RATE_LIMIT_REAUTH"]
+
+
+def _reauth_key() -> str:
+    """Per coordinator (and per address for anyone not signed in, who never gets this far)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return request.remote_addr or ""
+
+
 @bp.route("/export/cases", methods=["GET", "POST"])
 @roles_required(COORDINATOR)
+@limiter.limit(_reauth_limit, methods=["POST"], key_func=_reauth_key)
 def export_cases():
     form = ReauthenticateForm()
     if form.validate_on_submit():
