@@ -18,17 +18,30 @@ from ..extensions import db
 from ..partnerships import services as partnerships
 from ..partnerships.models import PartnershipStatus
 from . import content, services, workflow
-from .models import Memorandum, MemorandumApproval, MemorandumState, Party
+from .models import (
+    Memorandum,
+    MemorandumApproval,
+    MemorandumState,
+    MemorandumTemplate,
+    Party,
+)
 
 UPLOAD_AREA = "memoranda"
 PARTIES = (Party.UKRAINIAN, Party.KAZAKH, Party.EMBASSY)
 
-# memorandum state -> the partnership status it implies
-PARTNERSHIP_STATUS = {
+# memorandum state -> the partnership status it implies (only while the partnership is in
+# its memorandum phase, forming .. signed: see ``partnerships.services.follow_memorandum``).
+# A terminated memorandum leaves the partnership without one: back to forming, where a new
+# memorandum can be started (an embassy decision on the partnership itself, such as
+# terminating it, is a status change of its own). A superseded one changes nothing by itself:
+# the amendment draft made at the same moment moves the partnership to mou_drafting.
+PARTNERSHIP_STATUS: dict[MemorandumState, PartnershipStatus | None] = {
     MemorandumState.DRAFT: PartnershipStatus.MOU_DRAFTING,
     MemorandumState.IN_REVIEW: PartnershipStatus.MOU_REVIEW,
     MemorandumState.AGREED: PartnershipStatus.MOU_AGREED,
     MemorandumState.SIGNED: PartnershipStatus.SIGNED,
+    MemorandumState.SUPERSEDED: None,
+    MemorandumState.TERMINATED: PartnershipStatus.FORMING,
 }
 
 
@@ -64,6 +77,7 @@ def _require_editor(actor: User, memorandum: Memorandum) -> None:
         raise NotVisible()
     if not services.can_edit(actor, memorandum.partnership):
         raise ServiceError(_("Only the embassy and the organisations' managers may do this."))
+    services.require_open_partnership(memorandum.partnership)
 
 
 def submit_for_review(actor: User, memorandum: Memorandum) -> None:
@@ -73,9 +87,23 @@ def submit_for_review(actor: User, memorandum: Memorandum) -> None:
 
 
 def return_to_draft(actor: User, memorandum: Memorandum) -> None:
-    """Back to drafting; approvals of the current version no longer lead to agreement."""
+    """Back to drafting; the approvals given so far stop counting. Approvals belong to a
+    version, so when the newest one has any, the same text is saved again as a new version
+    ("returned to draft"): the approvals stay recorded on the older version, counted as
+    withdrawn, and resubmitting the unchanged text needs three new approvals."""
     _require_editor(actor, memorandum)
+    services.lock(memorandum)
     _move(actor, memorandum, "return")
+    newest = services.latest(memorandum)
+    withdrawn = len(current_approvals(memorandum))
+    if withdrawn:
+        template = db.session.get(MemorandumTemplate, newest.template_id)
+        created = services._add_version(
+            actor, memorandum, newest.number + 1, newest.clauses,
+            newest.variables["particulars"], _("Returned to draft: approvals withdrawn"),
+            title=newest.variables["title"], template=template)
+        record("memorandum.version", actor=actor, obj=memorandum, number=created.number,
+               note="returned to draft", approvals_withdrawn=withdrawn)
 
 
 def current_approvals(memorandum: Memorandum) -> dict[Party, MemorandumApproval]:
@@ -103,6 +131,7 @@ def approve(actor: User, memorandum: Memorandum, version_number: int) -> Memoran
     if party is None:
         raise ServiceError(_("Only a manager of each organisation and an embassy officer "
                              "approve a memorandum."))
+    services.require_open_partnership(memorandum.partnership)
     services.lock(memorandum)
     if memorandum.state not in workflow.APPROVABLE:
         raise ServiceError(_("Approvals are given while the memorandum is in review."))
@@ -147,6 +176,7 @@ def sign(actor: User, memorandum: Memorandum, *, signed_on: date, place: str,
          signatories: str, scan) -> None:
     """An embassy officer records the signature and keeps the signed scan (PDF only)."""
     require_role(actor, Role.EMBASSY_OFFICER)
+    services.require_open_partnership(memorandum.partnership)
     if memorandum.state != MemorandumState.AGREED:
         raise ServiceError(_("Only an agreed memorandum can be signed."))
     if signed_on > date.today():
@@ -188,9 +218,22 @@ def supersede(actor: User, memorandum: Memorandum) -> Memorandum:
     """The embassy replaces an agreed or signed memorandum by a new draft that starts from its
     text (for an amendment); the old one stays readable and verifiable as superseded."""
     require_role(actor, Role.EMBASSY_OFFICER, Role.ADMIN)
-    clauses = services.latest(memorandum).clauses
+    previous = services.latest(memorandum)
     _move(actor, memorandum, "supersede")
-    return services.create_memorandum(actor, memorandum.partnership, clauses=clauses)
+    return services.create_memorandum(actor, memorandum.partnership, clauses=previous.clauses,
+                                      particulars=previous.variables["particulars"])
+
+
+def end_with_partnership(actor: User, partnership, note: str) -> None:
+    """The partnership is terminated: its open memoranda (not yet superseded or terminated,
+    signed ones included) end with it, the partnership's note as the reason."""
+    for memorandum in services.memoranda_of(partnership):
+        if memorandum.state in workflow.ENDED:
+            continue
+        memorandum.end_reason = (_("The partnership was terminated: %(note)s", note=note)
+                                 if note else _("The partnership was terminated."))
+        _move(actor, memorandum, "terminate", reason=memorandum.end_reason,
+              partnership_terminated=True)
 
 
 def discard_scan(memorandum: Memorandum) -> None:

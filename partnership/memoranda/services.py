@@ -37,6 +37,33 @@ class EditConflict(ServiceError):
         super().__init__(_("Someone saved a newer version while you were editing."))
 
 
+class ClauseRemoved(EditConflict):
+    """The clause being edited (or the one to add after) is not in the newest version."""
+
+    def __init__(self, adding: bool = False):
+        ServiceError.__init__(self, _(
+            "The clause after which you were adding a new one was removed by someone else "
+            "meanwhile. Nothing was saved; your text is below.") if adding else _(
+            "This clause was removed by someone else while you were editing. Nothing was "
+            "saved; your text is below."))
+
+
+class TextFrozen(EditConflict):
+    """The memorandum left draft and review (agreed, ended ...) while someone was editing."""
+
+    def __init__(self):
+        ServiceError.__init__(self, _(
+            "The text was frozen while you were editing: this memorandum is no longer a "
+            "draft. Nothing was saved; your text is below to keep."))
+
+
+def require_open_partnership(partnership: Partnership) -> None:
+    """Memorandum actions (except comments) wait while the partnership is on hold or ended."""
+    if partnership.status in (PartnershipStatus.ON_HOLD, *partnerships.ENDED):
+        raise ServiceError(_("The partnership is on hold or has ended: the memorandum cannot "
+                             "be changed, submitted, approved or signed now."))
+
+
 # --- template versions --------------------------------------------------------------------
 
 def current_template() -> MemorandumTemplate:
@@ -100,7 +127,7 @@ def _check_texts(data: dict) -> None:
     found = texts.problems(texts.from_data(data))
     if found:
         raise ServiceError(_("The text cannot be used: %(problems)s",
-                             problems="; ".join(found)))
+                             problems="; ".join(str(problem) for problem in found)))
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -173,10 +200,11 @@ def version(memorandum: Memorandum, number: int) -> MemorandumVersion:
 
 # --- creating and editing ------------------------------------------------------------------
 
-def create_memorandum(actor: User, partnership: Partnership,
-                      clauses: list | None = None) -> Memorandum:
+def create_memorandum(actor: User, partnership: Partnership, clauses: list | None = None,
+                      particulars: dict | None = None) -> Memorandum:
     """A draft memorandum for the partnership from the current template (an editor);
-    the partnership moves to "memorandum being drafted"."""
+    the partnership moves to "memorandum being drafted". An amendment passes the clauses and
+    particulars of the memorandum it replaces."""
     if not can_edit(actor, partnership):
         raise NotVisible()
     if partnership.status in (PartnershipStatus.ON_HOLD, *partnerships.ENDED):
@@ -195,7 +223,8 @@ def create_memorandum(actor: User, partnership: Partnership,
     db.session.flush()
     if not hasattr(partnership, "matches"):
         partnership = partnerships.get_partnership(actor, partnership.id)
-    particulars = content.default_particulars(partnership, partnership.matches)
+    if particulars is None:
+        particulars = content.default_particulars(partnership, partnership.matches)
     _add_version(actor, memorandum, 1, clauses or template.content["clauses"], particulars,
                  _("Made from template version %(number)d", number=template.number),
                  title=template.content["title"], template=template)
@@ -234,8 +263,9 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
         raise ServiceError(_("Only the embassy and the organisations' managers edit the "
                              "memorandum."))
     lock(memorandum)
+    require_open_partnership(memorandum.partnership)
     if memorandum.state not in workflow.EDITABLE:
-        raise ServiceError(_("The text is frozen: this memorandum is no longer a draft."))
+        raise TextFrozen()
     newest = latest(memorandum)
     if base_number != newest.number:
         raise EditConflict()
@@ -249,7 +279,7 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
     created = _add_version(actor, memorandum, newest.number + 1, clauses, particulars, note,
                            title=newest.variables["title"], template=template)
     if state_now(memorandum) not in workflow.EDITABLE:  # agreed while this save waited
-        raise ServiceError(_("The text is frozen: this memorandum is no longer a draft."))
+        raise TextFrozen()
     withdrawn = db.session.scalar(select(func.count(MemorandumApproval.id)).where(
         MemorandumApproval.version_id == newest.id))
     memorandum.updated_at = utcnow()
@@ -258,11 +288,11 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
     return created
 
 
-def _clause_index(clauses: list, key: str) -> int:
+def _clause_index(clauses: list, key: str, adding: bool = False) -> int:
     for index, clause in enumerate(clauses):
         if clause["key"] == key:
             return index
-    raise NotVisible()
+    raise ClauseRemoved(adding)
 
 
 def edit_clause(actor, memorandum, base_number: int, key: str, title: dict,
@@ -279,7 +309,7 @@ def add_clause(actor, memorandum, base_number: int, after: str | None, title: di
                text: dict) -> MemorandumVersion:
     """A new clause after clause ``after`` (or first), with a new stable key."""
     clauses = list(latest(memorandum).clauses)
-    position = 0 if not after else _clause_index(clauses, after) + 1
+    position = 0 if not after else _clause_index(clauses, after, adding=True) + 1
     clauses.insert(position, {"key": f"added-{secrets.token_hex(4)}", "title": dict(title),
                               "text": dict(text)})
     return save_version(actor, memorandum, base_number, clauses=clauses,

@@ -1,7 +1,7 @@
 """Memorandum pages: the text, the editor (clauses, particulars), versions and diffs,
 comments. Approvals, signature, downloads and verification are in ``workflow_views``."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -61,13 +61,23 @@ def create(partnership_id: int):
 @bp.route("/memoranda/<int:memorandum_id>")
 @login_required
 def page(memorandum_id: int):
-    memorandum = services.get_memorandum(current_user, memorandum_id)
+    return _render_page(services.get_memorandum(current_user, memorandum_id))
+
+
+def _render_page(memorandum, comment_form=None):
+    """The memorandum's page; ``comment_form`` is a sent comment shown again with its error."""
     newest = services.latest(memorandum)
     number = request.args.get("version", newest.number, type=int)
     shown = services.version(memorandum, number)
     language = _language()
     comments = services.comments_of(memorandum)
-    comment_form = CommentForm(version_number=newest.number)
+    if comment_form is None:
+        comment_form = CommentForm(version_number=newest.number)
+    try:  # on hold or ended: the page says so and offers no step (comments stay open)
+        services.require_open_partnership(memorandum.partnership)
+        held = None
+    except ServiceError as error:
+        held = error.message
     comment_form.clause_key.choices = [
         SelectChoice(clause["key"], f"{n}. {title}") for n, clause, title, _body
         in content.rendered_clauses(newest, language)]
@@ -83,17 +93,21 @@ def page(memorandum_id: int):
         parties=approvals.PARTIES,
         my_party=services.party_of(current_user, memorandum.partnership),
         can_edit=(services.can_edit(current_user, memorandum.partnership)
-                  and memorandum.state in workflow.EDITABLE),
+                  and memorandum.state in workflow.EDITABLE and held is None),
+        held=held,
         actions=workflow.allowed(memorandum.state), editable=workflow.EDITABLE,
         language_sets=labels.LANGUAGE_SETS)
 
 
-def _conflict(memorandum, form, template: str, **context):
-    """The 409 page: the person's own text, still editable, next to the newer saved one."""
+def _conflict(memorandum, form, template: str, error=None, **context):
+    """The 409 page: the person's own text, still editable, next to the newer saved one, with
+    a notice when the clause was removed or the text frozen meanwhile."""
     newest = services.latest(memorandum)
     form.base_version.data = str(newest.number)
+    notice = None if error is None or type(error) is services.EditConflict else error.message
     return render_template(template, memorandum=memorandum, form=form, newest=newest,
-                           conflict=True, **context), 409
+                           conflict=True, notice=notice,
+                           frozen=isinstance(error, services.TextFrozen), **context), 409
 
 
 def _save(memorandum, form, operation, template: str, **context):
@@ -101,9 +115,9 @@ def _save(memorandum, form, operation, template: str, **context):
     show the form again with the message."""
     try:
         created = operation()
-    except services.EditConflict:
+    except services.EditConflict as error:
         db.session.rollback()
-        return _conflict(memorandum, form, template, **context)
+        return _conflict(memorandum, form, template, error, **context)
     except ServiceError as error:
         db.session.rollback()
         show_error(form, error)
@@ -121,17 +135,36 @@ def _base(form) -> int:
         return -1
 
 
+def _version_or_none(memorandum, number: int):
+    try:
+        return services.version(memorandum, number)
+    except NotVisible:
+        return None
+
+
 @bp.route("/memoranda/<int:memorandum_id>/clauses/<key>/edit", methods=["GET", "POST"])
 @login_required
 def edit_clause(memorandum_id: int, key: str):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     if not services.can_edit(current_user, memorandum.partnership):
         raise NotVisible()
-    if memorandum.state not in workflow.EDITABLE:
+    if request.method == "GET" and memorandum.state not in workflow.EDITABLE:
         flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
         return _page(memorandum)
+    # A save after the text was frozen reaches the service, which answers with the conflict
+    # page (TextFrozen): the typed text is shown again, not dropped by a redirect.
     newest = services.latest(memorandum)
     clause = next((c for c in newest.clauses if c["key"] == key), None)
+    if clause is None and request.method == "POST":
+        # Removed by someone else while this person typed: the conflict page keeps the text.
+        form = ClauseForm()
+        based_on = _version_or_none(memorandum, _base(form))
+        old = [c["key"] for c in based_on.clauses] if based_on else []
+        if key in old:
+            form.validate_on_submit()  # its messages too, if the text is also incomplete
+            return _conflict(memorandum, form, "memoranda/clause_form.html",
+                             services.ClauseRemoved(), key=key, number=old.index(key) + 1,
+                             adding=False)
     if clause is None:
         raise NotVisible()
     number = newest.clauses.index(clause) + 1
@@ -157,7 +190,7 @@ def add_clause(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     if not services.can_edit(current_user, memorandum.partnership):
         raise NotVisible()
-    if memorandum.state not in workflow.EDITABLE:
+    if request.method == "GET" and memorandum.state not in workflow.EDITABLE:
         flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
         return _page(memorandum)
     newest = services.latest(memorandum)
@@ -223,7 +256,7 @@ def particulars(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     if not services.can_edit(current_user, memorandum.partnership):
         raise NotVisible()
-    if memorandum.state not in workflow.EDITABLE:
+    if request.method == "GET" and memorandum.state not in workflow.EDITABLE:
         flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
         return _page(memorandum)
     newest = services.latest(memorandum)
@@ -285,16 +318,19 @@ def _particular_changes(old, new, language: str) -> list[tuple[str, tuple]]:
 def comment(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     form = CommentForm()
+    try:  # a hidden field: anything but a number was not sent by our page
+        version_number = int(form.version_number.data or 0)
+    except ValueError:
+        abort(400)
     if form.validate_on_submit():
         outcome = attempt(lambda: services.add_comment(
             current_user, memorandum, form.clause_key.data, form.body.data,
-            int(form.version_number.data or 0)))
+            version_number), form)
         if outcome.ok:
             flash(_("Your comment is added."), "success")
             return _page(memorandum, _anchor=f"clause-{form.clause_key.data}")
-    else:
-        flash(_("Write the comment before sending it."), "error")
-    return _page(memorandum)
+    # The page again with the typed comment and the message next to it.
+    return _render_page(memorandum, comment_form=form), 422
 
 
 @bp.route("/embassy/memorandum-template")

@@ -111,6 +111,19 @@ def change_status(actor: User, partnership: Partnership, target: str, note: str)
                                                to_status=str(target), note=note.strip()))
     record("partnership.status", actor=actor, obj=partnership, before=str(before),
            after=str(target), note=note.strip())
+    from ..memoranda import approvals as memorandum_approvals
+    from ..memoranda import services as memoranda
+
+    if target == PartnershipStatus.TERMINATED:
+        # Terminated is final: an open memorandum (draft .. signed) ends with it, rather than
+        # refusing the termination and making the embassy end each memorandum first.
+        memorandum_approvals.end_with_partnership(actor, partnership, note.strip())
+    elif target == PartnershipStatus.FORMING:
+        # Resumed from hold: the open memorandum, if any, says where the partnership stands.
+        for memorandum in memoranda.memoranda_of(partnership):
+            if memorandum.state not in ("superseded", "terminated"):
+                memorandum_approvals.follow(actor, memorandum)
+                break
 
 
 # The statuses a memorandum moves a partnership between; later ones (active, on hold,
