@@ -3,7 +3,8 @@
 The first version ships as ``data/memorandum_template.json``. Clause texts may use variables
 (``{{ ua.name }}``, ``{{ term_years }}`` ...) and nothing else; they are rendered in Jinja's
 immutable sandbox with autoescaping and strict undefined, because the embassy edits them:
-a clause can neither reach Python objects nor inject markup into the PDF. No Flask, no database.
+a clause can neither reach Python objects nor inject markup into the PDF. No database; Flask
+only for the lazily translated messages of ``problems`` (they read as English outside a request).
 """
 
 import json
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
+from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -55,8 +57,9 @@ def variables_in(text: str) -> set[str]:
     return set(VARIABLE.findall(text))
 
 
-def problems(template: Template) -> list[str]:
-    """What is wrong with a template (empty when it can be used)."""
+def problems(template: Template) -> list:
+    """What is wrong with a template (empty when it can be used), as lazily translated
+    messages: they read in the language of whoever sees them (``str()`` them to join)."""
     found = []
     used: set[str] = set()
     for number, clause in enumerate((Clause("title", template.title, template.title),
@@ -66,20 +69,29 @@ def problems(template: Template) -> list[str]:
             for language in LANGUAGES:
                 value = texts.get(language, "")
                 if not value.strip():
-                    found.append(f"{clause.key}: the {part} in {language} is empty")
+                    found.append(_l("%(key)s: the title in %(language)s is empty", key=clause.key,
+                                    language=language) if part == "title" else
+                                 _l("%(key)s: the text in %(language)s is empty", key=clause.key,
+                                    language=language))
                 if len(ANY_TAG.findall(value)) != len(VARIABLE.findall(value)):
-                    found.append(f"{clause.key}: only {{{{ variable }}}} may be used "
-                                 f"({part}, {language})")
+                    found.append(_l("%(key)s: only {{ variable }} may be used in the title "
+                                    "(%(language)s)", key=clause.key, language=language)
+                                 if part == "title" else
+                                 _l("%(key)s: only {{ variable }} may be used in the text "
+                                    "(%(language)s)", key=clause.key, language=language))
             sets = {language: variables_in(texts.get(language, "")) for language in LANGUAGES}
             if len({frozenset(s) for s in sets.values()}) > 1:
-                found.append(f"{clause.key}: the {part} uses different variables per language")
+                found.append(_l("%(key)s: the title uses different variables per language",
+                                key=clause.key) if part == "title" else
+                             _l("%(key)s: the text uses different variables per language",
+                                key=clause.key))
             for names in sets.values():
                 used |= names
         if number and not clause.key:
-            found.append(f"clause {number}: no key")
+            found.append(_l("clause %(number)d: no key", number=number))
     unknown = used - set(template.variables)
     if unknown:
-        found.append("unknown variables: " + ", ".join(sorted(unknown)))
+        found.append(_l("unknown variables: %(names)s", names=", ".join(sorted(unknown))))
     return found
 
 

@@ -70,7 +70,7 @@ def test_problems_are_found():
                              '"title": {"uk": "А", "kk": "", "en": "A"}, "text": '
                              '{"uk": "{{ ua.name }}", "kk": "{% if x %}y{% endif %}", '
                              '"en": "{{ kz.name }}"}}]}')
-    found = " ".join(problems(template))
+    found = " ".join(str(problem) for problem in problems(template))
     assert "title in kk is empty" in found
     assert "only {{ variable }} may be used" in found
     assert "different variables per language" in found
