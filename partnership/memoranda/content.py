@@ -13,6 +13,9 @@ from . import template as texts
 
 LANGUAGES = texts.LANGUAGES
 BLANK = "____________"
+# How many characters of the SHA-256 the PDF prints and the verification page shows: the same
+# number in both, so the two can be compared character for character.
+SHORT_HASH = 12
 
 # Particulars given per language, in the order of the form; term and prevailing language once.
 PER_LANGUAGE = ("ua.city", "ua.signatory", "ua.position", "ua.coordinator",

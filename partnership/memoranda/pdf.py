@@ -27,6 +27,8 @@ with warnings.catch_warnings():
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .content import SHORT_HASH
+
 DRAFT_STATES = ("draft", "in_review")
 SERVED_FOLDERS = ("fonts", "img")
 DATE_FORMATS = {"en": "d MMMM y"}  # British order, as in the memorandum's English text
@@ -126,7 +128,7 @@ def memorandum_html(memorandum: PrintedMemorandum) -> str:
     # Agreed and signed texts carry their hash and QR code; so do superseded and terminated
     # ones that were agreed (under their watermark), since the verify page tells their state.
     agreed = memorandum.state not in DRAFT_STATES and bool(memorandum.text_hash)
-    short_hash = memorandum.text_hash[:12] if agreed else ""
+    short_hash = memorandum.text_hash[:SHORT_HASH] if agreed else ""
     watermark = _watermark(memorandum)
     return render_template(
         "pdf/memorandum.html", memorandum=memorandum, languages=languages,

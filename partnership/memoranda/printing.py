@@ -1,6 +1,7 @@
 """A memorandum version as a printed document: the data the PDF renderer takes, a clear file
 name, and a cache of rendered files keyed by what the bytes depend on."""
 
+import hashlib
 import os
 import re
 import tempfile
@@ -45,9 +46,12 @@ def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple
     values = version.variables["values"]
 
     def party(country: str, organisation, side: str) -> PrintedParty:
+        # Names and registry codes as stored in the version (what was agreed and hashed),
+        # not the organisation's current ones: the same version always prints the same.
+        stored = values[languages[0]][side]
         return PrintedParty(country=country,
                             name={lang: values[lang][side]["name"] for lang in languages},
-                            registry_code=organisation.registry_code,
+                            registry_code=stored.get("registry_code", organisation.registry_code),
                             city={lang: values[lang][side]["city"] for lang in languages})
 
     clauses = []
@@ -67,10 +71,14 @@ def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple
         kazakh_party=party("KZ", partnership.kazakh_organisation, "kz"),
         clauses=clauses,
         text_hash=memorandum.text_hash if agreed else None,
-        verify_url=(external_url("memoranda.verify", code=memorandum.verification_code)
-                    if agreed else None),
+        verify_url=verify_url(memorandum) if agreed else None,
         date=(memorandum.signed_on if state == MemorandumState.SIGNED
               else memorandum.agreed_at.date() if agreed else None))
+
+
+def verify_url(memorandum: Memorandum) -> str:
+    """The absolute address of the memorandum's verification page (printed with the QR code)."""
+    return external_url("memoranda.verify", code=memorandum.verification_code)
 
 
 def printed_state(memorandum: Memorandum, version: MemorandumVersion) -> str:
@@ -92,12 +100,16 @@ def file_name(memorandum: Memorandum, version: MemorandumVersion,
 
 def _cache_path(memorandum: Memorandum, version: MemorandumVersion,
                 languages: tuple[str, ...]) -> Path:
-    """The bytes depend on the version, the template version, the languages, and the state
-    (a draft has a watermark; an agreed one the hash and QR code; a signed one its date)."""
+    """The bytes depend on the version, the template version, the languages, the state
+    (a draft has a watermark; an agreed one the hash and QR code; a signed one its date) and,
+    for the agreed version, the base URL of the verification link it prints."""
     template_number = db.session.scalar(select(MemorandumTemplate.number).where(
         MemorandumTemplate.id == version.template_id))
     state = printed_state(memorandum, version)
-    name = f"v{version.id}-t{template_number}-{state}-{'-'.join(languages)}.pdf"
+    link = ""
+    if memorandum.agreed_number == version.number and memorandum.verification_code:
+        link = "-" + hashlib.sha256(verify_url(memorandum).encode()).hexdigest()[:16]
+    name = f"v{version.id}-t{template_number}-{state}{link}-{'-'.join(languages)}.pdf"
     return Path(current_app.instance_path) / "cache" / "memoranda" / name
 
 

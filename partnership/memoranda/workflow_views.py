@@ -12,7 +12,7 @@ from ..core.access import roles_required
 from ..core.services import NotVisible, ServiceError, attempt, show_error
 from ..extensions import db
 from ..organisations.access import EMBASSY_ROLES
-from . import approvals, printing, services
+from . import approvals, content, printing, services
 from .forms import ActionForm, ButtonForm, EndForm, SignForm
 from .views import _base, _page, bp
 
@@ -146,7 +146,9 @@ def verify(code: str):
         abort(404)
     version = services.version(memorandum, memorandum.agreed_number)
     return render_template("memoranda/verify.html", memorandum=memorandum, version=version,
-                           partnership=memorandum.partnership)
+                           partnership=memorandum.partnership,
+                           short_hash=memorandum.text_hash[:content.SHORT_HASH],
+                           length=content.SHORT_HASH)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/end")

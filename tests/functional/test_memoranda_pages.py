@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from partnership.core.models import AuditEvent
 from partnership.extensions import db
-from partnership.memoranda import approvals, printing, services
+from partnership.memoranda import approvals, content, printing, services
 from partnership.memoranda.models import MemorandumVersion
 
 from ..conftest import log_in, post_form
@@ -199,7 +199,7 @@ def test_the_verification_page_is_public_and_says_nothing_private(app, world):
     page = client.get(f"/verify/{memorandum.verification_code}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "UA-KZ-2026-0001" in html and memorandum.text_hash[:16] in html
+    assert "UA-KZ-2026-0001" in html and memorandum.text_hash[:content.SHORT_HASH] in html
     assert "Mykolaiv Regional Children&#39;s Hospital" in html or "Mykolaiv" in html
     assert memorandum.text_hash not in html           # the short hash only
     for private in (world.ua_manager.email, world.officer.full_name, "Оксана Мельник"):

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from PIL import Image
 
 from partnership import create_app
+from partnership.memoranda.content import SHORT_HASH
 from partnership.memoranda.pdf import (
     PrintedClause,
     StaticFetcher,
@@ -140,7 +141,7 @@ def test_an_agreed_memorandum_has_no_watermark_and_shows_its_short_hash(rendered
     text, pages = pdf_text(data)
     for word in draft_words(memorandum.languages):
         assert word not in text
-    short = memorandum.text_hash[:12]
+    short = memorandum.text_hash[:SHORT_HASH]
     assert short in text and memorandum.text_hash not in text
     assert text.count(f"SHA-256 {short}") == pages          # the running header
     assert "15 травня 2026" in text and "15 May 2026" in text  # the date, per language
