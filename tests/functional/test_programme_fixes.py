@@ -437,3 +437,30 @@ def test_a_centre_does_not_see_notes_from_the_previous_centre(app, coordinator):
     db.session.commit()
     summary = care.child_summary(second_staff, case.id)
     assert [n.text for n in summary.notes] == ["Written at the second centre"]
+
+
+def test_a_failed_commit_after_storing_removes_the_file(client, login_as, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    user = login_as(Role.PROGRAMME_COORDINATOR)
+    case = fp.to_assessment(user, fp.new_case(user), consent=False)
+    stored = []
+    original = consents.store_upload
+
+    def remember(*args, **kwargs):
+        result = original(*args, **kwargs)
+        stored.append(result.name)
+        return result
+
+    def fail():
+        raise IntegrityError("COMMIT", {}, Exception("lost the race"))
+
+    monkeypatch.setattr(consents, "store_upload", remember)
+    monkeypatch.setattr(db.session, "commit", fail)
+    response = post_form(client, f"/programme/cases/{case.id}/consents/new", {
+        "relationship_to_child": "grandmother", "participation": "y",
+        "given_on": "2026-01-05", "document": (io.BytesIO(fp.PDF), "consent.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 500 and len(stored) == 1
+    with pytest.raises(FileNotFoundError):
+        upload_path("programme", stored[0])
