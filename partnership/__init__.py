@@ -68,6 +68,8 @@ def configure_logging(app: Flask) -> None:
             level=app.config["LOG_LEVEL"],
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+    # Font subsetting for PDFs logs every table it reads at DEBUG: thousands of lines per render.
+    logging.getLogger("fontTools").setLevel(max(logging.INFO, app.logger.level))
 
 
 def init_extensions(app: Flask) -> None:
