@@ -82,6 +82,7 @@ def test_withdrawn_cases_leave_the_follow_up_list(app, coordinator, group):
 # --- 2. scope of a withdrawal -------------------------------------------------------------
 
 def test_withdrawing_a_photos_only_consent_does_not_stop_the_case(app, coordinator, group):
+    coordinator.locale = "en"  # the e-mail is written in its reader's language
     case = fp.placed_case(coordinator, group)
     photos = consents.record_consent(coordinator, case, fp.consent_data(
         participation=False, travel=False, sharing_with_centre=False, photos=True))
