@@ -89,7 +89,9 @@ class TestingConfig(DevelopmentConfig):
 
 
 class ProductionConfig(Config):
-    pass
+    # Database errors then name the statement but not its values: free text (a child's needs,
+    # progress notes) never reaches a log through an error message.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
 
 _CLASSES = {

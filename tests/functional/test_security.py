@@ -168,3 +168,22 @@ def test_health_check_reports_a_dead_database(make_app, tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "down"
+
+
+def test_production_database_errors_do_not_repeat_the_values(make_app):
+    """Free text in a failed statement (a note about a child) stays out of SQLAlchemy's error
+    messages. (The database's own text can still quote a value, e.g. PostgreSQL's "Failing row
+    contains ..." detail; docs/security.md says so.)"""
+    import sqlalchemy as sa
+
+    from partnership.extensions import db
+
+    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40,
+                   PUBLIC_BASE_URL="https://partnerships.example.org")
+    with app.app_context():
+        assert db.engine.hide_parameters is True
+        with pytest.raises(sa.exc.DBAPIError) as failed:
+            db.session.execute(sa.text("INSERT INTO no_such_table (note) VALUES (:secret)"),
+                               {"secret": "Zhovtoblakytna has nightmares"})
+        db.session.rollback()
+        assert "Zhovtoblakytna" not in str(failed.value)
