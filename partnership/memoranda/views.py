@@ -142,15 +142,25 @@ def _version_or_none(memorandum, number: int):
         return None
 
 
-@bp.route("/memoranda/<int:memorandum_id>/clauses/<key>/edit", methods=["GET", "POST"])
-@login_required
-def edit_clause(memorandum_id: int, key: str):
+def _for_editing(memorandum_id: int):
+    """The memorandum an editor may change (or 404), and, when a form is asked for after the
+    text was frozen, the redirect that says so. A POST goes on to the service, whose conflict
+    page keeps what was typed."""
     memorandum = services.get_memorandum(current_user, memorandum_id)
     if not services.can_edit(current_user, memorandum.partnership):
         raise NotVisible()
     if request.method == "GET" and memorandum.state not in workflow.EDITABLE:
         flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
-        return _page(memorandum)
+        return memorandum, _page(memorandum)
+    return memorandum, None
+
+
+@bp.route("/memoranda/<int:memorandum_id>/clauses/<key>/edit", methods=["GET", "POST"])
+@login_required
+def edit_clause(memorandum_id: int, key: str):
+    memorandum, frozen = _for_editing(memorandum_id)
+    if frozen:
+        return frozen
     # A save after the text was frozen reaches the service, which answers with the conflict
     # page (TextFrozen): the typed text is shown again, not dropped by a redirect.
     newest = services.latest(memorandum)
@@ -187,12 +197,9 @@ def edit_clause(memorandum_id: int, key: str):
 @bp.route("/memoranda/<int:memorandum_id>/clauses/new", methods=["GET", "POST"])
 @login_required
 def add_clause(memorandum_id: int):
-    memorandum = services.get_memorandum(current_user, memorandum_id)
-    if not services.can_edit(current_user, memorandum.partnership):
-        raise NotVisible()
-    if request.method == "GET" and memorandum.state not in workflow.EDITABLE:
-        flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
-        return _page(memorandum)
+    memorandum, frozen = _for_editing(memorandum_id)
+    if frozen:
+        return frozen
     newest = services.latest(memorandum)
     form = ClauseForm() if request.method == "POST" else ClauseForm(
         base_version=newest.number, after=request.args.get("after", ""))
@@ -253,12 +260,9 @@ def move_clause(memorandum_id: int, key: str):
 @bp.route("/memoranda/<int:memorandum_id>/particulars", methods=["GET", "POST"])
 @login_required
 def particulars(memorandum_id: int):
-    memorandum = services.get_memorandum(current_user, memorandum_id)
-    if not services.can_edit(current_user, memorandum.partnership):
-        raise NotVisible()
-    if request.method == "GET" and memorandum.state not in workflow.EDITABLE:
-        flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
-        return _page(memorandum)
+    memorandum, frozen = _for_editing(memorandum_id)
+    if frozen:
+        return frozen
     newest = services.latest(memorandum)
     if request.method == "GET":
         form = particulars_form(newest.variables["particulars"])

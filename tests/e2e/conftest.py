@@ -5,10 +5,13 @@ import shutil
 import threading
 from pathlib import Path
 
+import pyotp
 import pytest
+from flask_babel import force_locale, gettext
 from werkzeug.serving import make_server
 
 from ..conftest import require_service
+from ..factories import DEFAULT_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -57,6 +60,28 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def t(source: str, lang: str) -> str:
+    """The words a person sees for ``source`` in ``lang`` (tests find controls by them)."""
+    with force_locale(lang):
+        return gettext(source)
+
+
+def sign_in(browser, base, user, lang, secret=None):
+    """Sign ``user`` in through the log-in page (and the second step, given its secret)."""
+    context = browser.new_context(locale=lang, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.get_by_label(t("E-mail", lang)).fill(user.email)
+    page.get_by_label(t("Password", lang)).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name=t("Sign in", lang)).click()
+    if secret:
+        page.get_by_label(t("Code from your authenticator app, or a recovery code", lang)
+                          ).fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name=t("Continue", lang)).click()
+    page.wait_for_load_state()
+    return context, page
 
 
 def pytest_collection_modifyitems(items):

@@ -3,37 +3,16 @@ and the partnership page opens."""
 
 import pyotp
 import pytest
-from flask_babel import force_locale, gettext
 
 from partnership.auth.models import Role
 from partnership.extensions import db
 from partnership.matching.services import propose_matches
 from partnership.organisations.models import Country, Direction, Kind
 
-from ..factories import DEFAULT_PASSWORD, ItemFactory, OrganisationFactory, UserFactory
-from .conftest import screenshot
+from ..factories import ItemFactory, OrganisationFactory, UserFactory
+from .conftest import screenshot, sign_in, t
 
 pytestmark = pytest.mark.e2e
-
-
-def t(source: str, lang: str) -> str:
-    with force_locale(lang):
-        return gettext(source)
-
-
-def sign_in(browser, base, user, lang, secret=None):
-    context = browser.new_context(locale=lang, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(base + "/login")
-    page.get_by_label(t("E-mail", lang)).fill(user.email)
-    page.get_by_label(t("Password", lang)).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name=t("Sign in", lang)).click()
-    if secret:
-        page.get_by_label(t("Code from your authenticator app, or a recovery code", lang)
-                          ).fill(pyotp.TOTP(secret).now())
-        page.get_by_role("button", name=t("Continue", lang)).click()
-    page.wait_for_load_state()
-    return context, page
 
 
 def show_interest(browser, base, manager, lang, partner_name, shot):

@@ -13,8 +13,7 @@ from partnership.extensions import db
 from partnership.memoranda.models import Memorandum
 
 from ..factories_memoranda import World
-from .conftest import screenshot
-from .test_matching_flow import sign_in, t
+from .conftest import screenshot, sign_in, t
 
 pytestmark = pytest.mark.e2e
 

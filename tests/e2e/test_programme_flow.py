@@ -4,37 +4,16 @@ group; the centre's staff member finds the child and writes a progress note."""
 
 import pyotp
 import pytest
-from flask_babel import force_locale, gettext
 
 from partnership.auth.models import Role
 from partnership.core.database import utcnow
 from partnership.organisations.models import Country, Kind
 
 from .. import factories_programme as fp
-from ..factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
-from .conftest import screenshot
+from ..factories import OrganisationFactory, UserFactory
+from .conftest import screenshot, sign_in, t
 
 pytestmark = pytest.mark.e2e
-
-
-def t(source: str, lang: str) -> str:
-    with force_locale(lang):
-        return gettext(source)
-
-
-def sign_in(browser, base, user, lang, secret=None):
-    context = browser.new_context(locale=lang, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(base + "/login")
-    page.get_by_label(t("E-mail", lang)).fill(user.email)
-    page.get_by_label(t("Password", lang)).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name=t("Sign in", lang)).click()
-    if secret:
-        page.get_by_label(t("Code from your authenticator app, or a recovery code", lang)
-                          ).fill(pyotp.TOTP(secret).now())
-        page.get_by_role("button", name=t("Continue", lang)).click()
-    page.wait_for_load_state()
-    return context, page
 
 
 def test_from_referral_to_a_progress_note(live_server, browser, tmp_path):
