@@ -20,28 +20,28 @@ from .labels import (
     centre_name,
     group_label,
 )
-from .reports import programme_report
+from .reports import HIDDEN, SMALL, programme_report
 
 
 def report_csv(actor: User) -> bytes:
-    """The aggregate report as CSV: dimension, value, count (small counts as "<5")."""
+    """The aggregate report as CSV: breakdown, value, count ("<5", "x" as on the page), a
+    line for each breakdown left out, and what the marks mean."""
     report = programme_report(actor)
     names = {"state": _("State"), "region": _("Region of origin"), "quarter": _("Quarter"),
              "centre": _("Centre"), "group": _("Group"), "total": _("All cases")}
+    labels = {"state": lambda value: STATES.get(value, value), "region": region_label,
+              "centre": centre_name, "group": group_label, "total": lambda _value: ""}
     rows: list[list] = [[_("Breakdown"), _("Value"), _("Children")]]
     for key in ("total", "state", "region", "quarter", "centre", "group"):
-        for value, count in report[key]:
-            if key == "state":
-                value = STATES.get(value, value)
-            elif key == "region":
-                value = region_label(value)
-            elif key == "centre":
-                value = centre_name(value)
-            elif key == "group":
-                value = group_label(value)
-            elif key == "total":
-                value = ""
-            rows.append([names[key], str(value), str(count)])
+        label = labels.get(key, str)
+        rows.extend([names[key], str(label(value)), str(count)] for value, count in report[key])
+        if key in report["withheld"]:
+            rows.append([names[key], _("(some or all not shown)"),
+                         _("not shown: any figure would single children out")])
+    rows.append([_("Note"), SMALL, _("1 to 4 children; from everything in this report, each "
+                                     "“<5” could be any of 1, 2, 3 or 4")])
+    rows.append([_("Note"), HIDDEN, _("5 or more, hidden so that no “<5” can be worked out "
+                                      "from the totals or from another table")])
     return to_csv(rows)
 
 

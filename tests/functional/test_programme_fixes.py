@@ -151,19 +151,29 @@ def test_partial_withdrawal_through_the_page(client, login_as):
 
 # --- 3. complementary suppression ---------------------------------------------------------
 
-def test_one_small_cell_hides_the_next_smallest_too():
-    rows = reports.suppress_cells([("ua_kharkiv", 7), ("ua_sumy", 1), ("ua_lviv", 0)])
-    assert rows == [("ua_kharkiv", reports.HIDDEN), ("ua_sumy", "<5"), ("ua_lviv", 0)]
-    # Two small cells already protect each other; large cells stay.
+def test_secondary_suppression_of_one_breakdown():
+    """Issue 10, item 6: a "<5" must stay any of 1 to 4 next to the total (None: not shown)."""
+    # 8 = 7 + 1: "x" (5 or more) next to "<5" would say the "<5" is 1 to 3: not shown at all.
+    assert reports.suppress_cells([("ua_kharkiv", 7), ("ua_sumy", 1), ("ua_lviv", 0)]) == [
+        ("ua_kharkiv", None), ("ua_sumy", None), ("ua_lviv", None)]
+    # 10 = 7 + 1 + 2: the two "<5" alone add up to 3, so the 7 is hidden too.
     assert reports.suppress_cells([("a", 7), ("b", 1), ("c", 2)]) == [
-        ("a", 7), ("b", "<5"), ("c", "<5")]
-    assert reports.suppress_cells([("a", 9), ("b", 7), ("c", 1)]) == [
-        ("a", 9), ("b", reports.HIDDEN), ("c", "<5")]
-    assert reports.suppress_cells([("a", 3)]) == [("a", "<5")]   # the total is "<5" too
-    assert reports.suppress_cells([("a", 8), ("b", 0)]) == [("a", 8), ("b", 0)]
-    # Two 1s next to a shown 6 would be recovered from the total 8 too.
-    assert reports.suppress_cells([("a", 6), ("b", 1), ("c", 1)]) == [
         ("a", reports.HIDDEN), ("b", "<5"), ("c", "<5")]
+    # One "x" of 7 leaves the "<5" at 1 to 3: the next smallest (9) goes as well.
+    assert reports.suppress_cells([("a", 9), ("b", 7), ("c", 1)]) == [
+        ("a", reports.HIDDEN), ("b", reports.HIDDEN), ("c", "<5")]
+    assert reports.suppress_cells([("a", 3)]) == [("a", None)]   # the total would give it away
+    assert reports.suppress_cells([("a", 8), ("b", 0)]) == [("a", 8), ("b", 0)]
+    assert reports.suppress_cells([("a", 6), ("b", 1), ("c", 1)]) == [
+        ("a", None), ("b", None), ("c", None)]
+    # Enough small counts protect each other: the large ones stay.
+    counts = [20, 12, 8, 6, 3, 2, 1, 1, 2, 1, 1, 3]
+    assert [shown for _key, shown in reports.suppress_cells(list(enumerate(counts)))] == [
+        20, 12, 8, 6] + ["<5"] * 8
+    # The attack of issue 10: 26 = 16 + nine regions adding up to 10.
+    counts = [16, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0]
+    assert [shown for _key, shown in reports.suppress_cells(list(enumerate(counts)))] == [
+        reports.HIDDEN] + ["<5"] * 9 + [0]
 
 
 def test_report_total_8_is_7_plus_1(client, login_as):
@@ -173,10 +183,13 @@ def test_report_total_8_is_7_plus_1(client, login_as):
     fp.new_case(actor, region="ua_sumy")
     report = reports.programme_report(UserFactory(role=Role.EMBASSY_OFFICER))
     assert report["total"] == [("total", 8)]
-    assert dict(report["region"]) == {"ua_kharkiv": reports.HIDDEN, "ua_sumy": "<5"}
+    assert report["region"] == [] and "region" in report["withheld"]
     login_as(Role.EMBASSY_OFFICER)
     text = client.get("/programme/report.csv").data.decode("utf-8-sig")
     assert ",7\r\n" not in text and ",1\r\n" not in text
+    assert "Region of origin,(some or all not shown)," in text
+    page = client.get("/programme/report").get_data(as_text=True)
+    assert "Not shown: with so few children" in page
 
 
 # --- 4. retention of withdrawn cases ------------------------------------------------------
