@@ -93,8 +93,8 @@ def _after_password(user: User, next_url: str):
 
 def _pending() -> PendingSignIn | None:
     pending = services.find_pending_sign_in(session.get("pending_login"))
-    if pending is None:
-        session.pop("pending_login", None)
+    if pending is None and "pending_login" in session:
+        session.pop("pending_login")  # expired, used, or from before the server kept it
     return pending
 
 

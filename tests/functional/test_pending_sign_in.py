@@ -13,6 +13,7 @@ from sqlalchemy import select
 from partnership.auth import services
 from partnership.auth.models import RecoveryCode, Role, User
 from partnership.auth.totp import hash_recovery_code
+from partnership.core.database import utcnow
 from partnership.core.models import AuditEvent
 from partnership.core.sessions import ANONYMOUS_COOKIE
 from partnership.extensions import db
@@ -108,6 +109,17 @@ def test_a_pending_sign_in_completes_once(app, client):
                          follow_redirects=True)
     assert EXPIRED in response.get_data(as_text=True)
     assert thief.get("/account").status_code == 302
+
+
+def test_a_pending_sign_in_in_the_old_readable_form_is_not_honoured(client):
+    """A cookie from before the change (user id in clear) or any other odd value: back to the
+    log-in page, never a 500."""
+    user = UserFactory(role=Role.ADMIN, totp_secret=pyotp.random_base32())
+    for odd in ({"uid": user.id, "at": utcnow().isoformat(), "next": ""}, 12, "", ["x"], "x" * 40):
+        with client.session_transaction() as session:
+            session["pending_login"] = odd
+        response = client.get("/login/verify")
+        assert response.status_code == 302 and response.headers["Location"] == "/login"
 
 
 def test_a_password_reset_cancels_pending_sign_ins(app, client):
