@@ -27,7 +27,7 @@ class Config:
     RATE_LIMIT_LOGIN = "20 per 10 minutes"
     RATE_LIMIT_RESET = "5 per 15 minutes"
     RATE_LIMIT_REGISTER = "10 per hour"
-    RATE_LIMIT_REAUTH = "5 per 15 minutes"  # the password asked again (programme case export)
+    RATE_LIMIT_REAUTH = "5 per 15 minutes"  # the password asked again (case export, 2-step)
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     WTF_CSRF_ENABLED = True

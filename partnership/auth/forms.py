@@ -32,6 +32,25 @@ class EnrolForm(FlaskForm):
     submit = SubmitField(_l("Turn on two-step sign-in"))
 
 
+def _current_password():
+    return PasswordField(_l("Current password"),
+                         validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                         render_kw={"autocomplete": "current-password"})
+
+
+class AccountEnrolForm(EnrolForm):
+    """Setting up the second factor from the account page asks for the password again."""
+
+    current_password = _current_password()
+
+
+class RecoveryCodesForm(FlaskForm):
+    """New recovery codes void the old ones, so they too need the password again."""
+
+    current_password = _current_password()
+    submit = SubmitField(_l("Make new recovery codes"))
+
+
 class NewPasswordMixin:
     password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
@@ -61,9 +80,5 @@ class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField(_l("Current password"),
-                                     validators=[DataRequired(), Length(max=MAX_LENGTH)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = _current_password()
     submit = SubmitField(_l("Change password"))
-
-

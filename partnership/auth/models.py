@@ -1,4 +1,5 @@
-"""Users, their one-time tokens, second-factor recovery codes and failed log-ins."""
+"""Users, their one-time tokens, second-factor recovery codes, sign-ins waiting for the second
+factor and failed log-ins."""
 
 import enum
 from datetime import datetime
@@ -96,6 +97,28 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class PendingSignIn(db.Model):
+    """A sign-in past the password and waiting for the second factor (five minutes, used once).
+
+    The visitor's cookie holds only a random token whose SHA-256 names this row, so the cookie
+    says nothing about who is signing in; the secret of a second factor being set up waits here
+    too.
+    """
+
+    __tablename__ = "pending_sign_in"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie token
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    next_url: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 index=True)
+
+    user: Mapped[User] = relationship()
 
 
 class LoginFailure(db.Model):

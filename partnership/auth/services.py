@@ -8,14 +8,15 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.database import utcnow
 from ..core.services import ServiceError, external_url, queue_email, record, require_role
 from ..core.sessions import end_user_sessions
 from ..extensions import db
 from . import totp
-from .models import LoginFailure, RecoveryCode, Role, TokenPurpose, User, UserToken
+from .models import LoginFailure, PendingSignIn, RecoveryCode, Role, TokenPurpose, User, UserToken
 from .passwords import hash_password, needs_rehash, password_problems, verify_password
 
 
@@ -93,46 +94,142 @@ def requires_second_factor(user: User) -> bool:
 
 
 def check_second_factor(user: User, code: str, client_address: str | None) -> bool:
-    """Accept a current TOTP code or an unused recovery code; failures count toward the lock."""
+    """Accept a current TOTP code or an unused recovery code, each once; failures count toward
+    the lock."""
     if is_locked(user.email):
         return False
     code = code.strip()
     step = totp.matching_step(user.totp_secret, code, user.totp_last_step) if user.totp_secret \
         else None
-    if step is not None:
-        user.totp_last_step = step
+    if step is not None and _claim_totp_step(user, step):
         return True
-    recovery = db.session.scalar(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == totp.hash_recovery_code(code),
-            RecoveryCode.used_at.is_(None),
-        )
-    )
-    if recovery is not None:
-        recovery.used_at = utcnow()
+    if _spend_recovery_code(user, code):
         record("auth.recovery_code_used", actor=user, obj=user)
         return True
     record_failure(user.email, client_address, user, "bad_second_factor")
     return False
 
 
-def complete_login(user: User) -> None:
-    """Note a successful sign-in and clear the address's failure count. The caller commits."""
+def _claim_totp_step(user: User, step: int) -> bool:
+    """Mark ``step`` used unless it or a later one already is. One conditional statement, so of
+    several sessions sending the same code at the same moment exactly one gets it."""
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id,
+               or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if claimed:
+        set_committed_value(user, "totp_last_step", step)
+    return claimed
+
+
+def _spend_recovery_code(user: User, code: str) -> bool:
+    """Mark an unused recovery code used, atomically (one statement: it is spent exactly once)."""
+    found = db.session.scalar(
+        select(RecoveryCode.id).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == totp.hash_recovery_code(code),
+            RecoveryCode.used_at.is_(None),
+        ).limit(1)
+    )
+    if found is None:
+        return False
+    return db.session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == found, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+# --- the sign-in waiting for its second factor ----------------------------------------------
+
+def start_pending_sign_in(user: User, next_url: str) -> str:
+    """Remember on the server that ``user`` gave the right password; return the random token
+    the visitor's cookie keeps (it names no one). Expired ones are cleared on the way."""
+    now = utcnow()
+    db.session.execute(delete(PendingSignIn).where(
+        PendingSignIn.created_at < now - current_app.config["PENDING_LOGIN_TIMEOUT"]))
+    token = secrets.token_urlsafe(32)
+    db.session.add(PendingSignIn(
+        id=_token_hash(token), user_id=user.id, next_url=next_url[:2000], created_at=now,
+        totp_secret=None if user.has_totp else totp.new_secret()))
+    return token
+
+
+def find_pending_sign_in(token: object) -> PendingSignIn | None:
+    """The sign-in waiting for this token's second factor, if recent and its user active."""
+    if not isinstance(token, str) or not token:
+        return None
+    pending = db.session.get(PendingSignIn, _token_hash(token))
+    if pending is None or not pending.user.is_active:
+        return None
+    if utcnow() - pending.created_at > current_app.config["PENDING_LOGIN_TIMEOUT"]:
+        return None
+    return pending
+
+
+def complete_login(user: User, pending: PendingSignIn | None = None) -> None:
+    """Note a successful sign-in and clear the address's failure count; a pending sign-in is
+    used up here, once (a copy of its cookie is then worth nothing). The caller commits."""
+    if pending is not None:
+        used = db.session.execute(
+            delete(PendingSignIn).where(PendingSignIn.id == pending.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        db.session.expunge(pending)
+        if not used:
+            raise ServiceError(_("Your sign-in took too long. Please start again."))
     user.last_login_at = utcnow()
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
     record("auth.login", actor=user, obj=user)
 
 
 def enrol_totp(user: User, secret: str, code: str) -> list[str]:
-    """Turn on the second factor if ``code`` proves the app has ``secret``; return new codes."""
+    """Turn on the second factor if ``code`` proves the app has ``secret``; return new codes.
+
+    The code's step counts as used (it cannot sign in again), and the switch is one conditional
+    statement, so two confirmations sent at the same moment turn it on once."""
     step = totp.matching_step(secret, code, None)
     if step is None:
         raise ServiceError(_("That code does not match. Check the time on your phone and try "
                              "again with a new code."), field="code")
-    user.totp_secret = secret
-    user.totp_last_step = step
+    turned_on = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.totp_secret.is_(None))
+        .values(totp_secret=secret, totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not turned_on:
+        raise ServiceError(_("Two-step sign-in is already on for this account."), field="code")
+    set_committed_value(user, "totp_secret", secret)
+    set_committed_value(user, "totp_last_step", step)
     record("auth.totp_enrolled", actor=user, obj=user)
+    return replace_recovery_codes(user)
+
+
+def confirm_password(user: User, password: str) -> None:
+    """Refuse a sensitive change to the account unless the current password is given again."""
+    if not verify_password(user.password_hash, password or ""):
+        raise ServiceError(_("The current password is not right."), field="current_password")
+
+
+def note_refused_reauthentication(user: User, purpose: str) -> None:
+    """Keep a trace of a wrong password given again (in its own transaction)."""
+    record("auth.reauthentication_refused", actor=user, obj=user, purpose=purpose)
+
+
+def turn_on_totp(user: User, password: str, secret: str, code: str) -> list[str]:
+    """Set up the second factor from the account page: the password again, then the code."""
+    confirm_password(user, password)
+    return enrol_totp(user, secret, code)
+
+
+def renew_recovery_codes(user: User, password: str) -> list[str]:
+    """Replace the recovery codes once the user has given the password again."""
+    confirm_password(user, password)
     return replace_recovery_codes(user)
 
 

@@ -1,7 +1,5 @@
 """Sign-in, second factor, log-out, password reset, invitations and the account page."""
 
-from datetime import datetime
-
 from flask import (
     Blueprint,
     abort,
@@ -16,21 +14,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..core.database import utcnow
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import safe_next
 from ..extensions import db, limiter
 from . import services, totp
 from .forms import (
     AcceptInvitationForm,
+    AccountEnrolForm,
     ChangePasswordForm,
     EnrolForm,
     LoginForm,
+    RecoveryCodesForm,
     ResetPasswordForm,
     ResetRequestForm,
     SecondFactorForm,
 )
-from .models import TokenPurpose, User
+from .models import PendingSignIn, TokenPurpose, User
 
 bp = Blueprint("auth", __name__)
 
@@ -42,6 +41,21 @@ def _login_limit() -> str:
 def _reset_limit() -> str:
     return current_app.config["RATE_LIMIT_RESET"]
 
+
+def _reauth_limit() -> str:
+    return current_app.config["RATE_LIMIT_REAUTH"]
+
+
+def _reauth_key() -> str:
+    """Per signed-in user (per address for anyone else, who is sent to sign in anyway)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return request.remote_addr or ""
+
+
+# The forms that ask for the password again share one budget per user.
+_reauth = limiter.shared_limit(_reauth_limit, scope="account-reauthentication",
+                               key_func=_reauth_key, methods=["POST"])
 
 
 # --- signing in ------------------------------------------------------------------------------
@@ -71,31 +85,31 @@ def login():
 def _after_password(user: User, next_url: str):
     if not services.requires_second_factor(user):
         return _finish_login(user, next_url)
-    session["pending_login"] = {"uid": user.id, "at": utcnow().isoformat(),
-                                "next": safe_next(next_url, "")}
+    # The cookie keeps only a random token: who is signing in stays on the server.
+    session["pending_login"] = services.start_pending_sign_in(user, safe_next(next_url, ""))
     db.session.commit()
     return redirect(url_for("auth.second_factor" if user.has_totp else "auth.enrol_at_login"))
 
 
-def _pending_user() -> User | None:
-    pending = session.get("pending_login")
-    if not pending:
-        return None
-    started = datetime.fromisoformat(pending["at"])
-    if utcnow() - started > current_app.config["PENDING_LOGIN_TIMEOUT"]:
-        session.pop("pending_login", None)
-        return None
-    user = db.session.get(User, pending["uid"])
-    return user if user is not None and user.is_active else None
+def _pending() -> PendingSignIn | None:
+    pending = services.find_pending_sign_in(session.get("pending_login"))
+    if pending is None and "pending_login" in session:
+        session.pop("pending_login")  # expired, used, or from before the server kept it
+    return pending
 
 
-def _finish_login(user: User, next_url: str, recovery_codes: list[str] | None = None):
+def _finish_login(user: User, next_url: str, recovery_codes: list[str] | None = None,
+                  pending: PendingSignIn | None = None):
+    try:
+        services.complete_login(user, pending)
+    except ServiceError:
+        db.session.rollback()  # another request finished this sign-in first
+        return _expired_pending()
     session.pop("pending_login", None)
     login_user(user)
     session.regenerate()
     if user.locale:
         session["language"] = user.locale
-    services.complete_login(user)
     db.session.commit()
     if recovery_codes:
         return render_template("auth/recovery_codes.html", codes=recovery_codes,
@@ -111,13 +125,14 @@ def _expired_pending():
 @bp.route("/login/verify", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def second_factor():
-    user = _pending_user()
-    if user is None or not user.has_totp:
+    pending = _pending()
+    if pending is None or not pending.user.has_totp:
         return _expired_pending()
+    user = pending.user
     form = SecondFactorForm()
     if form.validate_on_submit():
         if services.check_second_factor(user, form.code.data, request.remote_addr):
-            return _finish_login(user, session["pending_login"].get("next", ""))
+            return _finish_login(user, pending.next_url, pending=pending)
         db.session.commit()
         form.code.errors = [_("That code is not right or has already been used.")]
     return render_template("auth/second_factor.html", form=form)
@@ -126,19 +141,19 @@ def second_factor():
 @bp.route("/login/enrol", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def enrol_at_login():
-    user = _pending_user()
-    if user is None or user.has_totp:
+    pending = _pending()
+    if pending is None or pending.user.has_totp or pending.totp_secret is None:
         return _expired_pending()
+    user, secret = pending.user, pending.totp_secret
     form = EnrolForm()
-    secret = session.setdefault("pending_totp", totp.new_secret())
     if form.validate_on_submit():
         try:
             codes = services.enrol_totp(user, secret, form.code.data)
         except ServiceError as error:
+            db.session.rollback()
             show_error(form, error)
         else:
-            session.pop("pending_totp", None)
-            return _finish_login(user, session["pending_login"].get("next", ""), codes)
+            return _finish_login(user, pending.next_url, codes, pending=pending)
     return _render_enrolment(form, user, secret, at_login=True)
 
 
@@ -214,7 +229,11 @@ def accept_invitation(token: str):
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("auth/account.html",
+    return _render_account(RecoveryCodesForm())
+
+
+def _render_account(recovery_form: RecoveryCodesForm):
+    return render_template("auth/account.html", recovery_form=recovery_form,
                            recovery_left=services.unused_recovery_codes(current_user))
 
 
@@ -238,18 +257,29 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
+def _refused_reauthentication(form, error: ServiceError, purpose: str) -> None:
+    """Roll back, show the message next to its field and keep a trace of a wrong password."""
+    db.session.rollback()
+    show_error(form, error)
+    if error.field == "current_password":
+        attempt(lambda: services.note_refused_reauthentication(current_user, purpose))
+
+
 @bp.route("/account/two-step", methods=["GET", "POST"])
 @login_required
+@_reauth
 def enrol():
     if current_user.has_totp:
         abort(404)
-    form = EnrolForm()
+    form = AccountEnrolForm()
+    # Signed in, so the session (and this secret) is a server row, not the cookie.
     secret = session.setdefault("pending_totp", totp.new_secret())
     if form.validate_on_submit():
         try:
-            codes = services.enrol_totp(current_user, secret, form.code.data)
+            codes = services.turn_on_totp(current_user, form.current_password.data, secret,
+                                          form.code.data)
         except ServiceError as error:
-            show_error(form, error)
+            _refused_reauthentication(form, error, "totp_enrolment")
         else:
             session.pop("pending_totp", None)
             db.session.commit()
@@ -260,10 +290,18 @@ def enrol():
 
 @bp.route("/account/recovery-codes", methods=["POST"])
 @login_required
+@_reauth
 def new_recovery_codes():
     if not current_user.has_totp:
         abort(404)
-    codes = services.replace_recovery_codes(current_user)
-    db.session.commit()
-    return render_template("auth/recovery_codes.html", codes=codes,
-                           next_url=url_for("auth.account"))
+    form = RecoveryCodesForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.renew_recovery_codes(current_user, form.current_password.data)
+        except ServiceError as error:
+            _refused_reauthentication(form, error, "recovery_codes")
+        else:
+            db.session.commit()
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   next_url=url_for("auth.account"))
+    return _render_account(form)

@@ -1,10 +1,13 @@
 """Server-side sessions for signed-in users.
 
-A visitor's session (language, CSRF token, a log-in in progress) lives in a signed cookie, as
-Flask's default. The moment a user is signed in, the session moves to a row in ``auth_session``
-and the browser keeps only a random token whose SHA-256 names that row. Deleting the row ends
-the session at once: log-out, a password change and deactivation do so, and a cookie captured
-earlier is worth nothing. Idle and absolute time-outs are checked on every request.
+A visitor's session (language, CSRF token, the random token of a log-in in progress) lives in
+a signed cookie, as Flask's default; signed is not secret, so it holds nothing about a person (a
+log-in waiting for its second factor is a ``pending_sign_in`` row, see ``auth.services``). The
+moment a user is signed in, the session moves to a row in ``auth_session`` and the browser keeps
+only a random token whose SHA-256 names that row. Deleting the row ends the session at once:
+log-out, a password change and deactivation do so (and drop the user's pending sign-ins), and a
+cookie captured earlier is worth nothing. Idle and absolute time-outs are checked on every
+request.
 """
 
 import hashlib
@@ -71,7 +74,11 @@ def idle_timeout_for(app: Flask, role: str | None) -> timedelta:
 
 
 def end_user_sessions(user_id: int, keep_token: str | None = None) -> int:
-    """Delete every server session of a user (but ``keep_token``'s); the caller commits."""
+    """Delete every server session of a user (but ``keep_token``'s) and every sign-in of theirs
+    still waiting for the second factor; the caller commits."""
+    from ..auth.models import PendingSignIn
+
+    db.session.execute(delete(PendingSignIn).where(PendingSignIn.user_id == user_id))
     statement = delete(AuthSession).where(AuthSession.user_id == user_id)
     if keep_token:
         statement = statement.where(AuthSession.id != _hash(keep_token))

@@ -7,7 +7,7 @@ from flask_babel import force_locale, gettext
 from partnership.auth.models import Role
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
-from .conftest import screenshot
+from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -101,3 +101,20 @@ def test_coordinator_sets_up_two_step_sign_in_at_first_log_in(live_server, page)
     screenshot(page, "recovery-codes-uk")
     page.get_by_role("link", name=text("uk", "I have saved the codes")).click()
     page.get_by_role("button", name=text("uk", "Sign out")).wait_for()
+
+
+def test_officer_makes_new_recovery_codes_with_the_password_again(live_server, browser):
+    secret = pyotp.random_base32()
+    user = UserFactory(role=Role.EMBASSY_OFFICER, totp_secret=secret, locale="uk")
+    context, page = sign_in(browser, live_server.live_url, user, "uk", secret)
+    page.goto(live_server.live_url + "/account")
+    password = page.get_by_label(text("uk", "Current password"))
+    password.fill("not the password at all")
+    page.get_by_role("button", name=text("uk", "Make new recovery codes")).click()
+    page.get_by_text(text("uk", "The current password is not right.")).wait_for()
+    screenshot(page, "recovery-codes-password-error-uk")
+    page.get_by_label(text("uk", "Current password")).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name=text("uk", "Make new recovery codes")).click()
+    page.get_by_role("heading", name=text("uk", "Your recovery codes")).wait_for()
+    assert page.locator("ul.codes li").count() == 10
+    context.close()
