@@ -198,9 +198,14 @@ def _set_password(user: User, password: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if an active account has this address; say nothing either way."""
+    """E-mail a reset link if an active account has this address, else a note that none does.
+
+    Both paths write an e-mail and an audit event, so the answer takes as long for an unknown
+    address as for a known one and the page says the same; only the mailbox learns which.
+    """
     user = find_user(email)
     if user is None or not user.active or user.password_hash is None:
+        _tell_address_without_account(normalise_email(email))
         return
     token = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_TTL"])
     link = external_url("auth.reset_password", token=token)
@@ -211,6 +216,20 @@ def request_password_reset(email: str) -> None:
             "password. It works once.\n\n%(link)s\n\nIf it was not you, ignore this e-mail: "
             "your password stays as it is.", link=link))
     record("auth.password_reset_requested", obj=user)
+
+
+def _tell_address_without_account(email: str) -> None:
+    # Without a user we know no language: the platform's default one.
+    _token_hash(secrets.token_urlsafe(32))  # the token the other path makes, for equal time
+    link = external_url("organisations.register")
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        queue_email(email, _("Reset your password"), _(
+            "Someone (we hope you) asked to reset the password for this e-mail address on the "
+            "medical partnerships platform, but no active account uses it. Perhaps you signed "
+            "up with another address, or your account was closed: ask your organisation's "
+            "manager or the embassy. To register an organisation:\n\n%(link)s\n\nIf it was "
+            "not you, ignore this e-mail.", link=link))
+    record("auth.password_reset_requested", object_type="user", known_address=False)
 
 
 def reset_password(token: str, password: str) -> User:
