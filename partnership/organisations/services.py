@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import Role, TokenPurpose, User, UserToken
@@ -102,29 +102,35 @@ def register(form: Registration) -> Organisation | None:
     When the e-mail address already has an account nothing is created and that address is told
     so by e-mail. Both paths hash the password and write an e-mail and an audit event, so the
     page answers the same, as fast, either way: it does not reveal who has an account. An
-    invitation that was never accepted does not count as an account: it is cancelled.
+    invitation never accepted, or a registration never confirmed, is no account: it is
+    cancelled and this registration goes ahead.
     """
     country = Country(form.country)
-    code = check_registry_code(country, form.registry_code)
+    email = normalise_email(form.manager_email)
+    existing = find_user(email)
+    stale = existing if existing is not None and _holds_no_account(existing) else None
+    code = check_registry_code(country, form.registry_code,
+                               exclude_id=_cancellable_organisation_id(stale))
     check_profile(country, form.profile)
     problems = password_problems(form.password, form.manager_email)
     if problems:
         raise ServiceError(" ".join(problems), field="password")
-    email = normalise_email(form.manager_email)
     password_hash = hash_password(form.password)  # on both paths: the same work and time
-    existing = find_user(email)
-    if existing is not None and _never_activated(existing):
-        _cancel_invitation(existing, reason="registration")
-        existing = None
-    if existing is not None:
+    if existing is not None and stale is None:
         _tell_owner_of_registration_attempt(existing)
         return None
+    manager = _cancel_stale_account(stale) if stale is not None else None
     organisation = Organisation(country=country, registry_code=code, status=Status.PENDING,
                                 created_at=utcnow())
     apply_profile(organisation, form.profile)
-    manager = User(email=email, full_name=form.manager_name.strip(), role=Role.ORG_MANAGER,
-                   password_hash=password_hash, password_changed_at=utcnow(), active=False,
-                   created_at=utcnow(), locale=_current_language())
+    if manager is None:
+        manager = User(email=email, created_at=utcnow())
+    manager.full_name = form.manager_name.strip()
+    manager.role = Role.ORG_MANAGER
+    manager.password_hash = password_hash
+    manager.password_changed_at = utcnow()
+    manager.active = False
+    manager.locale = _current_language()
     _insert_registration(organisation, manager)
     token = issue_token(manager, TokenPurpose.EMAIL_CONFIRMATION,
                         current_app.config["INVITATION_TTL"])
@@ -172,18 +178,55 @@ def _tell_owner_of_registration_attempt(owner: User) -> None:
     record("organisation.registration_for_existing_account", obj=owner)
 
 
-def _never_activated(user: User) -> bool:
-    """An organisation colleague invited but never activated: it holds no one's account."""
-    return user.password_hash is None and user.role in access.ORG_ROLES
+def _holds_no_account(user: User) -> bool:
+    """Nobody has shown that this address is theirs: a colleague invited who never chose a
+    password, or a registration whose e-mail address was never confirmed. Such an account
+    never keeps the address's owner from registering."""
+    if user.role not in access.ORG_ROLES or user.last_login_at is not None:
+        return False
+    if user.password_hash is None:
+        return True
+    confirmations = db.session.scalars(select(UserToken.used_at).where(
+        UserToken.user_id == user.id,
+        UserToken.purpose == TokenPurpose.EMAIL_CONFIRMATION)).all()
+    return not user.active and bool(confirmations) and all(
+        used is None for used in confirmations)
 
 
-def _cancel_invitation(user: User, reason: str) -> None:
-    """Delete an account that was invited and never activated; its link stops working."""
-    record("organisation.invitation_cancelled", obj=user, organisation_id=user.organisation_id,
-           reason=reason)
+def _cancellable_organisation_id(stale: User | None) -> int | None:
+    """The pending organisation an unconfirmed registration made, if nobody else is in it."""
+    if stale is None or stale.password_hash is None or stale.organisation is None:
+        return None
+    organisation = stale.organisation
+    others = db.session.scalar(select(func.count(User.id)).where(
+        User.organisation_id == organisation.id, User.id != stale.id))
+    if organisation.status != Status.PENDING or others or organisation.items:
+        return None
+    return organisation.id
+
+
+def _cancel_stale_account(user: User) -> User | None:
+    """Cancel an invitation never accepted or a registration never confirmed: its links stop
+    working. An invited account is deleted; a registration's account (the actor of its audited
+    registration) is returned to be reused, and its empty pending organisation is deleted."""
+    record("organisation.stale_account_cancelled", obj=user,
+           organisation_id=user.organisation_id, reason="registration")
     db.session.execute(delete(UserToken).where(UserToken.user_id == user.id))
-    db.session.delete(user)
+    if user.password_hash is None:
+        db.session.delete(user)
+        db.session.flush()
+        return None
+    organisation_id = _cancellable_organisation_id(user)
+    user.organisation_id = None
     db.session.flush()
+    db.session.expire(user, ["organisation"])
+    if organisation_id is not None:
+        organisation = db.session.get(Organisation, organisation_id)
+        record("organisation.registration_cancelled", obj=organisation,
+               registry_code=organisation.registry_code)
+        db.session.delete(organisation)
+        db.session.flush()
+    return user
 
 
 def _current_language() -> str:

@@ -176,3 +176,43 @@ def test_a_rejected_organisations_pages_and_actions_are_refused(app, client):
 def test_the_decision_page_is_only_for_rejected_organisations(client):
     _manager_of(client, Status.VERIFIED)
     assert client.get("/my-organisation/decision").status_code == 404
+
+
+def test_a_registration_never_confirmed_does_not_hold_the_address(client):
+    """Someone registers a made-up organisation with the owner's address and never confirms
+    (they cannot: the link goes to the owner). The owner's own registration goes through, and
+    the unconfirmed one - organisation, password, link - is gone."""
+    squat = registration_form(registry_code="21271003", name_uk="Вигадана лікарня",
+                              password="чужий пароль 2026", confirm="чужий пароль 2026")
+    assert post_form(client, "/register", squat).status_code == 302
+    squat_link = LINK.search(db.session.scalar(select(OutboxEmail.body))).group(1)
+    db.session.expunge_all()
+
+    response = post_form(client, "/register", registration_form())
+    assert response.status_code == 302 and response.headers["Location"] == "/register/sent"
+    codes = db.session.scalars(select(Organisation.registry_code)).all()
+    assert codes == ["14360570"]
+    manager = db.session.scalar(select(User).where(User.email == VICTIM))
+    assert client.get(squat_link).status_code == 404
+    confirmation = db.session.scalars(select(OutboxEmail.body).where(
+        OutboxEmail.recipient == VICTIM).order_by(OutboxEmail.id.desc())).first()
+    assert post_form(client, LINK.search(confirmation).group(1), {}).status_code == 302
+    assert log_in(client, manager, "чужий пароль 2026").status_code == 200
+    assert log_in(client, manager, "дитяча лікарня 2026").status_code == 302
+
+
+def test_the_same_registry_code_can_be_registered_again_by_the_unconfirmed_address(client):
+    """Lost the confirmation e-mail? Registering again with the same address and code works."""
+    assert post_form(client, "/register", registration_form()).status_code == 302
+    response = post_form(client, "/register", registration_form())
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Organisation.id))) == 1
+    assert db.session.scalar(select(func.count(UserToken.id))) == 1
+
+
+def test_a_confirmed_manager_still_blocks(client):
+    assert post_form(client, "/register", registration_form()).status_code == 302
+    post_form(client, LINK.search(db.session.scalar(select(OutboxEmail.body))).group(1), {})
+    response = post_form(client, "/register", registration_form(registry_code="21271003"))
+    assert response.headers["Location"] == "/register/sent"
+    assert db.session.scalar(select(func.count(Organisation.id))) == 1
