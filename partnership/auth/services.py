@@ -219,16 +219,15 @@ def request_password_reset(email: str) -> None:
 
 
 def _tell_address_without_account(email: str) -> None:
-    # Without a user we know no language: the platform's default one.
+    # Without an account we know no one's language: the e-mail speaks the page's.
     _token_hash(secrets.token_urlsafe(32))  # the token the other path makes, for equal time
     link = external_url("organisations.register")
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        queue_email(email, _("Reset your password"), _(
-            "Someone (we hope you) asked to reset the password for this e-mail address on the "
-            "medical partnerships platform, but no active account uses it. Perhaps you signed "
-            "up with another address, or your account was closed: ask your organisation's "
-            "manager or the embassy. To register an organisation:\n\n%(link)s\n\nIf it was "
-            "not you, ignore this e-mail.", link=link))
+    queue_email(email, _("Reset your password"), _(
+        "Someone (we hope you) asked to reset the password for this e-mail address on the "
+        "medical partnerships platform, but no active account uses it. Perhaps you signed "
+        "up with another address, or your account was closed: ask your organisation's "
+        "manager or the embassy. To register an organisation:\n\n%(link)s\n\nIf it was "
+        "not you, ignore this e-mail.", link=link))
     record("auth.password_reset_requested", object_type="user", known_address=False)
 
 
