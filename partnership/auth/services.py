@@ -219,9 +219,15 @@ def request_password_reset(email: str) -> None:
 
 
 def _tell_address_without_account(email: str) -> None:
-    # Without an account we know no one's language: the e-mail speaks the page's.
-    _token_hash(secrets.token_urlsafe(32))  # the token the other path makes, for equal time
+    # The steps of issue_token and of building the link, without an account to give the
+    # token to: the same statements and work as the other path, so the same time.
+    _token_hash(secrets.token_urlsafe(32))
+    db.session.execute(delete(UserToken).where(
+        UserToken.user_id.is_(None), UserToken.purpose == TokenPurpose.PASSWORD_RESET,
+        UserToken.used_at.is_(None)))
+    external_url("auth.reset_password", token=secrets.token_urlsafe(32))
     link = external_url("organisations.register")
+    # Without an account we know no one's language: the e-mail speaks the page's.
     queue_email(email, _("Reset your password"), _(
         "Someone (we hope you) asked to reset the password for this e-mail address on the "
         "medical partnerships platform, but no active account uses it. Perhaps you signed "
