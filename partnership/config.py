@@ -66,6 +66,8 @@ class Config:
     MAIL_DEFAULT_SENDER = "no-reply@partnership.local"
     MAIL_SEND_INLINE = True  # without a worker, send right after the request commits
     PUBLIC_BASE_URL: str | None = None  # for links in e-mails sent outside a request
+    # Shown to people of a rejected organisation; without it, the officer who decided.
+    EMBASSY_CONTACT_EMAIL: str | None = None
 
     LOG_LEVEL = "INFO"
     UPLOAD_FOLDER: str | None = None  # signed scans, consent files; default instance/uploads
@@ -103,7 +105,7 @@ _CLASSES = {
 _ENV_STRINGS = (
     "SECRET_KEY", "REDIS_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL", "UPLOAD_FOLDER",
-    "PROGRAMME_IDENTITY_KEYS",
+    "PROGRAMME_IDENTITY_KEYS", "EMBASSY_CONTACT_EMAIL",
 )
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED")

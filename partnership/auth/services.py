@@ -295,9 +295,14 @@ def _set_password(user: User, password: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if an active account has this address; say nothing either way."""
+    """E-mail a reset link if an active account has this address, else a note that none does.
+
+    Both paths write an e-mail and an audit event, so the answer takes as long for an unknown
+    address as for a known one and the page says the same; only the mailbox learns which.
+    """
     user = find_user(email)
     if user is None or not user.active or user.password_hash is None:
+        _tell_address_without_account(normalise_email(email))
         return
     token = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_TTL"])
     link = external_url("auth.reset_password", token=token)
@@ -308,6 +313,25 @@ def request_password_reset(email: str) -> None:
             "password. It works once.\n\n%(link)s\n\nIf it was not you, ignore this e-mail: "
             "your password stays as it is.", link=link))
     record("auth.password_reset_requested", obj=user)
+
+
+def _tell_address_without_account(email: str) -> None:
+    # The steps of issue_token and of building the link, without an account to give the
+    # token to: the same statements and work as the other path, so the same time.
+    _token_hash(secrets.token_urlsafe(32))
+    db.session.execute(delete(UserToken).where(
+        UserToken.user_id.is_(None), UserToken.purpose == TokenPurpose.PASSWORD_RESET,
+        UserToken.used_at.is_(None)))
+    external_url("auth.reset_password", token=secrets.token_urlsafe(32))
+    link = external_url("organisations.register")
+    # Without an account we know no one's language: the e-mail speaks the page's.
+    queue_email(email, _("Reset your password"), _(
+        "Someone (we hope you) asked to reset the password for this e-mail address on the "
+        "medical partnerships platform, but no active account uses it. Perhaps you signed "
+        "up with another address, or your account was closed: ask your organisation's "
+        "manager or the embassy. To register an organisation:\n\n%(link)s\n\nIf it was "
+        "not you, ignore this e-mail.", link=link))
+    record("auth.password_reset_requested", object_type="user", known_address=False)
 
 
 def reset_password(token: str, password: str) -> User:

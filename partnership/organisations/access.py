@@ -13,8 +13,18 @@ def is_embassy(user: User | None) -> bool:
 
 
 def belongs_to(user: User | None, organisation: Organisation) -> bool:
+    """A member or manager of this organisation, unless the embassy has rejected it."""
     return bool(user and user.is_authenticated and user.role in ORG_ROLES
-                and user.organisation_id == organisation.id)
+                and user.organisation_id == organisation.id
+                and organisation.status != Status.REJECTED)
+
+
+def sees_only_the_decision(user: User | None) -> bool:
+    """People of a rejected organisation: they may sign in, but only to read the decision."""
+    organisation = getattr(user, "organisation", None) if user and user.is_authenticated \
+        else None
+    return bool(organisation is not None and user.role in ORG_ROLES
+                and organisation.status == Status.REJECTED)
 
 
 def can_view_workspace(user: User | None, organisation: Organisation) -> bool:
@@ -25,6 +35,12 @@ def can_view_workspace(user: User | None, organisation: Organisation) -> bool:
 def can_manage(user: User | None, organisation: Organisation) -> bool:
     """Edit the profile, offers and needs, invite and remove colleagues."""
     return belongs_to(user, organisation) and user.role == Role.ORG_MANAGER
+
+
+def can_invite(user: User | None, organisation: Organisation) -> bool:
+    """Managers invite colleagues once the embassy has verified the organisation: an address
+    invited by an unchecked organisation would be held by people nobody has checked."""
+    return can_manage(user, organisation) and organisation.status == Status.VERIFIED
 
 
 def require_manager(user: User | None, organisation: Organisation) -> None:

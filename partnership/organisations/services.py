@@ -1,16 +1,19 @@
 """Organisation operations: registration, confirmation, profile, colleagues."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
-from ..auth.models import Role, TokenPurpose, User
+from ..auth.models import Role, TokenPurpose, User, UserToken
 from ..auth.passwords import hash_password, password_problems
 from ..auth.services import find_user, find_valid_token, issue_token, normalise_email
 from ..core.database import utcnow
+from ..core.models import AuditEvent
 from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
 from ..extensions import db
 from . import access, registry
@@ -97,34 +100,38 @@ def register(form: Registration) -> Organisation | None:
     """Create a pending organisation and its (not yet confirmed) manager, and e-mail a link.
 
     When the e-mail address already has an account nothing is created and that address is told
-    so by e-mail: the page answers the same either way, so it does not reveal who has an account.
+    so by e-mail. Both paths hash the password and write an e-mail and an audit event, so the
+    page answers the same, as fast, either way: it does not reveal who has an account. An
+    invitation never accepted, or a registration never confirmed, is no account: it is
+    cancelled and this registration goes ahead.
     """
     country = Country(form.country)
-    code = check_registry_code(country, form.registry_code)
+    email = normalise_email(form.manager_email)
+    existing = find_user(email)
+    stale = existing if existing is not None and _holds_no_account(existing) else None
+    code = check_registry_code(country, form.registry_code,
+                               exclude_id=_cancellable_organisation_id(stale))
     check_profile(country, form.profile)
     problems = password_problems(form.password, form.manager_email)
     if problems:
         raise ServiceError(" ".join(problems), field="password")
-    email = normalise_email(form.manager_email)
-    existing = find_user(email)
-    if existing is not None:
-        with force_locale(existing.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            queue_email(email, _("Registration on the medical partnerships platform"), _(
-                "Someone tried to register an organisation with this e-mail address, but you "
-                "already have an account. Sign in, or reset your password if you have "
-                "forgotten it:\n\n%(link)s", link=external_url("auth.request_reset")))
+    password_hash = hash_password(form.password)  # on both paths: the same work and time
+    if existing is not None and stale is None:
+        _tell_owner_of_registration_attempt(existing)
         return None
+    manager = _cancel_stale_account(stale) if stale is not None else None
     organisation = Organisation(country=country, registry_code=code, status=Status.PENDING,
                                 created_at=utcnow())
     apply_profile(organisation, form.profile)
-    db.session.add(organisation)
-    db.session.flush()
-    manager = User(email=email, full_name=form.manager_name.strip(), role=Role.ORG_MANAGER,
-                   organisation_id=organisation.id, password_hash=hash_password(form.password),
-                   password_changed_at=utcnow(), active=False, created_at=utcnow(),
-                   locale=_current_language())
-    db.session.add(manager)
-    db.session.flush()
+    if manager is None:
+        manager = User(email=email, created_at=utcnow())
+    manager.full_name = form.manager_name.strip()
+    manager.role = Role.ORG_MANAGER
+    manager.password_hash = password_hash
+    manager.password_changed_at = utcnow()
+    manager.active = False
+    manager.locale = _current_language()
+    _insert_registration(organisation, manager)
     token = issue_token(manager, TokenPurpose.EMAIL_CONFIRMATION,
                         current_app.config["INVITATION_TTL"])
     with force_locale(manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -137,6 +144,89 @@ def register(form: Registration) -> Organisation | None:
     record("organisation.registered", actor=manager, obj=organisation,
            registry_code=code, country=str(country))
     return organisation
+
+
+def _insert_registration(organisation: Organisation, manager: User) -> None:
+    """Write the organisation and its manager. Someone registering the same registry code or
+    address at the same moment passed the same checks: the database refuses the second one,
+    and that person gets the form back with the reason (the caller rolls back)."""
+    try:
+        db.session.add(organisation)
+        db.session.flush()
+        manager.organisation_id = organisation.id
+        db.session.add(manager)
+        db.session.flush()
+    except IntegrityError as error:
+        message = str(error.orig)
+        if "registry_code" in message:
+            raise ServiceError(_("An organisation with this registry code is already "
+                                 "registered. Ask its manager to invite you."),
+                               field="registry_code") from error
+        if "email" in message:
+            raise ServiceError(_("This e-mail address was used for another registration at "
+                                 "the same moment. Please try again in a minute."),
+                               field="manager_email") from error
+        raise
+
+
+def _tell_owner_of_registration_attempt(owner: User) -> None:
+    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        queue_email(owner.email, _("Registration on the medical partnerships platform"), _(
+            "Someone tried to register an organisation with this e-mail address, but you "
+            "already have an account. Sign in, or reset your password if you have "
+            "forgotten it:\n\n%(link)s", link=external_url("auth.request_reset")))
+    record("organisation.registration_for_existing_account", obj=owner)
+
+
+def _holds_no_account(user: User) -> bool:
+    """Nobody has shown that this address is theirs: a colleague invited who never chose a
+    password, or a registration whose e-mail address was never confirmed. Such an account
+    never keeps the address's owner from registering."""
+    if user.role not in access.ORG_ROLES or user.last_login_at is not None:
+        return False
+    if user.password_hash is None:
+        return True
+    confirmations = db.session.scalars(select(UserToken.used_at).where(
+        UserToken.user_id == user.id,
+        UserToken.purpose == TokenPurpose.EMAIL_CONFIRMATION)).all()
+    return not user.active and bool(confirmations) and all(
+        used is None for used in confirmations)
+
+
+def _cancellable_organisation_id(stale: User | None) -> int | None:
+    """The pending organisation an unconfirmed registration made, if nobody else is in it."""
+    if stale is None or stale.password_hash is None or stale.organisation is None:
+        return None
+    organisation = stale.organisation
+    others = db.session.scalar(select(func.count(User.id)).where(
+        User.organisation_id == organisation.id, User.id != stale.id))
+    if organisation.status != Status.PENDING or others or organisation.items:
+        return None
+    return organisation.id
+
+
+def _cancel_stale_account(user: User) -> User | None:
+    """Cancel an invitation never accepted or a registration never confirmed: its links stop
+    working. An invited account is deleted; a registration's account (the actor of its audited
+    registration) is returned to be reused, and its empty pending organisation is deleted."""
+    record("organisation.stale_account_cancelled", obj=user,
+           organisation_id=user.organisation_id, reason="registration")
+    db.session.execute(delete(UserToken).where(UserToken.user_id == user.id))
+    if user.password_hash is None:
+        db.session.delete(user)
+        db.session.flush()
+        return None
+    organisation_id = _cancellable_organisation_id(user)
+    user.organisation_id = None
+    db.session.flush()
+    db.session.expire(user, ["organisation"])
+    if organisation_id is not None:
+        organisation = db.session.get(Organisation, organisation_id)
+        record("organisation.registration_cancelled", obj=organisation,
+               registry_code=organisation.registry_code)
+        db.session.delete(organisation)
+        db.session.flush()
+    return user
 
 
 def _current_language() -> str:
@@ -167,6 +257,35 @@ def _notify_embassy(organisation: Organisation) -> None:
                 "%(name)s has registered and waits for verification:\n\n%(link)s",
                 name=organisation.name(officer.locale or "uk"),
                 link=external_url("verification.organisation", organisation_id=organisation.id)))
+
+
+@dataclass
+class Rejection:
+    """What people of a rejected organisation read: the decision, its reason, whom to write."""
+
+    organisation: Organisation
+    reason: str
+    decided_at: datetime | None
+    contact_email: str | None
+
+
+def rejection_of(actor: User) -> Rejection:
+    """The embassy's decision on the actor's own organisation, if it was rejected."""
+    if not access.sees_only_the_decision(actor):
+        raise NotVisible()
+    organisation = actor.organisation
+    decision = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "organisation.reject",
+                                 AuditEvent.object_type == Organisation.__tablename__,
+                                 AuditEvent.object_id == str(organisation.id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+    contact = current_app.config.get("EMBASSY_CONTACT_EMAIL")
+    if not contact and decision is not None and decision.actor_id is not None:
+        officer = db.session.get(User, decision.actor_id)
+        contact = officer.email if officer is not None and officer.active else None
+    return Rejection(organisation=organisation, reason=organisation.status_reason or "",
+                     decided_at=decision.at if decision is not None else None,
+                     contact_email=contact)
 
 
 def workspace(actor: User, organisation_id: int) -> Organisation:
@@ -202,19 +321,26 @@ def colleagues(organisation: Organisation) -> list[User]:
 
 
 def invite_colleague(actor: User, organisation: Organisation, email: str, full_name: str,
-                     role: str) -> User:
-    """Invite a colleague as member or manager; they choose a password from the e-mail."""
+                     role: str) -> User | None:
+    """Invite a colleague as member or manager; they choose a password from the e-mail.
+
+    Only verified organisations invite. When the address already has an account nothing is
+    created and its owner (not the inviter) is told by e-mail; the inviter sees the same answer
+    either way, so the form does not reveal who has an account.
+    """
     from ..auth.services import send_invitation
 
     access.require_manager(actor, organisation)
+    if not access.can_invite(actor, organisation):
+        raise ServiceError(not_verified_message())
     role = Role(role)
     if role not in (Role.ORG_MEMBER, Role.ORG_MANAGER):
         raise ServiceError(_("Choose member or manager."), field="role")
     email = normalise_email(email)
-    if find_user(email) is not None:
-        raise ServiceError(_("This person cannot be invited with this address. If they "
-                             "already have an account, ask the embassy to move it."),
-                           field="email")
+    existing = find_user(email)
+    if existing is not None:
+        _tell_owner_of_invitation(existing, actor, organisation)
+        return None
     user = User(email=email, full_name=full_name.strip(), role=role,
                 organisation_id=organisation.id, active=True, created_at=utcnow(),
                 locale=actor.locale)
@@ -224,6 +350,27 @@ def invite_colleague(actor: User, organisation: Organisation, email: str, full_n
            role=str(role))
     send_invitation(user, actor)
     return user
+
+
+def not_verified_message() -> str:
+    return _("Only verified organisations can invite colleagues. The embassy checks your "
+             "organisation first; then you can invite them here.")
+
+
+def _tell_owner_of_invitation(owner: User, actor: User, organisation: Organisation) -> None:
+    """The address has an account: tell its owner, and record it as the other path does."""
+    record("organisation.colleague_invited", actor=actor, obj=organisation, user_id=owner.id,
+           existing_account=True)
+    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        language = str(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+        queue_email(owner.email, _("An invitation on the medical partnerships platform"), _(
+            "%(person)s of %(organisation)s invited you to the medical partnerships platform "
+            "with this e-mail address, but you already have an account. If you should join "
+            "%(organisation)s, ask the embassy to move your account; if you have forgotten "
+            "your password, you can reset it:\n\n%(link)s",
+            person=actor.full_name or actor.email, organisation=organisation.name(language),
+            link=external_url("auth.request_reset")))
+    record("user.invited", actor=actor, obj=owner, existing_account=True)
 
 
 def remove_colleague(actor: User, organisation: Organisation, user_id: int) -> None:

@@ -96,7 +96,8 @@ def _tell_managers(organisation: Organisation, action: str, reason: str) -> None
                              "proposals.", name=name)),
                 "reject": (_("Your registration was not accepted"),
                            _("The embassy could not verify %(name)s. The reason:\n\n%(reason)s"
-                             "\n\nYou can correct the profile and write to the embassy.",
+                             "\n\nIf you think this is a mistake, write to the embassy: it can "
+                             "verify the organisation after all.",
                              name=name, reason=reason)),
                 "suspend": (_("Your organisation has been suspended"),
                             _("The embassy has suspended %(name)s. The reason:\n\n%(reason)s",

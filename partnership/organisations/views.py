@@ -14,6 +14,16 @@ from .models import Direction
 
 bp = Blueprint("organisations", __name__)
 
+# What people of a rejected organisation may still open: the decision, and the way out.
+DECISION_ENDPOINTS = frozenset({"organisations.decision", "auth.logout", "core.set_language",
+                                "core.healthz", "static"})
+
+
+@bp.before_app_request
+def only_the_decision_for_rejected_organisations():
+    if request.endpoint not in DECISION_ENDPOINTS and access.sees_only_the_decision(current_user):
+        return redirect(url_for("organisations.decision"))
+    return None
 
 
 def _register_limit() -> str:
@@ -94,6 +104,13 @@ def mine():
                             organisation_id=current_user.organisation_id))
 
 
+@bp.route("/my-organisation/decision")
+@login_required
+def decision():
+    return render_template("organisations/decision.html",
+                           rejection=services.rejection_of(current_user))
+
+
 @bp.route("/organisations/<int:organisation_id>/manage")
 @login_required
 def manage(organisation_id: int):
@@ -104,6 +121,8 @@ def manage(organisation_id: int):
                            colleagues=services.colleagues(organisation),
                            partnerships=partnerships_of(current_user, organisation.id),
                            can_manage=access.can_manage(current_user, organisation),
+                           can_invite=access.can_invite(current_user, organisation),
+                           not_verified=services.not_verified_message(),
                            action=ActionForm(), today=items.date.today())
 
 
@@ -126,14 +145,16 @@ def edit(organisation_id: int):
 def invite(organisation_id: int):
     organisation = services.for_manager(current_user, organisation_id)
     form = InviteColleagueForm()
-    if form.validate_on_submit():
+    can_invite = access.can_invite(current_user, organisation)
+    if can_invite and form.validate_on_submit():
         outcome = attempt(lambda: services.invite_colleague(
             current_user, organisation, form.email.data, form.full_name.data, form.role.data),
             form)
-        if outcome.ok:
+        if outcome.ok:  # the same answer whether or not the address has an account
             flash(_("The invitation has been sent."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
-    return render_template("organisations/invite.html", form=form, organisation=organisation)
+    return render_template("organisations/invite.html", form=form, organisation=organisation,
+                           can_invite=can_invite, not_verified=services.not_verified_message())
 
 
 @bp.route("/organisations/<int:organisation_id>/colleagues/<int:user_id>/remove",

@@ -64,6 +64,8 @@ ROUTES = {
     "organisations.directory_page": ("/organisations", everyone(200)),
     "organisations.public_profile": ("/organisations/1", everyone(200)),
     "organisations.mine": ("/my-organisation", signed_in(404)),
+    # Only people of a rejected organisation read its decision (test_address_squatting.py).
+    "organisations.decision": ("/my-organisation/decision", signed_in(404)),
     "organisations.manage": ("/organisations/1/manage",
                              only({"embassy_officer", "admin"}, others=404)),
     "organisations.edit": ("/organisations/1/edit", signed_in(404)),
