@@ -16,6 +16,7 @@ from .models import ChildCase, ChildIdentity
 
 # One given name: letters, with inner hyphens or apostrophes (Анна-Марія, Мар'яна).
 ONE_NAME = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass
@@ -68,6 +69,24 @@ def check_adult(given: str, surname: str, given_field: str = "accompanying_adult
         raise ServiceError(_("Give both the given name and the surname of the accompanying "
                              "adult, or neither."),
                            surname_field if given.strip() else given_field)
+
+
+def check_free_text(person: Identity, texts: dict[str, str]) -> None:
+    """Free text the centre sees (needs, the adult's relation) must not carry the child's or
+    the adult's surname: a safety net against an exact surname (or a part of a double-barrelled
+    one), not a search for names in general; the forms ask for no names there."""
+    surnames = {part for name in (person.surname, person.accompanying_adult_surname)
+                for part in WORD.findall(name.casefold()) if len(part) >= 3}
+    for field, text in texts.items():
+        if surnames & set(WORD.findall(text.casefold())):
+            raise ServiceError(_("The centre sees this text: leave the surname out."), field)
+
+
+def stored_identity(case: ChildCase) -> Identity | None:
+    """The record for a check inside a service (nothing is shown, so it is not an opening)."""
+    if case.identity is None:
+        return None
+    return Identity.from_record(crypto.decrypt(case.identity.ciphertext))
 
 
 def store_identity(case: ChildCase, person: Identity) -> None:

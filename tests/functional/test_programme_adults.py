@@ -322,3 +322,42 @@ def test_opening_the_identity_for_editing_is_a_recorded_post(client, login_as):
     db.session.expire_all()
     assert case.has_accompanying_adult is False and case.region == "ua_sumy"
     assert identity.read_identity(user, case).surname == "Newsurname"
+
+
+# --- free text the centre sees ------------------------------------------------------------
+
+@pytest.mark.parametrize(("field", "text"), [
+    ("needs", "Підтримка психолога; бабуся Вигадана поруч"),
+    ("needs", "Support after the loss of father Ivan Vyhadanyi-Druhyi"),
+    ("accompanying_adult_relation", "бабуся Ніна Вигадана"),
+    ("accompanying_adult_relation", "aunt (Bondar)"),
+])
+def test_free_text_the_centre_sees_refuses_a_known_surname(client, login_as, field, text):
+    login_as(Role.PROGRAMME_COORDINATOR)
+    form = {"birth_year": str(fp.case_data().birth_year), "sex": "female",
+            "region": "ua_kharkiv", "circumstances": "parent_deceased",
+            "representative_type": "relative", "languages": "uk", "first_name": "Дарина",
+            "surname": "Vyhadanyi-Druhyi", "accompanying_adult_given_name": "Ніна",
+            "accompanying_adult_surname": "Вигадана"}
+    if "Bondar" in text:
+        form["accompanying_adult_surname"] = "Bondar"
+    response = post_form(client, "/programme/cases/new", {**form, field: text})
+    assert response.status_code == 200
+    assert "The centre sees this text" in response.get_data(as_text=True)
+    assert db.session.scalars(select(ChildCase)).all() == []
+    assert post_form(client, "/programme/cases/new", form).status_code == 302
+
+
+def test_correcting_case_data_refuses_the_childs_surname_too(client, login_as):
+    user = login_as(Role.PROGRAMME_COORDINATOR)
+    case = fp.new_case(user)
+    response = post_form(client, f"/programme/cases/{case.id}/edit", {
+        "birth_year": str(case.birth_year), "sex": "female", "region": "ua_kharkiv",
+        "circumstances": "parent_missing", "representative_type": "relative",
+        "languages": ["uk"], "needs": f"Lives with aunt {fp.SURNAME.upper()}"})
+    assert response.status_code == 200
+    assert "The centre sees this text" in response.get_data(as_text=True)
+    assert fp.SURNAME not in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert case.needs == "Psychological support"
+    assert _identity_reads() == []  # checked inside the service: nothing opened, nothing shown
