@@ -199,15 +199,15 @@ def review_adult(case_id: int):
     """Split an adult's name kept as one free text: "open" shows it (audited), "save"
     stores the given name and surname."""
     case = cases.get_case(current_user, case_id)
+    if not ActionForm().validate_on_submit():  # no opening without the CSRF token
+        return redirect(url_for("programme.adult_reviews"))
     form = AdultReviewForm()
-    if "save" in request.form and form.validate_on_submit():
+    if "save" in request.form and form.validate():
         outcome = attempt(lambda: adults.review_adult(current_user, case, form.given_name.data,
                                                       form.surname.data), form)
         if outcome.ok:
             flash(_("The accompanying adult's name is saved."), "success")
             return redirect(url_for("programme.adult_reviews"))
-    elif "save" not in request.form and not ActionForm().validate_on_submit():
-        return redirect(url_for("programme.adult_reviews"))
     outcome = attempt(lambda: adults.open_for_review(current_user, case))
     if not outcome.ok:
         return redirect(url_for("programme.adult_reviews"))

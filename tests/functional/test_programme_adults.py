@@ -361,3 +361,16 @@ def test_correcting_case_data_refuses_the_childs_surname_too(client, login_as):
     db.session.expire_all()
     assert case.needs == "Psychological support"
     assert _identity_reads() == []  # checked inside the service: nothing opened, nothing shown
+
+
+def test_no_opening_for_review_without_the_csrf_token(client, login_as):
+    coordinator = login_as(Role.PROGRAMME_COORDINATOR)
+    group = fp.centre_with_group(coordinator)[1]
+    case = _legacy_case(coordinator, group, "Олег", "Шевчук", "Марія (Шевчук)", "мати")
+    for data in ({"open": "1"}, {"save": "1", "given_name": "Марія", "surname": "Шевчук"}):
+        response = client.post(f"/programme/cases/{case.id}/accompanying-adult", data=data)
+        assert response.status_code in (302, 400)  # the global CSRF check answers 400
+        assert "Шевчук" not in response.get_data(as_text=True)
+    assert _identity_reads() == []
+    db.session.expire_all()
+    assert case.adult_name_to_review is True
