@@ -12,6 +12,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 
 run: install translations
 	$(FLASK) db upgrade
+	$(FLASK) convert-accompanying-adults
 	$(FLASK) seed-demo --if-empty
 	@$(FLASK) demo-logins
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"

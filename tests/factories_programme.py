@@ -47,7 +47,7 @@ def person(**fields) -> Identity:
     values = dict(first_name=FIRST_NAME, surname=SURNAME, date_of_birth="2014-05-02",
                   documents=f"Birth certificate {DOCUMENT}", address="12 Example street, Kharkiv",
                   representative_name=f"Olena {SURNAME}", representative_contacts="+380 50 000",
-                  accompanying_adult_name=f"Olena {SURNAME}")
+                  accompanying_adult_given_name="Olena", accompanying_adult_surname=SURNAME)
     values.update(fields)
     return Identity(**values)
 

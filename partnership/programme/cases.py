@@ -71,10 +71,17 @@ def _check(data: CaseData) -> None:
         raise ServiceError(_("Choose the languages from the list."), "languages")
 
 
+def _centre_text(data: CaseData) -> dict[str, str]:
+    """The case's free text that the centre sees, by form field."""
+    return {"needs": data.needs, "accompanying_adult_relation": data.accompanying_adult_relation}
+
+
 def refer_case(actor: User, data: CaseData, person: identity.Identity) -> ChildCase:
     """Open a case in state referred, with its encrypted identity record."""
     require_coordinator(actor)
     _check(data)
+    identity.check_identity(person)
+    identity.check_free_text(person, _centre_text(data))
     now = utcnow()
     case = ChildCase(code=new_code(), birth_year=data.birth_year, sex=data.sex,
                      region=data.region, circumstances=data.circumstances,
@@ -90,15 +97,22 @@ def refer_case(actor: User, data: CaseData, person: identity.Identity) -> ChildC
     return case
 
 
-def update_case(actor: User, case: ChildCase, data: CaseData, person: identity.Identity) -> None:
-    """Correct the case data and the identity record."""
+def update_case(actor: User, case: ChildCase, data: CaseData,
+                person: identity.Identity | None = None) -> None:
+    """Correct the case data, and the identity record when ``person`` is given (None: the
+    identity was not opened and stays as it is)."""
     require_coordinator(actor)
     _check(data)
+    if person is not None:
+        identity.check_identity(person)
+    known = person if person is not None else identity.stored_identity(case)
+    if known is not None:
+        identity.check_free_text(known, _centre_text(data))
     for name in ("birth_year", "sex", "region", "circumstances", "representative_type"):
         setattr(case, name, getattr(data, name))
     case.needs, case.languages = data.needs.strip(), list(data.languages)
     case.accompanying_adult_relation = data.accompanying_adult_relation.strip()
-    if case.identity_erased_at is None:
+    if person is not None and case.identity_erased_at is None:
         identity.store_identity(case, person)
     case.updated_at = utcnow()
     add_event(case, actor, "updated")

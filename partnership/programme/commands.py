@@ -95,4 +95,22 @@ def backup(output: str) -> None:
     click.echo(f"Backup written to {target} ({target.stat().st_size} bytes).")
 
 
-COMMANDS = (rotate_identity_key, purge_programme_identities, backup)
+@click.command("convert-accompanying-adults")
+def convert_accompanying_adults() -> None:
+    """Split the accompanying adults' names kept as one free text into given name and
+    surname where that is beyond doubt; the rest stay on the coordinator's review list
+    (run once after upgrading to migration 0007; safe to run again)."""
+    from ..core.services import ServiceError
+    from .adults import convert_adult_names
+
+    try:
+        report = convert_adult_names()
+    except ServiceError as error:  # no key configured, or a record under a removed key
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Accompanying adults: {report.converted} converted, {report.left} left for "
+               "review by a programme coordinator.")
+
+
+COMMANDS = (rotate_identity_key, purge_programme_identities, backup, convert_accompanying_adults)

@@ -14,39 +14,41 @@ from .identity import Identity
 from .models import CaseState
 
 # (first name, surname, birth year, sex, region, circumstances, representative, languages,
-#  needs, accompanying adult, relation, target state)
+#  needs, accompanying adult (given name, surname), relation, target state)
 CHILDREN = (
     ("Софія", "Вигадана", 2014, "female", "ua_kharkiv", "parent_deceased", "surviving_parent",
      ["uk", "ru"], "Психологічна підтримка після втрати батька; порушення сну.",
-     "Олена Вигадана", "мати", CaseState.IN_PROGRAMME),
-    ("Максим", "Тестовий", 2012, "male", "ua_donetsk", "parent_missing", "relative",
+     ("Олена", "Вигадана"), "мати", CaseState.IN_PROGRAMME),
+    # Double-barrelled: the centre sees «Галина Т.», neither surname.
+    ("Максим", "Тестовий-Гордієнко", 2012, "male", "ua_donetsk", "parent_missing", "relative",
      ["uk"], "Реабілітація після травми ноги; підтримка психолога.",
-     "Галина Тестова", "бабуся (опікунка)", CaseState.IN_PROGRAMME),
+     ("Галина", "Тестова"), "бабуся (опікунка)", CaseState.IN_PROGRAMME),
     ("Анна", "Примірна", 2015, "female", "ua_zaporizhzhia", "both", "guardianship_authority",
-     ["uk", "en"], "Арт-терапія; адаптація в групі.", "Ірина Волонтерська",
+     ["uk", "en"], "Арт-терапія; адаптація в групі.", ("Ірина", "Волонтерська"),
      "волонтерка програми", CaseState.TRAVEL_READY),
     ("Давид", "Зразковий", 2013, "male", "ua_mykolaiv", "parent_deceased", "foster_family",
-     ["uk", "ru"], "Підтримка психолога; фізична активність.", "", "",
+     ["uk", "ru"], "Підтримка психолога; фізична активність.", (), "",
      CaseState.PLACEMENT_MATCHED),
     ("Марія", "Уявна", 2016, "female", "ua_kherson", "parent_missing", "relative",
-     ["uk"], "Потребує оцінки психолога.", "", "", CaseState.ASSESSMENT),
+     ["uk"], "Потребує оцінки психолога.", (), "", CaseState.ASSESSMENT),
     ("Іван", "Вигаданий", 2011, "male", "ua_sumy", "parent_deceased", "surviving_parent",
-     ["uk"], "", "", "", CaseState.REGISTERED),
+     ["uk"], "", (), "", CaseState.REGISTERED),
     ("Олеся", "Навчальна", 2017, "female", "ua_kharkiv", "both", "institution",
-     ["uk"], "", "", "", CaseState.REFERRED),
+     ["uk"], "", (), "", CaseState.REFERRED),
     ("Назар", "Демонстраційний", 2012, "male", "ua_chernihiv", "parent_deceased",
-     "surviving_parent", ["uk", "en"], "Реабілітація після контузії.", "Тетяна Демонстраційна",
+     "surviving_parent", ["uk", "en"], "Реабілітація після контузії.",
+     ("Тетяна", "Демонстраційна"),
      "мати", CaseState.COMPLETED),
     ("Вероніка", "Пробна", 2014, "female", "ua_dnipropetrovsk", "parent_missing", "relative",
-     ["uk"], "Психологічна підтримка.", "Людмила Пробна", "тітка", CaseState.FOLLOW_UP),
+     ["uk"], "Психологічна підтримка.", ("Людмила", "Пробна"), "тітка", CaseState.FOLLOW_UP),
     ("Артем", "Умовний", 2010, "male", "ua_kyiv_oblast", "parent_deceased", "foster_family",
-     ["uk"], "Фізична реабілітація.", "Сергій Умовний", "прийомний батько", CaseState.CLOSED),
+     ["uk"], "Фізична реабілітація.", ("Сергій", "Умовний"), "прийомний батько", CaseState.CLOSED),
     ("Христина", "Зразкова", 2015, "female", "ua_odesa", "parent_missing", "surviving_parent",
-     ["uk"], "", "", "", CaseState.ON_HOLD),
+     ["uk"], "", (), "", CaseState.ON_HOLD),
     ("Богдан", "Тестовий-Другий", 2013, "male", "ua_kharkiv", "parent_deceased", "relative",
-     ["uk"], "", "", "", CaseState.WITHDRAWN),
+     ["uk"], "", (), "", CaseState.WITHDRAWN),
     ("Дарина", "Вигадана-Друга", 2016, "female", "ua_donetsk", "both", "relative",
-     ["uk", "ru"], "Психологічна підтримка.", "Ніна Вигадана", "бабуся",
+     ["uk", "ru"], "Психологічна підтримка.", ("Ніна", "Вигадана"), "бабуся",
      CaseState.CONSENT_WITHDRAWN),
 )
 
@@ -90,7 +92,8 @@ def seed_demo_programme() -> int:
                           address="вигадана адреса, демонстраційні дані",
                           representative_name=f"Представник {surname}",
                           representative_contacts="+380 00 000 00 00",
-                          accompanying_adult_name=adult)
+                          accompanying_adult_given_name=adult[0] if adult else "",
+                          accompanying_adult_surname=adult[1] if adult else "")
         case = cases.refer_case(coordinator, cases.CaseData(
             year, sex, region, circumstances, representative, needs, languages, relation), person)
         made += 1

@@ -60,7 +60,9 @@ def case_list_csv(actor: User, password: str) -> bytes:
               _("First name"), _("Surname"), _("Date of birth"), _("Documents"),
               pgettext("home", "Address"),
               _("Representative's name"), _("Representative's contacts"),
-              _("Accompanying adult")]
+              _("Accompanying adult: given name"), _("Accompanying adult: surname"),
+              _("Accompanying adult: relationship to the child"),
+              _("Accompanying adult, recorded in one field (to review)")]
     rows: list[list] = [header]
     for case in list_cases(actor):
         person = crypto.decrypt(case.identity.ciphertext) if case.identity else {}
@@ -73,7 +75,8 @@ def case_list_csv(actor: User, password: str) -> bytes:
             *[person.get(key, "") for key in (
                 "first_name", "surname", "date_of_birth", "documents", "address",
                 "representative_name", "representative_contacts",
-                "accompanying_adult_name")]])
+                "accompanying_adult_given_name", "accompanying_adult_surname")],
+            case.accompanying_adult_relation, person.get("accompanying_adult_name", "")])
     record("programme.case_export", actor=actor, cases=len(rows) - 1, language=language(),
            codes=[row[0] for row in rows[1:]])
     return to_csv(rows)

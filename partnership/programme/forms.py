@@ -51,9 +51,11 @@ class CaseForm(FlaskForm):
     accompanying_adult_relation = StringField(
         _l("Accompanying adult: relationship to the child"),
         validators=[Optional(), Length(max=80)],
-        description=_l("For example: grandmother, programme volunteer."))
+        description=_l("For example: grandmother, programme volunteer. The centre sees this "
+                       "text: do not write names here."))
     # The identity record.
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)],
+                             description=_l("The given name only: the centre sees it."))
     surname = StringField(_l("Surname"), validators=[DataRequired(), Length(max=100)])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     documents = TextAreaField(_l("Documents (type and number)"),
@@ -64,14 +66,18 @@ class CaseForm(FlaskForm):
                                       validators=[Optional(), Length(max=200)])
     representative_contacts = StringField(_l("Legal representative's contacts"),
                                           validators=[Optional(), Length(max=300)])
-    accompanying_adult_name = StringField(
-        _l("Accompanying adult's name"), validators=[Optional(), Length(max=200)],
-        description=_l("Needed before the child can travel."))
+    accompanying_adult_given_name = StringField(
+        _l("Accompanying adult: given name"), validators=[Optional(), Length(max=100)],
+        description=_l("Needed before the child can travel. The centre sees the given name, "
+                       "the surname's initial and the relationship."))
+    accompanying_adult_surname = StringField(_l("Accompanying adult: surname"),
+                                             validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Save the case"))
 
 
 IDENTITY_FIELDS = ("first_name", "surname", "date_of_birth", "documents", "address",
-                   "representative_name", "representative_contacts", "accompanying_adult_name")
+                   "representative_name", "representative_contacts",
+                   "accompanying_adult_given_name", "accompanying_adult_surname")
 
 
 def without_identity(form: CaseForm) -> CaseForm:
@@ -79,6 +85,16 @@ def without_identity(form: CaseForm) -> CaseForm:
     for name in IDENTITY_FIELDS:
         delattr(form, name)
     return form
+
+
+class AdultReviewForm(FlaskForm):
+    """The coordinator splits an accompanying adult's name kept as one free text."""
+
+    given_name = StringField(_l("Accompanying adult: given name"),
+                             validators=[DataRequired(), Length(max=100)])
+    surname = StringField(_l("Accompanying adult: surname"),
+                          validators=[DataRequired(), Length(max=100)])
+    save = SubmitField(_l("Save the name"))
 
 
 class ConsentForm(FlaskForm):

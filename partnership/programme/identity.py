@@ -2,14 +2,21 @@
 ``read_identity`` (each read audited by case code), and by the child's own centre only as the
 minimum card (first name and accompanying adult) through ``centre_card``."""
 
+import re
 from dataclasses import asdict, dataclass, fields
+
+from flask_babel import gettext as _
 
 from ..auth.models import User
 from ..core.database import utcnow
-from ..core.services import NotVisible, record
+from ..core.services import NotVisible, ServiceError, record
 from . import crypto
 from .access import is_centre_staff, require_coordinator
 from .models import ChildCase, ChildIdentity
+
+# One given name: letters, with inner hyphens or apostrophes (Анна-Марія, Мар'яна).
+ONE_NAME = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass
@@ -23,6 +30,10 @@ class Identity:
     address: str = ""
     representative_name: str = ""
     representative_contacts: str = ""
+    accompanying_adult_given_name: str = ""
+    accompanying_adult_surname: str = ""
+    # The adult's name as one free text, as records kept it before the name was split; only
+    # until the conversion or the coordinator splits it (adults.py). Never shown to a centre.
     accompanying_adult_name: str = ""
 
     @classmethod
@@ -30,17 +41,71 @@ class Identity:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
+    @property
+    def adult_named(self) -> bool:
+        return bool(self.accompanying_adult_given_name or self.accompanying_adult_name)
+
+
+def check_identity(person: Identity) -> None:
+    """The names the centre sees stay in their own fields: one given name in each given-name
+    field, and the adult's given name and surname together or not at all."""
+    check_given_name(person.first_name, "first_name")
+    check_adult(person.accompanying_adult_given_name, person.accompanying_adult_surname)
+
+
+def check_given_name(value: str, field: str) -> None:
+    """One given name (letters, inner hyphens or apostrophes), so no surname rides along."""
+    value = value.strip()
+    if value and not ONE_NAME.fullmatch(value):
+        raise ServiceError(_("Write only the given name here (one name, letters only); "
+                             "the surname has its own field."), field)
+
+
+def check_adult(given: str, surname: str, given_field: str = "accompanying_adult_given_name",
+                surname_field: str = "accompanying_adult_surname") -> None:
+    """The adult's given name and surname: together or not at all."""
+    check_given_name(given, given_field)
+    if bool(given.strip()) != bool(surname.strip()):
+        raise ServiceError(_("Give both the given name and the surname of the accompanying "
+                             "adult, or neither."),
+                           surname_field if given.strip() else given_field)
+
+
+def check_free_text(person: Identity, texts: dict[str, str]) -> None:
+    """Free text the centre sees (needs, the adult's relation) must not carry the child's or
+    the adult's surname: a safety net against an exact surname (or a part of a double-barrelled
+    one), not a search for names in general; the forms ask for no names there."""
+    surnames = {part for name in (person.surname, person.accompanying_adult_surname)
+                for part in WORD.findall(name.casefold()) if len(part) >= 3}
+    for field, text in texts.items():
+        if surnames & set(WORD.findall(text.casefold())):
+            raise ServiceError(_("The centre sees this text: leave the surname out."), field)
+
+
+def stored_identity(case: ChildCase) -> Identity | None:
+    """The record for a check inside a service (nothing is shown, so it is not an opening)."""
+    if case.identity is None:
+        return None
+    return Identity.from_record(crypto.decrypt(case.identity.ciphertext))
+
 
 def store_identity(case: ChildCase, person: Identity) -> None:
-    """Encrypt and keep the identity record of ``case`` (caller checked the actor)."""
+    """Encrypt and keep the identity record of ``case`` (caller checked the actor).
+    An adult's name kept as one free text stays until a given name and surname replace it."""
     values = {k: (v or "").strip() for k, v in asdict(person).items()}
+    if values["accompanying_adult_given_name"]:
+        values["accompanying_adult_name"] = ""
+    elif not values["accompanying_adult_name"] and case.identity is not None:
+        values["accompanying_adult_name"] = crypto.decrypt(case.identity.ciphertext).get(
+            "accompanying_adult_name", "")
     ciphertext, key_id = crypto.encrypt(values)
     if case.identity is None:
         case.identity = ChildIdentity(ciphertext=ciphertext, key_id=key_id, updated_at=utcnow())
     else:
         case.identity.ciphertext, case.identity.key_id = ciphertext, key_id
         case.identity.updated_at = utcnow()
-    case.has_accompanying_adult = bool(values["accompanying_adult_name"])
+    case.has_accompanying_adult = Identity.from_record(values).adult_named
+    case.adult_name_to_review = bool(values["accompanying_adult_name"])
 
 
 def read_identity(actor: User, case: ChildCase, purpose: str = "view") -> Identity | None:
@@ -72,23 +137,17 @@ def centre_card(actor: User, case: ChildCase) -> CentreCard:
         raise NotVisible()
     if case.identity is None:
         return CentreCard("", "")
-    data = crypto.decrypt(case.identity.ciphertext)
+    person = Identity.from_record(crypto.decrypt(case.identity.ciphertext))
     record("programme.centre_card_read", actor=actor, obj=case, code=case.code)
-    adult = without_surname(data.get("accompanying_adult_name", ""), data.get("surname", ""))
-    return CentreCard(data.get("first_name", ""), adult)
+    return CentreCard(person.first_name, adult_for_centre(person))
 
 
-def without_surname(name: str, surname: str) -> str:
-    """The adult's name with the child's surname (in any gendered form: Вигаданий, Вигадана)
-    cut to its initial, so that naming a relative does not name the child."""
-    surname = surname.strip().casefold()
-    if not surname:
-        return name
-    needed = max(4, len(surname) - 2)
-    words = []
-    for word in name.split():
-        folded = word.casefold()
-        common = next((i for i, (a, b) in enumerate(zip(folded, surname, strict=False))
-                       if a != b), min(len(folded), len(surname)))
-        words.append(f"{word[0]}." if common >= needed or folded == surname else word)
-    return " ".join(words)
+def adult_for_centre(person: Identity) -> str:
+    """The adult as the centre sees them: the given name and the surname's initial
+    ("Ніна В."). A name still kept as one free text is not shown at all (the centre then sees
+    the relation only): which of its words is the surname is not guessed."""
+    given = person.accompanying_adult_given_name.strip()
+    letters = [c for c in person.accompanying_adult_surname if c.isalpha()]
+    if not given:
+        return ""
+    return f"{given} {letters[0].upper()}." if letters else given

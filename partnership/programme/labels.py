@@ -41,6 +41,7 @@ EVENTS = {
     "consent_recorded": _l("Consent recorded"), "consent_withdrawn": _l("Consent withdrawn"),
     "placed": _l("Placed in a group"), "progress_note": _l("Progress note"),
     "follow_up_done": _l("Follow-up done"),
+    "adult_reviewed": _l("Accompanying adult's name reviewed"),
 }
 SCOPES = {"participation": _l("participation"), "travel": _l("travel"),
           "sharing_with_centre": _l("sharing with the centre"), "photos": _l("photos")}

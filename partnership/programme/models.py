@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -133,6 +134,11 @@ class ChildCase(db.Model):
     has_accompanying_adult: Mapped[bool] = mapped_column(nullable=False, default=False)
     accompanying_adult_relation: Mapped[str] = mapped_column(String(80), nullable=False,
                                                              default="")
+    # An identity kept before the adult's name was split into given name and surname, that
+    # the conversion could not split safely: the coordinator splits it (adults.py); until then
+    # the centre sees the relation only.
+    adult_name_to_review: Mapped[bool] = mapped_column(nullable=False, default=False,
+                                                       server_default=false())
     state: Mapped[CaseState] = mapped_column(str_enum(CaseState, "case_state"), nullable=False,
                                              default=CaseState.REFERRED, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -72,6 +72,7 @@ def purge_identities(dry_run: bool = False, now=None) -> PurgeReport:
             case.identity = None
         redact_free_text(case)
         case.identity_erased_at = utcnow()
+        case.adult_name_to_review = False
         add_event(case, None, "identity_erased")
         record("programme.identity_erased", obj=case, code=case.code)
     db.session.flush()

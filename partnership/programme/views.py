@@ -4,6 +4,8 @@ follow-ups; the centre staff's children; the embassy's aggregate report.
 Case pages answer 404 to everyone but the coordinator (and, for the centre's own page of a
 child, the staff of the centre where the child is placed now)."""
 
+from datetime import date
+
 from flask import (
     Blueprint,
     Response,
@@ -24,6 +26,7 @@ from ..core.database import utcnow
 from ..core.services import attempt
 from ..extensions import db, limiter
 from . import (
+    adults,
     care,
     cases,
     centres,
@@ -38,6 +41,7 @@ from . import (
 from .access import COORDINATOR, REPORT_ROLES
 from .forms import (
     ActionForm,
+    AdultReviewForm,
     CaseForm,
     ConsentForm,
     EnrolForm,
@@ -59,21 +63,25 @@ def _register_labels(state) -> None:
     labels.register(state.app)
 
 
-def _case_data(form: CaseForm) -> tuple[cases.CaseData, identity.Identity]:
-    data = cases.CaseData(
+def _pseudonymous_data(form: CaseForm) -> cases.CaseData:
+    return cases.CaseData(
         birth_year=form.birth_year.data, sex=form.sex.data, region=form.region.data,
         circumstances=form.circumstances.data,
         representative_type=form.representative_type.data, needs=form.needs.data or "",
         languages=form.languages.data or [],
         accompanying_adult_relation=form.accompanying_adult_relation.data or "")
+
+
+def _case_data(form: CaseForm) -> tuple[cases.CaseData, identity.Identity]:
     person = identity.Identity(
         first_name=form.first_name.data or "", surname=form.surname.data or "",
         date_of_birth=form.date_of_birth.data.isoformat() if form.date_of_birth.data else "",
         documents=form.documents.data or "", address=form.address.data or "",
         representative_name=form.representative_name.data or "",
         representative_contacts=form.representative_contacts.data or "",
-        accompanying_adult_name=form.accompanying_adult_name.data or "")
-    return data, person
+        accompanying_adult_given_name=form.accompanying_adult_given_name.data or "",
+        accompanying_adult_surname=form.accompanying_adult_surname.data or "")
+    return _pseudonymous_data(form), person
 
 
 # --- the coordinator's cases -------------------------------------------------------------
@@ -131,45 +139,80 @@ def reveal_identity(case_id: int):
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_case(case_id: int):
+    """The case data only: the identity stays closed until the coordinator opens it for
+    editing (a recorded POST to edit_identity)."""
+    case = cases.get_case(current_user, case_id)
+    form = without_identity(CaseForm(obj=case) if request.method == "GET" else CaseForm())
+    if form.validate_on_submit():
+        outcome = attempt(lambda: cases.update_case(current_user, case,
+                                                    _pseudonymous_data(form)), form)
+        if outcome.ok:
+            flash(_("The case is saved."), "success")
+            return redirect(url_for("programme.case_page", case_id=case.id))
+    return render_template("programme/case_form.html", form=form, case=case,
+                           action=ActionForm(), with_identity=False)
+
+
+@bp.route("/cases/<int:case_id>/edit/identity", methods=["POST"])
+@login_required
+def edit_identity(case_id: int):
+    """The whole form with the identity: the "open" button reads it (audited), the form's
+    own submission saves it."""
     case = cases.get_case(current_user, case_id)
     if case.identity_erased_at is not None:
-        return _edit_erased_case(case)
-    form = CaseForm()
-    if request.method == "GET":
+        return redirect(url_for("programme.edit_case", case_id=case.id))
+    if "open" in request.form:
+        if not ActionForm().validate_on_submit():
+            return redirect(url_for("programme.edit_case", case_id=case.id))
         outcome = attempt(lambda: identity.read_identity(current_user, case, purpose="edit"))
+        if not outcome.ok:
+            return redirect(url_for("programme.edit_case", case_id=case.id))
         person = outcome.value or identity.Identity()
-        form = CaseForm(obj=case, data={**{k: v for k, v in vars(person).items()
-                                           if k != "date_of_birth"}})
+        form = CaseForm(obj=case, formdata=None, data={
+            k: v for k, v in vars(person).items() if k != "date_of_birth"})
         if person.date_of_birth:
-            from datetime import date
-
             form.date_of_birth.data = date.fromisoformat(person.date_of_birth)
-    elif form.validate_on_submit():
+        return render_template("programme/case_form.html", form=form, case=case,
+                               with_identity=True,
+                               recorded_adult=person.accompanying_adult_name)
+    form = CaseForm()
+    if form.validate_on_submit():
         data, person = _case_data(form)
         outcome = attempt(lambda: cases.update_case(current_user, case, data, person), form)
         if outcome.ok:
             flash(_("The case is saved."), "success")
             return redirect(url_for("programme.case_page", case_id=case.id))
-    return render_template("programme/case_form.html", form=form, case=case)
+    return render_template("programme/case_form.html", form=form, case=case,
+                           with_identity=True)
 
 
-def _edit_erased_case(case):
-    """The identity record is erased: only the case data can be corrected (no name fields
-    that would be required and then dropped)."""
-    form = without_identity(CaseForm(obj=case) if request.method == "GET" else CaseForm())
-    if form.validate_on_submit():
-        data = cases.CaseData(
-            birth_year=form.birth_year.data, sex=form.sex.data, region=form.region.data,
-            circumstances=form.circumstances.data,
-            representative_type=form.representative_type.data, needs=form.needs.data or "",
-            languages=form.languages.data or [],
-            accompanying_adult_relation=form.accompanying_adult_relation.data or "")
-        outcome = attempt(lambda: cases.update_case(current_user, case, data,
-                                                    identity.Identity()), form)
+@bp.route("/accompanying-adults")
+@roles_required(COORDINATOR)
+def adult_reviews():
+    return render_template("programme/adult_reviews.html",
+                           cases=adults.adults_to_review(current_user), action=ActionForm())
+
+
+@bp.route("/cases/<int:case_id>/accompanying-adult", methods=["POST"])
+@login_required
+def review_adult(case_id: int):
+    """Split an adult's name kept as one free text: "open" shows it (audited), "save"
+    stores the given name and surname."""
+    case = cases.get_case(current_user, case_id)
+    if not ActionForm().validate_on_submit():  # no opening without the CSRF token
+        return redirect(url_for("programme.adult_reviews"))
+    form = AdultReviewForm()
+    if "save" in request.form and form.validate():
+        outcome = attempt(lambda: adults.review_adult(current_user, case, form.given_name.data,
+                                                      form.surname.data), form)
         if outcome.ok:
-            flash(_("The case is saved."), "success")
-            return redirect(url_for("programme.case_page", case_id=case.id))
-    return render_template("programme/case_form.html", form=form, case=case)
+            flash(_("The accompanying adult's name is saved."), "success")
+            return redirect(url_for("programme.adult_reviews"))
+    outcome = attempt(lambda: adults.open_for_review(current_user, case))
+    if not outcome.ok:
+        return redirect(url_for("programme.adult_reviews"))
+    return render_template("programme/adult_review.html", case=case, form=form,
+                           recorded=outcome.value)
 
 
 @bp.route("/cases/<int:case_id>/state", methods=["POST"])

@@ -86,29 +86,17 @@ def test_child_page_shows_the_minimum_and_takes_a_note(client, world):
     assert read.details == {"code": mine.code}
 
 
-@pytest.mark.parametrize(("adult", "surname", "shown"), [
-    ("Olena Kovalenko", "Kovalenko", "Olena K."),
-    ("Вигадана Олена Петрівна", "Вигаданий", "В. Олена Петрівна"),
-    ("Мельникова Ніна", "Мельников", "М. Ніна"),
-    ("Iryna Volunteer", "Kovalenko", "Iryna Volunteer"),
-    ("Ivan Ko", "Kovalenko", "Ivan Ko"),
-])
-def test_the_adults_name_loses_the_childs_surname(adult, surname, shown):
-    from partnership.programme.identity import without_surname
-
-    assert without_surname(adult, surname) == shown
-
-
-def test_accompanying_adult_who_is_no_relative_is_shown_in_full(client, app):
+def test_accompanying_adult_who_is_no_relative_is_shown_by_initial_too(client, app):
     actor = fp.coordinator()
     centre, group = fp.centre_with_group(actor)
-    case = fp.placed_case(actor, group, fp.person(accompanying_adult_name="Iryna Volunteer"),
+    case = fp.placed_case(actor, group, fp.person(accompanying_adult_given_name="Iryna",
+                                                  accompanying_adult_surname="Kovalenko"),
                           accompanying_adult_relation="programme volunteer")
     staff = UserFactory(role=Role.CENTRE_STAFF, organisation_id=centre.organisation_id)
     log_in(client, staff)
     page = client.get(f"/programme/my-centre/children/{case.id}").get_data(as_text=True)
-    assert "Iryna Volunteer" in page and "programme volunteer" in page
-    assert fp.SURNAME not in page
+    assert "Iryna K. · programme volunteer" in page
+    assert fp.SURNAME not in page and "Kovalenko" not in page
 
 
 # --- reports ------------------------------------------------------------------------------

@@ -99,7 +99,8 @@ def test_logs_audit_timeline_and_emails_never_name_a_child(client, login_as, cap
     response = post_form(client, "/programme/cases/new", {
         **POST_DATA, "birth_year": str(fp.case_data().birth_year), "first_name": fp.FIRST_NAME,
         "surname": fp.SURNAME, "documents": f"Passport {fp.DOCUMENT}",
-        "address": "12 Example street", "accompanying_adult_name": f"Olena {fp.SURNAME}"})
+        "address": "12 Example street", "accompanying_adult_given_name": "Olena",
+        "accompanying_adult_surname": fp.SURNAME})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     case = db.session.scalars(select(ChildCase)).one()
     base = f"/programme/cases/{case.id}"
@@ -111,6 +112,7 @@ def test_logs_audit_timeline_and_emails_never_name_a_child(client, login_as, cap
     post_form(client, f"{base}/placement", {"group_id": str(group.id)})
     post_form(client, f"{base}/identity", {})
     client.get(f"{base}/edit")
+    post_form(client, f"{base}/edit/identity", {"open": "1"})
     post_form(client, "/programme/export/cases", {"password": "wrong password here"})
     post_form(client, "/programme/export/cases", {"password": DEFAULT_PASSWORD})
     staff_client = client.application.test_client()
