@@ -1,6 +1,6 @@
 """pending sign-ins on the server: the visitor cookie no longer carries who is signing in
 
-Revision ID: 0007_pending_sign_in
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30 11:40:00
 
@@ -12,7 +12,7 @@ import partnership.core.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_pending_sign_in'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None

@@ -99,7 +99,7 @@ def backup(output: str) -> None:
 def convert_accompanying_adults() -> None:
     """Split the accompanying adults' names kept as one free text into given name and
     surname where that is beyond doubt; the rest stay on the coordinator's review list
-    (run once after upgrading to migration 0007; safe to run again)."""
+    (run once after upgrading to migration 0008; safe to run again)."""
     from ..core.services import ServiceError
     from .adults import convert_adult_names
 

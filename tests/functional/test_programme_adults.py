@@ -153,11 +153,11 @@ def test_the_conversion_command_splits_the_safe_and_lists_the_rest(app):
 
 
 def test_the_migration_puts_every_named_adult_on_the_review_list(app):
-    """0007 on a database holding cases: named adults with an identity are flagged."""
+    """0008 on a database holding cases: named adults with an identity are flagged."""
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
-    downgrade(revision="0006")
+    downgrade(revision="0007")
     try:
         with db.engine.begin() as connection:
             meta = sa.MetaData()

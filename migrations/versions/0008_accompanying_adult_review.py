@@ -7,8 +7,8 @@ the coordinator's review list. ``flask convert-accompanying-adults`` (run by ``m
 after upgrading in production) splits the names it can split safely and takes those cases
 off the list; the coordinator splits the rest.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 11:45:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
