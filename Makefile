@@ -48,9 +48,9 @@ translations: $(COMPILED)
 translations-update: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--project=partnership --copyright-holder="Embassy of Ukraine in Kazakhstan" \
-		-o partnership/translations/messages.pot partnership templates
+		-w 100 -o partnership/translations/messages.pot partnership templates
 	$(BIN)/pybabel update -i partnership/translations/messages.pot -d partnership/translations \
-		--ignore-obsolete --no-fuzzy-matching
+		--ignore-obsolete --no-fuzzy-matching -w 100
 	$(BIN)/python scripts/fill_english_catalogue.py
 
 clean:
