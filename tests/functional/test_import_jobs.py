@@ -288,3 +288,22 @@ def test_with_redis_a_small_import_still_runs_at_once(make_app, redis_url):
         client, _user = officer_client(app)
         assert upload(client, csv_file(org_rows(3)), "o.csv").status_code == 200
         assert latest_job().status == ImportStatus.SUCCEEDED and organisations() == 3
+
+
+def test_the_xlsx_row_count_is_exact_across_chunks():
+    """The quick count of a sheet's rows (before openpyxl loads anything) reads the XML in
+    chunks; tags cut by a chunk's end are counted once."""
+    data = xlsx_file(org_rows(20_000))
+    assert not tables._xlsx_row_elements_exceed(data, 20_001)
+    assert tables._xlsx_row_elements_exceed(data, 20_000)
+
+
+def test_a_huge_xlsx_is_refused_before_openpyxl_opens_it(monkeypatch):
+    import openpyxl
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("openpyxl was asked to open the file")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(FileProblem, match="more than 100 data rows"):
+        read_table(xlsx_file(org_rows(2_000)), "orgs.xlsx", max_rows=100)
