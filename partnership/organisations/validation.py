@@ -25,6 +25,7 @@ class Bounds:
 BEDS = Bounds(0, 100_000)
 STAFF = Bounds(0, 1_000_000)
 QUANTITY = Bounds(1, 1_000_000)
+ROW_ID = Bounds(1, 2**31 - 1)  # a number that names a row (an INTEGER primary key)
 
 # The longest text each field takes (the database column, or the form's own limit for Text).
 NAME_LENGTH = 300

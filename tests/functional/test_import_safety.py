@@ -297,3 +297,19 @@ def test_programme_exports_neutralise_full_width_formulas(client, login_as):
                      {"password": DEFAULT_PASSWORD}).data.decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     _assert_neutral(cells, ["\uff1dHYPERLINK(\"http://evil.example\")"])
+
+
+@pytest.mark.parametrize("offer_id", [str(10**30), "2147483648", "0"])
+def test_a_manual_proposal_with_an_offer_number_past_any_row_is_refused(client, login_as,
+                                                                        offer_id):
+    from partnership.organisations.models import Country, Direction
+
+    login_as(Role.EMBASSY_OFFICER)
+    need = ItemFactory(organisation=OrganisationFactory(), direction=Direction.NEED,
+                       urgency="high")
+    ItemFactory(organisation=OrganisationFactory(country=Country.KZ), area=need.area)
+    response = post_form(client, f"/embassy/matches/new?need_id={need.id}", {
+        "need_id": str(need.id), "offer_id": offer_id, "rationale": "Both work on burns."})
+    assert response.status_code in (200, 422)
+    assert "Enter a whole number from" in response.get_data(as_text=True) or \
+        "Choose an offer" in response.get_data(as_text=True)
