@@ -69,8 +69,12 @@ def run_or_queue(job: ImportJob) -> str:
     if job.rows_total > current_app.config["IMPORT_BACKGROUND_ROWS"]:
         queue = matching_jobs.queue()
     if queue is not None:
-        queue.enqueue(run_import, job.id, job_timeout=1800)
-        return "queued"
+        try:
+            queue.enqueue(run_import, job.id, job_timeout=1800)
+        except Exception:  # noqa: BLE001 - Redis unreachable: the file is still imported
+            log.exception("import job %s could not be queued; running it now", job.id)
+        else:
+            return "queued"
     run_import(job.id)
     return "done"
 
@@ -105,7 +109,10 @@ def run_import(job_id: int) -> None:
             [{"row": e.row, "column": e.column, "message": str(e.message)}
              for e in report.errors], report)
     if wrote:
-        matching_jobs.recompute(None)
+        try:
+            matching_jobs.recompute(None)
+        except Exception:  # noqa: BLE001 - the import is committed already; say so in the log
+            log.exception("proposals were not recomputed after import job %s", job_id)
 
 
 def _finish(job_id: int, status: ImportStatus, errors: list[dict], report=None) -> None:

@@ -307,3 +307,12 @@ def test_a_huge_xlsx_is_refused_before_openpyxl_opens_it(monkeypatch):
     monkeypatch.setattr(openpyxl, "load_workbook", never)
     with pytest.raises(FileProblem, match="more than 100 data rows"):
         read_table(xlsx_file(org_rows(2_000)), "orgs.xlsx", max_rows=100)
+
+
+def test_when_redis_is_down_a_large_import_runs_at_once(make_app):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0", IMPORT_BACKGROUND_ROWS=5)
+    with app.app_context():
+        client, _user = officer_client(app)
+        response = upload(client, csv_file(org_rows(12)), "orgs.csv")
+        assert response.status_code == 200
+        assert latest_job().status == ImportStatus.SUCCEEDED and organisations() == 12
