@@ -36,7 +36,8 @@ def create_job(actor: User, kind: str, data: bytes, filename: str, dry_run: bool
     one row more than the limit (``IMPORT_MAX_ROWS``), never after reading all of it.
     """
     require_role(actor, *access.EMBASSY_ROLES)
-    job = ImportJob(kind=ImportKind(kind), filename=(filename or "")[:255], dry_run=dry_run,
+    shown_name = "".join(ch for ch in filename or "" if ch.isprintable())[:255]
+    job = ImportJob(kind=ImportKind(kind), filename=shown_name, dry_run=dry_run,
                     language=language, status=ImportStatus.QUEUED, created_by_id=actor.id,
                     created_at=utcnow(), errors=[])
     try:

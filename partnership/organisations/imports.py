@@ -45,6 +45,7 @@ ITEM_REQUIRED = ("registry_code", "direction", "area", "dimension", "form", "des
                  "quantity", "urgency", "languages", "valid_until")
 TRUE = {"1", "true", "yes", "y", "так", "иә", "да", "+"}
 FALSE = {"0", "false", "no", "n", "ні", "жоқ", "нет", "-", ""}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF and CR are text
 PROGRESS_EVERY = 250  # rows checked between two progress reports
 Progress = Callable[[int], None]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -82,6 +83,11 @@ class _Row:
             if len(value) > validation.MAX_CELL_CHARS:
                 self.error(name, _("The cell is longer than %(max)d characters.",
                                    max=validation.MAX_CELL_CHARS))
+                value = ""
+            elif CONTROL.search(value):
+                # PostgreSQL refuses NUL in text; the others are never meant either.
+                self.error(name, _("The cell holds an invisible control character; type its "
+                                   "text again."))
                 value = ""
             self.values[name] = value
 

@@ -313,3 +313,26 @@ def test_a_manual_proposal_with_an_offer_number_past_any_row_is_refused(client, 
     assert response.status_code in (200, 422)
     assert "Enter a whole number from" in response.get_data(as_text=True) or \
         "Choose an offer" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["Hospital\x00one", "Hospital\x1bone", "\x7f"])
+def test_a_cell_with_a_control_character_is_a_row_and_column_error(app, value):
+    report = import_organisations(None, table({**ORG, "name_en": value}), "orgs.csv")
+    assert (2, "name_en") in errors_of(report), report.errors
+    assert count(Organisation) == 0
+
+
+def test_tabs_and_line_breaks_stay_text(app):
+    row = {**ORG, "description": "Рядок один\nрядок\tдва\r\nтри"}
+    assert import_organisations(None, table(row), "orgs.csv").ok
+
+
+def test_an_upload_named_with_a_nul_character_is_recorded(client, login_as):
+    from partnership.organisations.models import ImportJob
+
+    login_as(Role.EMBASSY_OFFICER)
+    response = post_form(client, "/embassy/import", {
+        "kind": "organisations", "file": (io.BytesIO(table(ORG)), "orgs\x00.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "\x00" not in db.session.scalar(select(ImportJob.filename))
