@@ -30,6 +30,8 @@ class Config:
     RATE_LIMIT_REAUTH = "5 per 15 minutes"  # the password asked again (case export, 2-step)
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    IMPORT_MAX_ROWS = 5000  # data rows one file may hold on the import page
+    IMPORT_BACKGROUND_ROWS = 500  # larger files run in the worker when REDIS_URL is set
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -107,7 +109,8 @@ _ENV_STRINGS = (
     "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL", "UPLOAD_FOLDER",
     "PROGRAMME_IDENTITY_KEYS", "EMBASSY_CONTACT_EMAIL",
 )
-_ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS")
+_ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
+             "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED")
 
 

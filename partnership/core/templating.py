@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..i18n import LANGUAGE_NAMES
+from ..organisations.validation import is_web_url
 
 ROLE_LABELS = {
     "org_member": _l("Organisation member"),
@@ -61,6 +62,11 @@ def register(app: Flask) -> None:
             "navigation": navigation,
             "role_label": lambda role: ROLE_LABELS.get(str(role), str(role)),
         }
+
+    @app.template_filter("safe_href")
+    def safe_href_filter(value):
+        """A stored address as a link target only when it is http(s); "" (no link) otherwise."""
+        return value if isinstance(value, str) and is_web_url(value) else ""
 
     @app.template_filter("date")
     def date_filter(value, style="medium"):

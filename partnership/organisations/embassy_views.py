@@ -1,6 +1,7 @@
 """The embassy's pages: verification queue, decisions, agreed list, import and export."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,9 +10,11 @@ from ..core.access import roles_required
 from ..core.services import ServiceError
 from ..extensions import db
 from ..matching import jobs
-from . import exports, imports, verification
+from . import exports, import_jobs, verification
 from .access import EMBASSY_ROLES
 from .forms import DecisionForm, ImportForm
+from .models import ImportStatus
+from .validation import MAX_CELL_CHARS
 
 bp = Blueprint("verification", __name__)
 EMBASSY = EMBASSY_ROLES
@@ -74,22 +77,35 @@ def agreed_list(organisation_id: int):
 @roles_required(*EMBASSY)
 def import_file():
     form = ImportForm()
-    report = None
     if form.validate_on_submit():
         upload = form.file.data
-        importer = (imports.import_organisations if form.kind.data == "organisations"
-                    else imports.import_items)
-        report = importer(current_user, upload.read(), upload.filename,
-                          dry_run=form.dry_run.data)
-        if report.ok and not form.dry_run.data:
-            db.session.commit()
-            jobs.recompute(None)
+        job = import_jobs.create_job(current_user, form.kind.data, upload.read(),
+                                     upload.filename, form.dry_run.data, str(get_locale()))
+        db.session.commit()
+        if import_jobs.run_or_queue(job) == "queued":
+            flash(_("The file is large: it is being imported in the background. This page "
+                    "shows its progress."), "info")
+            return redirect(url_for("verification.import_status", job_id=job.id))
+        job = import_jobs.get_job(current_user, job.id)
+        if job.status == ImportStatus.SUCCEEDED and not job.dry_run:
             flash(_("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
-                    created=report.created, updated=report.updated,
-                    unchanged=report.unchanged), "success")
-        else:
-            db.session.rollback()
-    return render_template("embassy/import.html", form=form, report=report)
+                    created=job.created_count, updated=job.updated_count,
+                    unchanged=job.unchanged_count), "success")
+        return _import_page(form, job)
+    return _import_page(form, None)
+
+
+def _import_page(form: ImportForm, job):
+    return render_template("embassy/import.html", form=form, job=job,
+                           recent=import_jobs.recent_jobs(current_user),
+                           max_cell_chars=MAX_CELL_CHARS)
+
+
+@bp.route("/import/<int:job_id>")
+@roles_required(*EMBASSY)
+def import_status(job_id: int):
+    job = import_jobs.get_job(current_user, job_id)
+    return render_template("embassy/import_job.html", job=job)
 
 
 @bp.route("/export/<what>.<fmt>")

@@ -17,11 +17,32 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.passwords import MAX_LENGTH
-from . import labels
+from . import labels, validation
+from .validation import (
+    BEDS,
+    CITY_LENGTH,
+    CONTACT_NAME_LENGTH,
+    EMAIL_LENGTH,
+    ITEM_DESCRIPTION_LENGTH,
+    NAME_LENGTH,
+    ORGANISATION_DESCRIPTION_LENGTH,
+    PHONE_LENGTH,
+    QUANTITY,
+    STAFF,
+    WEBSITE_LENGTH,
+)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,29 +50,44 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def within(bounds: validation.Bounds) -> NumberRange:
+    """The form's check of a whole number, with the limits the import uses too."""
+    return NumberRange(min=bounds.minimum, max=bounds.maximum,
+                       message=validation.NUMBER_MESSAGE)
+
+
+def web_address(_form, field) -> None:
+    """Only http(s) addresses: the same check as the import's."""
+    if field.data and not validation.is_web_url(field.data):
+        raise ValidationError(validation.WEBSITE_MESSAGE)
+
+
 class ProfileForm(FlaskForm):
     kind = SelectField(_l("Kind of organisation"), choices=lambda: labels.choices(labels.KINDS))
-    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=300)])
-    name_kk = StringField(_l("Name in Kazakh"), validators=[Optional(), Length(max=300)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=300)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=NAME_LENGTH)])
+    name_kk = StringField(_l("Name in Kazakh"), validators=[Optional(), Length(max=NAME_LENGTH)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=NAME_LENGTH)])
     name_ru = StringField(_l("Name in Russian (optional)"),
-                          validators=[Optional(), Length(max=300)])
+                          validators=[Optional(), Length(max=NAME_LENGTH)])
     region = SelectField(_l("Region"), choices=labels.region_choices)
-    city = StringField(_l("City or town"), validators=[DataRequired(), Length(max=120)])
+    city = StringField(_l("City or town"), validators=[DataRequired(), Length(max=CITY_LENGTH)])
     languages = MultiCheckboxField(_l("Working languages"),
                                    choices=lambda: labels.choices(labels.LANGUAGES),
                                    validators=[DataRequired()])
-    beds = IntegerField(_l("Beds (optional)"), validators=[Optional(), NumberRange(min=0)])
-    staff = IntegerField(_l("Staff (optional)"), validators=[Optional(), NumberRange(min=0)])
+    beds = IntegerField(_l("Beds (optional)"), validators=[Optional(), within(BEDS)])
+    staff = IntegerField(_l("Staff (optional)"), validators=[Optional(), within(STAFF)])
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=5000)],
+        _l("Description"),
+        validators=[Optional(), Length(max=ORGANISATION_DESCRIPTION_LENGTH)],
         description=_l("What the organisation does, its strengths and what it is proud of."))
-    contact_name = StringField(_l("Contact person"), validators=[DataRequired(),
-                                                                 Length(max=200)])
-    contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(),
-                                                                 Length(max=254)])
-    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
-    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+    contact_name = StringField(_l("Contact person"), validators=[
+        DataRequired(), Length(max=CONTACT_NAME_LENGTH)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[
+        DataRequired(), Email(), Length(max=EMAIL_LENGTH)])
+    contact_phone = StringField(_l("Contact phone"),
+                                validators=[Optional(), Length(max=PHONE_LENGTH)])
+    website = URLField(_l("Website"), validators=[
+        Optional(), Length(max=WEBSITE_LENGTH), web_address])
     open_to_cooperation = BooleanField(_l("Open to new partnerships"), default=True)
     public_listing = BooleanField(
         _l("Show the organisation in the public directory"),
@@ -107,10 +143,10 @@ class ItemForm(FlaskForm):
     dimension = SelectField(_l("Dimension"), choices=lambda: labels.choices(labels.DIMENSIONS))
     form = SelectField(_l("Form of cooperation"), choices=lambda: labels.choices(labels.FORMS))
     description = TextAreaField(_l("Description"), validators=[DataRequired(),
-                                                                Length(max=3000)],
+                                                                Length(max=ITEM_DESCRIPTION_LENGTH)],
                                 description=_l("What exactly, for whom, how and when."))
     quantity = IntegerField(_l("Capacity or quantity (optional)"),
-                            validators=[Optional(), NumberRange(min=1)],
+                            validators=[Optional(), within(QUANTITY)],
                             description=_l("Places, trainees, units: a number."))
     urgency = SelectField(_l("Urgency"), choices=lambda: labels.choices(labels.URGENCIES),
                           default="medium")

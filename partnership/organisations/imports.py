@@ -6,6 +6,7 @@ code; items by organisation, direction, area, form, dimension and description).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,7 +17,7 @@ from ..auth.models import User
 from ..core.database import utcnow
 from ..core.services import record, require_role
 from ..extensions import db
-from . import access, registry
+from . import access, registry, validation
 from .items import default_valid_until, description_key
 from .models import (
     WORKING_LANGUAGES,
@@ -44,6 +45,9 @@ ITEM_REQUIRED = ("registry_code", "direction", "area", "dimension", "form", "des
                  "quantity", "urgency", "languages", "valid_until")
 TRUE = {"1", "true", "yes", "y", "так", "иә", "да", "+"}
 FALSE = {"0", "false", "no", "n", "ні", "жоқ", "нет", "-", ""}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF and CR are text
+PROGRESS_EVERY = 250  # rows checked between two progress reports
+Progress = Callable[[int], None]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -72,15 +76,29 @@ class _Row:
 
     def __init__(self, number: int, header: list[str], cells: list[str], report: ImportReport):
         self.number = number
-        self.values = {name: unneutralise(cells[i].strip()) if i < len(cells) else ""
-                       for i, name in enumerate(header)}
         self.report = report
+        self.values = {}
+        for i, name in enumerate(header):
+            value = unneutralise(cells[i].strip()) if i < len(cells) else ""
+            if len(value) > validation.MAX_CELL_CHARS:
+                self.error(name, _("The cell is longer than %(max)d characters.",
+                                   max=validation.MAX_CELL_CHARS))
+                value = ""
+            elif CONTROL.search(value):
+                # PostgreSQL refuses NUL in text; the others are never meant either.
+                self.error(name, _("The cell holds an invisible control character; type its "
+                                   "text again."))
+                value = ""
+            self.values[name] = value
 
     def error(self, column: str, message: str) -> None:
         self.report.errors.append(RowError(self.number, column, message))
 
-    def text(self, column: str) -> str:
-        return self.values.get(column, "")
+    def text(self, column: str, max_length: int | None = None) -> str:
+        value = self.values.get(column, "")
+        if max_length is not None and len(value) > max_length:
+            self.error(column, _("The text is longer than %(max)d characters.", max=max_length))
+        return value
 
     def choice(self, column: str, allowed, *, required=True) -> str | None:
         value = self.text(column).lower()
@@ -92,17 +110,18 @@ class _Row:
             return None
         return value
 
-    def integer(self, column: str, minimum: int) -> int | None:
+    def integer(self, column: str, bounds: validation.Bounds) -> int | None:
         value = self.text(column)
         if not value:
             return None
         try:
             number = int(value)
         except ValueError:
-            self.error(column, _("“%(value)s” is not a whole number.", value=value))
+            self.error(column, _("“%(value)s” is not a whole number.", value=value[:40]))
             return None
-        if number < minimum:
-            self.error(column, _("The number must be at least %(n)d.", n=minimum))
+        if number not in bounds:
+            self.error(column, _("Enter a whole number from %(min)d to %(max)d.",
+                                 min=bounds.minimum, max=bounds.maximum))
             return None
         return number
 
@@ -138,9 +157,10 @@ class _Row:
         return None
 
 
-def _start(data: bytes, filename: str, required: tuple[str, ...], report: ImportReport):
+def _start(data: bytes, filename: str, required: tuple[str, ...], report: ImportReport,
+           max_rows: int | None):
     try:
-        header, body = read_table(data, filename)
+        header, body = read_table(data, filename, max_rows)
     except FileProblem as problem:
         report.errors.append(RowError(0, "", str(problem)))
         return None, []
@@ -153,6 +173,11 @@ def _start(data: bytes, filename: str, required: tuple[str, ...], report: Import
     return header, body
 
 
+def _tell(progress: Progress | None, checked: int) -> None:
+    if progress is not None and checked % PROGRESS_EVERY == 0:
+        progress(checked)
+
+
 def _check_actor(actor: User | None) -> None:
     """The command line (actor None) is trusted; on the web only the embassy imports."""
     if actor is not None:
@@ -160,13 +185,19 @@ def _check_actor(actor: User | None) -> None:
 
 
 def import_organisations(actor: User | None, data: bytes, filename: str,
-                         dry_run: bool = False) -> ImportReport:
-    """Check every row; when all are good (and not a dry run) create or update them."""
+                         dry_run: bool = False, *, max_rows: int | None = None,
+                         progress: Progress | None = None) -> ImportReport:
+    """Check every row; when all are good (and not a dry run) create or update them.
+
+    A file of more than ``max_rows`` data rows is refused before any row is checked;
+    ``progress`` hears how many rows have been checked, now and then.
+    """
     _check_actor(actor)
     report = ImportReport()
-    header, body = _start(data, filename, ORG_REQUIRED, report)
+    header, body = _start(data, filename, ORG_REQUIRED, report, max_rows)
     parsed, seen = [], {}
-    for number, cells in body:
+    for checked, (number, cells) in enumerate(body, start=1):
+        _tell(progress, checked)
         row = _Row(number, header, cells, report)
         values = _organisation_values(row)
         code = values.get("registry_code")
@@ -216,7 +247,7 @@ def _organisation_values(row: _Row) -> dict:
         code = None
     values["registry_code"] = code
     for name in ("name_uk", "name_kk", "name_en", "name_ru"):
-        values[name] = row.text(name) or None
+        values[name] = row.text(name, validation.NAME_LENGTH) or None
     native = "name_uk" if country == "UA" else "name_kk"
     if country and not values[native]:
         row.error(native, _("The name in the country's own language is required."))
@@ -225,15 +256,19 @@ def _organisation_values(row: _Row) -> dict:
         row.error("region", _("“%(value)s” is not a region code of this country.",
                               value=row.text("region")))
     values["region"] = region.code if region else None
-    values["city"] = row.text("city")
+    values["city"] = row.text("city", validation.CITY_LENGTH)
     if not values["city"]:
         row.error("city", _("The city is required."))
     values["languages"] = row.languages("languages")
-    values["beds"] = row.integer("beds", 0)
-    values["staff"] = row.integer("staff", 0)
-    for name in ("description", "contact_name", "contact_phone", "website"):
-        values[name] = row.text(name)
-    values["contact_email"] = row.text("contact_email").lower()
+    values["beds"] = row.integer("beds", validation.BEDS)
+    values["staff"] = row.integer("staff", validation.STAFF)
+    values["description"] = row.text("description", validation.ORGANISATION_DESCRIPTION_LENGTH)
+    values["contact_name"] = row.text("contact_name", validation.CONTACT_NAME_LENGTH)
+    values["contact_phone"] = row.text("contact_phone", validation.PHONE_LENGTH)
+    values["website"] = row.text("website", validation.WEBSITE_LENGTH)
+    if values["website"] and not validation.is_web_url(values["website"]):
+        row.error("website", str(validation.WEBSITE_MESSAGE))
+    values["contact_email"] = row.text("contact_email", validation.EMAIL_LENGTH).lower()
     if values["contact_email"] and not EMAIL.match(values["contact_email"]):
         row.error("contact_email", _("This is not an e-mail address."))
     values["open_to_cooperation"] = row.flag("open_to_cooperation", True)
@@ -266,17 +301,19 @@ def _create_organisation(actor: User | None, values: dict) -> Organisation:
 
 
 def import_items(actor: User | None, data: bytes, filename: str,
-                 dry_run: bool = False) -> ImportReport:
+                 dry_run: bool = False, *, max_rows: int | None = None,
+                 progress: Progress | None = None) -> ImportReport:
     """Offers and needs of organisations already on the platform; all rows or none."""
     _check_actor(actor)
     report = ImportReport()
-    header, body = _start(data, filename, ITEM_REQUIRED, report)
+    header, body = _start(data, filename, ITEM_REQUIRED, report, max_rows)
     codes = {registry.normalise(cells[header.index("registry_code")])
              for _, cells in body if header and len(cells) > header.index("registry_code")}
     organisations = {o.registry_code: o for o in db.session.scalars(
         select(Organisation).where(Organisation.registry_code.in_(list(codes))))}
     parsed, seen = [], {}
-    for number, cells in body:
+    for checked, (number, cells) in enumerate(body, start=1):
+        _tell(progress, checked)
         row = _Row(number, header, cells, report)
         values = _item_values(row, organisations)
         if values is None:
@@ -305,10 +342,10 @@ def _item_values(row: _Row, organisations: dict) -> dict | None:
         row.error("area", _("“%(value)s” is not an area code of the taxonomy.", value=area))
     dimension = row.choice("dimension", [d.value for d in Dimension])
     form = row.choice("form", [f.value for f in Form])
-    description = row.text("description")
+    description = row.text("description", validation.ITEM_DESCRIPTION_LENGTH)
     if not description:
         row.error("description", _("The description is required."))
-    quantity = row.integer("quantity", 1)
+    quantity = row.integer("quantity", validation.QUANTITY)
     urgency = row.choice("urgency", [u.value for u in Urgency], required=False)
     if direction == "offer" and urgency:
         row.error("urgency", _("Only needs have an urgency."))

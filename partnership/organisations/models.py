@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -180,3 +181,55 @@ class Item(db.Model):
     def is_current(self, today: date) -> bool:
         """Active and not past its date: takes part in matching."""
         return self.status == ItemStatus.ACTIVE and self.valid_until >= today
+
+
+class ImportKind(enum.StrEnum):
+    ORGANISATIONS = "organisations"
+    ITEMS = "items"
+
+
+class ImportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class ImportJob(db.Model):
+    """One upload to the import page: its file until it has run, its progress and its report."""
+
+    __tablename__ = "import_job"
+    __table_args__ = (
+        Index("ix_import_job_status_created", "status", "created_at"),
+        CheckConstraint("rows_total >= 0 AND rows_checked >= 0 AND created_count >= 0 "
+                        "AND updated_count >= 0 AND unchanged_count >= 0",
+                        name="counts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ImportKind] = mapped_column(str_enum(ImportKind, "import_kind"), nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)  # shown, never opened
+    dry_run: Mapped[bool] = mapped_column(nullable=False)
+    language: Mapped[str] = mapped_column(String(8), nullable=False)  # of the report's messages
+    status: Mapped[ImportStatus] = mapped_column(str_enum(ImportStatus, "import_status"),
+                                                 nullable=False, default=ImportStatus.QUEUED)
+    # The uploaded file, kept only until the job has run (the worker may be another machine).
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    rows_total: Mapped[int] = mapped_column(nullable=False, default=0)
+    rows_checked: Mapped[int] = mapped_column(nullable=False, default=0)
+    created_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    updated_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    unchanged_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    # Every problem found: [{"row": 3, "column": "beds", "message": "..."}]
+    errors: Mapped[list[dict]] = mapped_column(JSON, nullable=False, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    created_by = relationship("User")
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)

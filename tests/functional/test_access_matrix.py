@@ -82,6 +82,7 @@ ROUTES = {
     "verification.decide": ("/embassy/organisations/1/decide/verify", everyone(405)),
     "verification.agreed_list": ("/embassy/organisations/1/agreed-list", everyone(405)),
     "verification.import_file": ("/embassy/import", only({"embassy_officer", "admin"})),
+    "verification.import_status": ("/embassy/import/1", only({"embassy_officer", "admin"})),
     "verification.export": ("/embassy/export/organisations.csv",
                             only({"embassy_officer", "admin"})),
     # Matching and partnerships: match 1 pairs organisation 2's need with organisation 1's
@@ -113,7 +114,7 @@ def make_world():
     them; partnership 1 joins them."""
     from partnership.extensions import db
     from partnership.matching.models import Match
-    from partnership.organisations.models import Country, Direction
+    from partnership.organisations.models import Country, Direction, ImportJob
     from partnership.partnerships.models import Partnership
 
     offer = ItemFactory(organisation=OrganisationFactory())
@@ -126,6 +127,8 @@ def make_world():
     db.session.add(Partnership(reference="UA-KZ-TEST-0001",
                                ukrainian_organisation_id=offer.organisation_id,
                                kazakh_organisation_id=need.organisation_id))
+    db.session.add(ImportJob(kind="organisations", filename="orgs.csv", dry_run=True,
+                             language="en", status="succeeded", rows_total=1))
     db.session.commit()
     for area in AREAS:
         area.make_world()
