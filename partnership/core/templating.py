@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..i18n import LANGUAGE_NAMES
-from ..organisations.validation import is_web_url
+from .urls import is_web_url
 
 ROLE_LABELS = {
     "org_member": _l("Organisation member"),

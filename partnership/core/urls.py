@@ -1,4 +1,4 @@
-"""Redirect targets that stay on this site."""
+"""Redirect targets that stay on this site, and links that may be shown as links."""
 
 from urllib.parse import urlsplit
 
@@ -13,3 +13,22 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_url(value: str | None) -> bool:
+    """True for an absolute http(s) address with a host name; nothing else becomes a link.
+
+    Browsers ignore leading spaces and control characters and read ``JaVaScRiPt:`` as
+    ``javascript:``, so anything with whitespace or control characters is refused outright.
+    """
+    if not value or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(host) and "." in host

@@ -6,9 +6,10 @@ INTEGER ends at 2,147,483,647; a longer VARCHAR is an error there, a silent over
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
+
+from ..core.urls import is_web_url  # noqa: F401 - the forms and the import read it from here
 
 
 @dataclass(frozen=True)
@@ -40,23 +41,6 @@ ITEM_DESCRIPTION_LENGTH = 3000
 # No cell of an imported file is longer than this; longer ones are refused while reading.
 MAX_CELL_CHARS = 10_000
 
-WEB_SCHEMES = ("http", "https")
 WEBSITE_MESSAGE = _l("Write the full address of the website, starting with http:// or "
                      "https://.")
 NUMBER_MESSAGE = _l("Enter a whole number from %(min)d to %(max)d.")
-
-
-def is_web_url(value: str | None) -> bool:
-    """True for an absolute http(s) address with a host name; nothing else becomes a link.
-
-    Browsers ignore leading spaces and control characters and read ``JaVaScRiPt:`` as
-    ``javascript:``, so anything with whitespace or control characters is refused outright.
-    """
-    if not value or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:
-        return False
-    return parts.scheme.lower() in WEB_SCHEMES and bool(host) and "." in host

@@ -1,7 +1,7 @@
 """import jobs: each upload to the import page, its file until it has run, progress and report
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30 11:24:55.611136
 
 """
@@ -12,8 +12,8 @@ import partnership.core.database  # noqa: F401 - custom column types
 
 
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
