@@ -9,6 +9,7 @@ response without the security headers fails the test, which lists every such req
 """
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,6 +34,13 @@ CRAFTED_VALUES = ("2147483648", "9223372036854775808", "-9223372036854775809", "
                   "\x00", "ж" * 3000)
 # Not valid UTF-8: the server must decode it somehow, never fail on it.
 RAW_QUERY = "page=%FF&q=%C3%28&region=%ED%A0%80"
+
+# Filled forms: one crafted value in every number field, or very long text in every text field,
+# the other fields as the page filled them, so that the request passes the form's other checks.
+CRAFTED_NUMBERS = ("2147483648", "-2147483649", "9223372036854775808", "1e309")
+LONG_TEXT = "ж" * 5000
+PLAUSIBLE_INPUT = {"email": "someone@example.org", "date": "2026-12-01", "number": "1",
+                   "tel": "+380441234567", "url": "https://example.org", "password": "x" * 12}
 
 PLAUSIBLE_TEXT = {"direction": "need", "action": "verify", "what": "organisations",
                   "fmt": "csv", "filename": "css/app.css"}
@@ -97,6 +105,68 @@ def build(rule, values: dict) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", replace, rule.rule)
 
 
+class PageForms(HTMLParser):
+    """The POST forms of a page: each field's value as the page filled it (or a plausible one),
+    and which fields are numbers and which free text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form = self._select = self._textarea = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self._form = None
+            if attrs.get("method", "").lower() == "post":
+                self._form = {"action": attrs.get("action", ""), "values": {}, "numbers": set(),
+                              "texts": set()}
+                self.forms.append(self._form)
+            return
+        name = attrs.get("name")
+        if self._form is None or not name or name == "csrf_token":
+            return
+        values = self._form["values"]
+        kind = attrs.get("type", "text").lower() if tag == "input" else tag
+        if kind in ("checkbox", "radio"):
+            if "checked" in attrs or (kind == "radio" and name not in values):
+                values[name] = attrs.get("value", "y")
+        elif kind in ("file", "submit", "button", "reset", "image"):
+            pass
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select:
+            if self._select not in values or "selected" in attrs:
+                values[self._select] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            values[name] = ""
+            self._form["texts"].add(name)
+        else:
+            values[name] = attrs.get("value") or PLAUSIBLE_INPUT.get(kind, "Test text")
+            if kind == "number":
+                self._form["numbers"].add(name)
+            elif kind in ("text", "search"):
+                self._form["texts"].add(name)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form["values"][self._textarea] += data
+
+    def by_action(self, page: str) -> dict[str, dict]:
+        """The forms by the path they post to (an empty action posts to the page itself)."""
+        return {form["action"] or page: form for form in reversed(self.forms)}
+
+
 class Probe:
     """Sends the requests and notes every one that fails."""
 
@@ -152,16 +222,19 @@ def test_crafted_input_never_gets_a_server_error(make_app, role):
             return {name: ids.get(name, PLAUSIBLE_TEXT.get(name, "x"))
                     for name in rule.arguments}
 
-        # The fields of every form the role sees, and a CSRF token of its session.
+        # The fields of every form the role sees, the forms by where they post, a CSRF token.
         fields: set[str] = set()
+        forms: dict[str, dict] = {}
         token = None
         for rule in rules:
             if "GET" in rule.methods and rule.endpoint != "static":
-                response = probe.send("GET", build(rule, plausible(rule)))
+                path = build(rule, plausible(rule))
+                response = probe.send("GET", path)
                 html = (response.get_data(as_text=True)
                         if response is not None and response.mimetype == "text/html" else "")
                 fields.update(FIELD_RE.findall(html))
                 token = token or next(iter(CSRF_RE.findall(html)), None)
+                forms = {**PageForms(html).by_action(path), **forms}
         fields.discard("csrf_token")
         assert token, "no page showed a CSRF token"
         names = query_names()
@@ -184,6 +257,15 @@ def test_crafted_input_never_gets_a_server_error(make_app, role):
                     form = {name: value for name in fields}
                     probe.send("POST", path, data={**form, "csrf_token": token},
                                query_string={name: value for name in names})
+            form = forms.get(path) if "POST" in rule.methods else None
+            if form:
+                filled = {**form["values"], "csrf_token": token}
+                for value in CRAFTED_NUMBERS if form["numbers"] else ():
+                    probe.send("POST", path,
+                               data={**filled, **dict.fromkeys(form["numbers"], value)})
+                if form["texts"]:
+                    probe.send("POST", path,
+                               data={**filled, **dict.fromkeys(form["texts"], LONG_TEXT)})
 
         if user is not None:
             still = client.get("/account")
