@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-FLASK := PARTNERSHIP_ENV=development $(BIN)/flask --app partnership
 PORT ?= 5000
+# Links in e-mails point at the address served here, never at a request's Host header.
+PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+FLASK := PARTNERSHIP_ENV=development PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/flask --app partnership
 CATALOGUES := $(wildcard partnership/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 

@@ -8,15 +8,26 @@ from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
+from .core import hosts
+from .core.files import private_folder, private_sqlite_file
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class Application(Flask):
+    """Flask, but a request whose ``Host`` is refused still gets the normal 400 page."""
+
+    def create_url_adapter(self, request):
+        if request is None:
+            return super().create_url_adapter(None)
+        return hosts.url_adapter(self, request, super().create_url_adapter)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, commands, error handlers."""
     config = dict(config or {})
-    app = Flask(
+    app = Application(
         __name__,
         instance_path=config.pop("INSTANCE_PATH", None) or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
@@ -25,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_settings(app, config)
     configure_logging(app)
     init_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_commands(app)
     register_error_handlers(app)
@@ -41,8 +53,9 @@ def load_settings(app: Flask, overrides: dict) -> None:
     app.config.update(overrides)
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        instance.mkdir(parents=True, exist_ok=True)
+        private_folder(instance)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'partnership.db'}"
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError(
@@ -57,6 +70,10 @@ def load_settings(app: Flask, overrides: dict) -> None:
             "PUBLIC_BASE_URL is not set. In production set it to the address users open, "
             "for example https://partnerships.example.org."
         )
+    if app.config["ENV_NAME"] == "production":
+        # Any other Host gets a 400: the address users open, loopback, and TRUSTED_HOSTS.
+        app.config["TRUSTED_HOSTS"] = hosts.trusted_hosts(app.config["PUBLIC_BASE_URL"],
+                                                          app.config.get("TRUSTED_HOSTS"))
 
 
 def configure_logging(app: Flask) -> None:
@@ -90,6 +107,13 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     app.session_interface = ServerSessionInterface()
+
+
+def register_url_converters(app: Flask) -> None:
+    """``<int:...>`` in every route stops at the largest id a column holds (then 404)."""
+    from .core.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "testing", "production")
+DEVELOPMENT_ADDRESS = "http://127.0.0.1:5000"
 
 
 class Config:
@@ -67,7 +68,10 @@ class Config:
     MAIL_USE_TLS = True
     MAIL_DEFAULT_SENDER = "no-reply@partnership.local"
     MAIL_SEND_INLINE = True  # without a worker, send right after the request commits
-    PUBLIC_BASE_URL: str | None = None  # for links in e-mails sent outside a request
+    PUBLIC_BASE_URL: str | None = None  # the host of links in e-mails and memorandum QR codes
+    # Production answers only to PUBLIC_BASE_URL's host, loopback and these (comma-separated in
+    # the environment; a leading dot admits subdomains). Elsewhere any well-formed host.
+    TRUSTED_HOSTS: list[str] | None = None
     # Shown to people of a rejected organisation; without it, the officer who decided.
     EMBASSY_CONTACT_EMAIL: str | None = None
 
@@ -81,6 +85,8 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    # The address `make run` serves (it passes its PORT): links never take the request's Host.
+    PUBLIC_BASE_URL = DEVELOPMENT_ADDRESS
     SESSION_COOKIE_SECURE = False
     HSTS = False
     LOG_LEVEL = "DEBUG"
@@ -89,6 +95,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
+    PUBLIC_BASE_URL = None  # tests set it when they need it; links then follow the test client
     LOG_LEVEL = "WARNING"
 
 
@@ -112,6 +119,7 @@ _ENV_STRINGS = (
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
              "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED")
+_ENV_LISTS = ("TRUSTED_HOSTS",)
 
 
 def environment_name(explicit: str | None = None) -> str:
@@ -135,6 +143,9 @@ def from_environment(environ=os.environ) -> dict:
     for key in _ENV_BOOLS:
         if environ.get(key):
             values[key] = environ[key].strip().lower() in ("1", "true", "yes", "on")
+    for key in _ENV_LISTS:
+        if environ.get(key):
+            values[key] = [part.strip() for part in environ[key].split(",") if part.strip()]
     if environ.get("DATABASE_URL"):
         values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     if values.get("REDIS_URL"):
@@ -155,7 +166,9 @@ def instance_secret_key(instance_path: Path) -> str:
     path = instance_path / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    from .core.files import private_folder
+
+    private_folder(instance_path)
     key = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:

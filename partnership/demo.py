@@ -82,7 +82,9 @@ def write_logins(instance_path: str, lines: list[str]) -> Path:
     """Keep the demo log-ins in the instance folder (mode 0600) so ``make run`` can show them."""
     import os
 
-    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    from .core.files import private_folder
+
+    private_folder(Path(instance_path))
     path = Path(instance_path) / "demo-logins.txt"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..auth import services as accounts
 from ..core.access import roles_required
 from ..core.services import attempt
+from ..core.urls import int_param
 from ..extensions import db
 from . import services
 from .forms import ActionForm, UserCreateForm, UserEditForm
@@ -15,7 +16,7 @@ bp = Blueprint("admin", __name__)
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int))
+    return int_param("page", 1, minimum=1)
 
 
 @bp.route("/users")

@@ -1,8 +1,10 @@
-"""Response headers that every page carries, and sending queued mail after the response."""
+"""Requests with control characters refused, the headers every response carries, and sending
+queued mail after the response."""
 
 import contextlib
+import re
 
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -14,14 +16,54 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';
        "base-uri 'none'; frame-ancestors 'none'")
 
 
+# C0 control characters but tab, line feed and carriage return. PostgreSQL refuses NUL in text,
+# and none of them belongs in a name, an address or a search.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+JSON_DEPTH = 20
+
+
 def register(app: Flask) -> None:
-    """Install the header hook and the post-response mail hook."""
+    """Install the input check, the header hook and the post-response mail hook."""
+    app.before_request(refuse_control_characters)
     app.after_request(add_security_headers)
     app.after_request(send_mail_after_response)
 
 
+def refuse_control_characters() -> None:
+    """400 for a control character anywhere in the path, query, headers, form or JSON body."""
+    texts = [request.path, *request.headers.values()]
+    for key, value in request.args.items(multi=True):
+        texts += (key, value)
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.is_json:
+            try:
+                body = request.get_json(silent=True)
+            except RecursionError:  # nested deeper than the parser goes
+                abort(400)
+            texts += _json_texts(body)
+        else:
+            for key, value in request.form.items(multi=True):
+                texts += (key, value)
+            for key, upload in request.files.items(multi=True):
+                texts += (key, upload.filename or "")
+    if any(CONTROL_CHARACTERS.search(text) for text in texts):
+        abort(400)
+
+
+def _json_texts(value, depth: int = 0) -> list[str]:
+    if depth > JSON_DEPTH:
+        abort(400)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value.keys(), *(t for v in value.values() for t in _json_texts(v, depth + 1))]
+    if isinstance(value, list):
+        return [t for v in value for t in _json_texts(v, depth + 1)]
+    return []
+
+
 def add_security_headers(response):
-    """CSP, nosniff, referrer policy, HSTS outside development, no-store for signed-in pages."""
+    """CSP, nosniff, referrer policy, HSTS outside development, no-store for private pages."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers["X-Content-Type-Options"] = "nosniff"
@@ -31,10 +73,17 @@ def add_security_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if current_app.config["HSTS"]:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if _signed_in():
+    if _private(response):
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response
+
+
+def _private(response) -> bool:
+    """Whether a cache must not keep the response: it is a signed-in user's, it carries a CSRF
+    token (every page's language switch does), or it sets a cookie."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    return _signed_in() or field in g or "Set-Cookie" in response.headers
 
 
 def _signed_in() -> bool:

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
+from ..config import DEVELOPMENT_ADDRESS
 from ..extensions import db
 from .database import utcnow
 from .models import AuditEvent, OutboxEmail
@@ -116,7 +117,7 @@ def external_url(endpoint: str, **values) -> str:
     if not base and not has_request_context():
         if current_app.config["ENV_NAME"] == "production":
             raise RuntimeError("Set PUBLIC_BASE_URL: e-mails sent from commands need it.")
-        base = "http://127.0.0.1:5000"
+        base = DEVELOPMENT_ADDRESS
     if base:
         from urllib.parse import urlsplit
 

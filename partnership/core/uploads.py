@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from .files import private_folder
 from .services import ServiceError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -51,8 +52,7 @@ def area_folder(area: str) -> Path:
     root = Path(current_app.config.get("UPLOAD_FOLDER")
                 or Path(current_app.instance_path) / "uploads")
     folder = root / area
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+    return private_folder(folder)
 
 
 def store_upload(stream, area: str, kinds=("pdf",), max_bytes: int = MAX_UPLOAD_BYTES,

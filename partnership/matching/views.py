@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..core.access import roles_required
 from ..core.services import attempt
+from ..core.urls import float_param, int_param
 from ..extensions import db
 from ..organisations import access, labels
 from ..organisations import services as organisations
@@ -67,8 +68,8 @@ def curation_list():
     filters = curation.CurationFilter(
         country=request.args.get("country", ""), region=request.args.get("region", ""),
         area=request.args.get("area", ""), status=request.args.get("status", ""),
-        min_score=request.args.get("min_score", 0.0, type=float))
-    page = max(1, request.args.get("page", 1, type=int))
+        min_score=float_param("min_score", 0.0, minimum=0.0, maximum=1.0))
+    page = int_param("page", 1, minimum=1)
     return render_template("matching/curation.html", filters=filters,
                            pagination=curation.curation_page(current_user, filters, page),
                            counts=decisions.status_counts(current_user),
@@ -111,7 +112,7 @@ def hide(match_id: int):
 @bp.route("/embassy/matches/new", methods=["GET", "POST"])
 @roles_required(*EMBASSY)
 def propose_by_hand():
-    need = db.session.get(Item, request.values.get("need_id", type=int) or 0)
+    need = db.session.get(Item, int_param("need_id", 0, source=request.values))
     if need is None or need.direction != "need":
         abort(404)
     form = ManualProposalForm(need_id=need.id)

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from ..core.files import private_folder
 from ..core.services import NotVisible, ServiceError, external_url, record
 from ..extensions import db
 from ..partnerships import services as partnerships
@@ -124,7 +125,7 @@ def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
     except FileNotFoundError:
         pass
     data = render(memorandum, version, languages)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     # Written under a temporary name and renamed: a reader never sees half a file.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     with os.fdopen(descriptor, "wb") as target:

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..core.access import roles_required
 from ..core.services import NotVisible, ServiceError, attempt, show_error
+from ..core.urls import id_or, int_param
 from ..extensions import db
 from ..partnerships import services as partnerships
 from . import approvals, content, diff, labels, services, workflow
@@ -67,7 +68,7 @@ def page(memorandum_id: int):
 def _render_page(memorandum, comment_form=None):
     """The memorandum's page; ``comment_form`` is a sent comment shown again with its error."""
     newest = services.latest(memorandum)
-    number = request.args.get("version", newest.number, type=int)
+    number = int_param("version", newest.number)
     shown = services.version(memorandum, number)
     language = _language()
     comments = services.comments_of(memorandum)
@@ -129,10 +130,7 @@ def _save(memorandum, form, operation, template: str, **context):
 
 
 def _base(form) -> int:
-    try:
-        return int(form.base_version.data)
-    except (TypeError, ValueError):
-        return -1
+    return id_or(form.base_version.data, -1)
 
 
 def _version_or_none(memorandum, number: int):
@@ -292,8 +290,8 @@ def versions(memorandum_id: int):
 def compare(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     newest = memorandum.versions[-1]
-    new_number = request.args.get("new", newest.number, type=int)
-    old_number = request.args.get("old", max(1, new_number - 1), type=int)
+    new_number = int_param("new", newest.number)
+    old_number = int_param("old", max(1, new_number - 1))
     old, new = services.version(memorandum, old_number), services.version(memorandum, new_number)
     language = _language()
     changes = diff.diff_versions(old.clauses, new.clauses, (language,))
@@ -322,9 +320,9 @@ def _particular_changes(old, new, language: str) -> list[tuple[str, tuple]]:
 def comment(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     form = CommentForm()
-    try:  # a hidden field: anything but a number was not sent by our page
-        version_number = int(form.version_number.data or 0)
-    except ValueError:
+    # A hidden field: anything but a version number was not sent by our page.
+    version_number = id_or(form.version_number.data or "0", -1)
+    if version_number < 0:
         abort(400)
     if form.validate_on_submit():
         outcome = attempt(lambda: services.add_comment(
@@ -356,10 +354,7 @@ def edit_template():
         db.session.commit()
     if form.validate_on_submit():
         titles, texts = template_changes(form, clauses)
-        try:
-            base = int(form.base_number.data)
-        except ValueError:
-            base = -1
+        base = id_or(form.base_number.data, -1)
         outcome = attempt(lambda: services.save_template(current_user, base, titles, texts,
                                                          form.note.data), form)
         if outcome.ok:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..auth.models import Role
 from ..core.access import roles_required
 from ..core.services import NotVisible, ServiceError, attempt, show_error
+from ..core.urls import int_param
 from ..extensions import db
 from ..organisations.access import EMBASSY_ROLES
 from . import approvals, content, printing, services
@@ -117,7 +118,7 @@ def supersede(memorandum_id: int):
 @login_required
 def download(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    number = request.args.get("version", type=int) or services.latest(memorandum).number
+    number = int_param("version") or services.latest(memorandum).number
     version = services.version(memorandum, number)
     try:
         languages = printing.parse_languages(request.args.get("languages"))

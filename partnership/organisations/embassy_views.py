@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..admin.forms import ActionForm
 from ..core.access import roles_required
 from ..core.services import ServiceError
+from ..core.urls import int_param
 from ..extensions import db
 from ..matching import jobs
 from . import exports, import_jobs, verification
@@ -26,7 +27,7 @@ def queue():
     status = request.args.get("status", "pending")
     if status not in ("pending", "verified", "rejected", "suspended", ""):
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_param("page", 1, minimum=1)
     return render_template("embassy/queue.html", status=status,
                            counts=verification.queue_counts(current_user),
                            pagination=verification.list_for_embassy(current_user, status, page))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..admin.forms import ActionForm
 from ..core.services import attempt
+from ..core.urls import int_param
 from ..extensions import db, limiter
 from ..matching import jobs
 from . import access, directory, items, services
@@ -79,7 +80,7 @@ def directory_page():
         country=request.args.get("country", ""), region=request.args.get("region", ""),
         kind=request.args.get("kind", ""), area=request.args.get("area", ""),
         direction=request.args.get("direction", ""), query=request.args.get("q", "")[:200])
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_param("page", 1, minimum=1)
     pagination = directory.search(filters, page)
     return render_template("organisations/directory.html", pagination=pagination,
                            filters=filters)

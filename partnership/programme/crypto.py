@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..core.files import private_folder
 from ..core.services import ServiceError
 
 KEY_FILE = "identity_keys"
@@ -41,7 +42,7 @@ def _read_file(path: Path) -> list[str]:
 
 def write_key_file(path: Path, keys: list[str]) -> None:
     """Write the keys (newest first) atomically, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     temporary = path.with_name(path.name + ".new")
     if temporary.exists():
         temporary.unlink()

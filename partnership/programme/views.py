@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from ..core.access import roles_required
 from ..core.database import utcnow
 from ..core.services import attempt
+from ..core.urls import int_param
 from ..extensions import db, limiter
 from . import (
     adults,
@@ -90,7 +91,7 @@ def _case_data(form: CaseForm) -> tuple[cases.CaseData, identity.Identity]:
 @roles_required(COORDINATOR)
 def cases_list():
     state = request.args.get("state", "")
-    centre_id = request.args.get("centre", 0, type=int)
+    centre_id = int_param("centre", 0)
     return render_template("programme/cases.html",
                            cases=cases.list_cases(current_user, state, centre_id or None),
                            centres=centres.centres(current_user), state=state,

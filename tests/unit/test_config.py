@@ -89,3 +89,61 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_the_instance_folder_and_the_database_are_private(tmp_path, monkeypatch):
+    """Under the usual umask (022), the instance folder, its subfolders, the SQLite database
+    with its -wal and -shm files, and the secret key are for the server's user only."""
+    from flask_migrate import upgrade
+
+    from partnership.core.uploads import area_folder
+    from partnership.extensions import db
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    previous = os.umask(0o022)
+    try:
+        instance = tmp_path / "new" / "instance"
+        app = create_app({"ENV_NAME": "development", "INSTANCE_PATH": str(instance)})
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as connection:  # WAL: the -wal and -shm files exist now
+                connection.exec_driver_sql("CREATE TABLE probe (id INTEGER)")
+                connection.commit()
+                wal = [instance / "partnership.db-wal", instance / "partnership.db-shm"]
+                assert all(path.exists() for path in wal)
+                for path in wal:
+                    assert _mode(path) == 0o600, path
+            uploads = area_folder("signed")
+            db.engine.dispose()
+    finally:
+        os.umask(previous)
+    assert _mode(instance) == 0o700
+    assert _mode(instance / "partnership.db") == 0o600
+    assert _mode(instance / "secret_key") == 0o600
+    assert _mode(uploads) == _mode(uploads.parent) == 0o700
+
+
+def test_a_world_readable_instance_left_by_an_older_version_is_tightened(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    os.chmod(instance, 0o755)  # noqa: S103 - what an older version left
+    database = instance / "partnership.db"
+    database.touch()
+    os.chmod(database, 0o644)
+    create_app({"ENV_NAME": "development", "INSTANCE_PATH": str(instance), "SECRET_KEY": "k" * 40})
+    assert _mode(instance) == 0o700
+    assert _mode(database) == 0o600
+
+
+def test_production_trusts_its_public_host_loopback_and_the_listed_hosts(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRUSTED_HOSTS", "app.internal, .lb.example")
+    app = create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "PUBLIC_BASE_URL": "https://partnerships.example.org:8443"})
+    assert set(app.config["TRUSTED_HOSTS"]) == {
+        "partnerships.example.org", "localhost", "127.0.0.1", "::1", "app.internal", ".lb.example"}
