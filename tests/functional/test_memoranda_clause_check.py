@@ -219,3 +219,16 @@ def test_a_stored_template_that_cannot_render_still_makes_a_readable_memorandum(
     client = signed_in(app, world.ua_member)
     html = client.get(f"/memoranda/{memorandum.id}?language=en").get_data(as_text=True)
     assert NOTICE in html and "{{{ ua.name }}" in html
+
+
+def test_a_clause_title_with_an_apostrophe_reads_right_in_the_comment_form(app, world):
+    memorandum = world.memorandum()
+    client = signed_in(app, world.ua_manager)
+    data = clause_data(memorandum, "costs", "Each Party bears its own costs & fees.")
+    data.update({f"title_{lang}": "Parties' costs & fees" for lang in ("uk", "kk", "en")})
+    assert post_form(client, f"/memoranda/{memorandum.id}/clauses/costs/edit",
+                     data).status_code == 302
+    html = client.get(f"/memoranda/{memorandum.id}?language=en").get_data(as_text=True)
+    assert "Parties&#39; costs &amp; fees</h2>" in html
+    assert re.search(r"<option value=\"costs\">\d+\. Parties&#39; costs &amp; fees</option>",
+                     html), "escaped once, not twice"
