@@ -172,13 +172,18 @@ def _agree(actor: User, memorandum: Memorandum, version) -> None:
     _move(actor, memorandum, "agree", version=version.number, sha256=memorandum.text_hash)
 
 
+def require_signable(memorandum: Memorandum) -> None:
+    """Only an agreed memorandum of an open partnership is signed (else a ServiceError)."""
+    services.require_open_partnership(memorandum.partnership)
+    if memorandum.state != MemorandumState.AGREED:
+        raise ServiceError(_("Only an agreed memorandum can be signed."))
+
+
 def sign(actor: User, memorandum: Memorandum, *, signed_on: date, place: str,
          signatories: str, scan) -> None:
     """An embassy officer records the signature and keeps the signed scan (PDF only)."""
     require_role(actor, Role.EMBASSY_OFFICER)
-    services.require_open_partnership(memorandum.partnership)
-    if memorandum.state != MemorandumState.AGREED:
-        raise ServiceError(_("Only an agreed memorandum can be signed."))
+    require_signable(memorandum)
     if signed_on > date.today():
         raise ServiceError(_("The date of signature cannot be in the future."), "signed_on")
     if memorandum.agreed_at and signed_on < memorandum.agreed_at.date():

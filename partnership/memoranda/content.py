@@ -7,7 +7,8 @@ import json
 from collections.abc import Mapping, Sequence
 
 from flask_babel import force_locale
-from markupsafe import Markup
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from . import template as texts
 
@@ -123,14 +124,34 @@ def text_hash(title: Mapping, clauses: Sequence[Mapping], vals: Mapping) -> str:
     return hashlib.sha256(canonical_text(title, clauses, vals)).hexdigest()
 
 
+# Shown above a stored clause whose title or text cannot be filled in (saved before the
+# clause check refused malformed variables): its text as typed follows.
+UNRENDERED = _l("This clause could not be filled in: a variable in it is malformed (check its "
+                "braces). It is shown as it was saved.")
+
+
+def _filled(text: str, vals: Mapping) -> tuple[Markup, bool]:
+    """A stored text with its variables filled in, or, when it cannot render, as typed
+    (escaped); and whether it rendered."""
+    html = texts.render_or_none(text, vals)
+    return (escape(text), False) if html is None else (html, True)
+
+
 def rendered_title(version, lang: str) -> str:
     """The memorandum's title in ``lang`` with the parties' names (plain text, escaped)."""
-    return texts.render(version.variables["title"][lang], version.variables["values"][lang])
+    return _filled(version.variables["title"][lang], version.variables["values"][lang])[0]
 
 
 def rendered_clause(clause: Mapping, vals: Mapping, lang: str) -> tuple[Markup, Markup]:
-    """A clause's title and body in ``lang``, variables filled in, as safe HTML."""
-    return texts.render(clause["title"][lang], vals), texts.render(clause["text"][lang], vals)
+    """A clause's title and body in ``lang``, variables filled in, as safe HTML. A stored
+    clause that cannot render is shown as typed, its body under a notice in ``lang``."""
+    title, title_ok = _filled(clause["title"][lang], vals)
+    body, body_ok = _filled(clause["text"][lang], vals)
+    if not (title_ok and body_ok):
+        with force_locale(lang):
+            notice = str(UNRENDERED)
+        body = Markup('<mark class="unrendered">%s</mark>') % notice + body
+    return title, body
 
 
 def rendered_clauses(version, lang: str) -> list[tuple[int, dict, Markup, Markup]]:

@@ -110,7 +110,7 @@ def save_template(actor: User, base_number: int, titles: dict, texts_by_key: dic
          "text": texts_by_key.get(c["key"], c["text"])} for c in data["clauses"]]}
     if changed == data:
         raise ServiceError(_("Nothing was changed."))
-    _check_texts(changed)
+    _check_texts(changed, _template_field)
     new = MemorandumTemplate(number=current.number + 1, content=changed, note=note.strip(),
                              author_id=actor.id, created_at=utcnow())
     db.session.add(new)
@@ -123,11 +123,26 @@ def save_template(actor: User, base_number: int, titles: dict, texts_by_key: dic
     return new
 
 
-def _check_texts(data: dict) -> None:
-    found = texts.problems(texts.from_data(data))
-    if found:
-        raise ServiceError(_("The text cannot be used: %(problems)s",
-                             problems="; ".join(str(problem) for problem in found)))
+def _check_texts(data: dict, field_of=None) -> None:
+    """Refuse texts that cannot be used; the message goes next to the form field that
+    ``field_of(key, part, language)`` names for the first problem (else it is flashed)."""
+    found = texts.located_problems(texts.from_data(data))
+    if not found:
+        return
+    fields = (field_of(*where) for where, _message in found if where and field_of)
+    raise ServiceError(_("The text cannot be used: %(problems)s",
+                         problems="; ".join(str(message) for _where, message in found)),
+                       next((field for field in fields if field), None))
+
+
+def _template_field(key: str, part: str, language: str) -> str:
+    """The template editor's field of one clause's title or text in one language."""
+    return f"{key}__{part}__{language}"
+
+
+def _clause_field(edited: str):
+    """The clause editor's fields: the edited clause's title and text in each language."""
+    return lambda key, part, language: f"{part}_{language}" if key == edited else None
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -253,7 +268,8 @@ def _add_version(actor, memorandum, number, clauses, particulars, note, *, title
 
 
 def save_version(actor: User, memorandum: Memorandum, base_number: int, *, clauses=None,
-                 particulars=None, note: str = "") -> MemorandumVersion:
+                 particulars=None, note: str = "", edited: str | None = None
+                 ) -> MemorandumVersion:
     """A new immutable version from the newest one with changed clauses or particulars.
     ``base_number`` is the version the editor started from: an older one is a conflict.
     Approvals given to the previous version are withdrawn (they stay in the history)."""
@@ -275,7 +291,7 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
         raise ServiceError(_("Nothing was changed."))
     template = db.session.get(MemorandumTemplate, newest.template_id)
     _check_texts({"title": newest.variables["title"], "variables": template.content["variables"],
-                  "clauses": clauses})
+                  "clauses": clauses}, _clause_field(edited))
     created = _add_version(actor, memorandum, newest.number + 1, clauses, particulars, note,
                            title=newest.variables["title"], template=template)
     if state_now(memorandum) not in workflow.EDITABLE:  # agreed while this save waited
@@ -302,7 +318,7 @@ def edit_clause(actor, memorandum, base_number: int, key: str, title: dict,
     index = _clause_index(clauses, key)
     clauses[index] = {"key": key, "title": dict(title), "text": dict(text)}
     return save_version(actor, memorandum, base_number, clauses=clauses,
-                        note=_("Clause %(number)d changed", number=index + 1))
+                        note=_("Clause %(number)d changed", number=index + 1), edited=key)
 
 
 def add_clause(actor, memorandum, base_number: int, after: str | None, title: dict,
@@ -310,10 +326,10 @@ def add_clause(actor, memorandum, base_number: int, after: str | None, title: di
     """A new clause after clause ``after`` (or first), with a new stable key."""
     clauses = list(latest(memorandum).clauses)
     position = 0 if not after else _clause_index(clauses, after, adding=True) + 1
-    clauses.insert(position, {"key": f"added-{secrets.token_hex(4)}", "title": dict(title),
-                              "text": dict(text)})
+    key = f"added-{secrets.token_hex(4)}"
+    clauses.insert(position, {"key": key, "title": dict(title), "text": dict(text)})
     return save_version(actor, memorandum, base_number, clauses=clauses,
-                        note=_("Clause %(number)d added", number=position + 1))
+                        note=_("Clause %(number)d added", number=position + 1), edited=key)
 
 
 def remove_clause(actor, memorandum, base_number: int, key: str) -> MemorandumVersion:

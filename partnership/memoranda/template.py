@@ -8,6 +8,7 @@ only for the lazily translated messages of ``problems`` (they read as English ou
 """
 
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ ANY_TAG = re.compile(r"\{[{%#]")
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.S)
 
 _ENVIRONMENT = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+# How much of a malformed tag a message quotes.
+QUOTED = 60
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,39 +65,96 @@ def variables_in(text: str) -> set[str]:
 def problems(template: Template) -> list:
     """What is wrong with a template (empty when it can be used), as lazily translated
     messages: they read in the language of whoever sees them (``str()`` them to join)."""
-    found = []
+    return [message for _where, message in located_problems(template)]
+
+
+def located_problems(template: Template) -> list[tuple[tuple[str, str, str] | None, object]]:
+    """``problems`` with where each one is: (clause key, "title" or "text", language), or
+    None for a problem of the whole template. The memorandum's own title has the key
+    "title"."""
+    found: list = []
     used: set[str] = set()
     for number, clause in enumerate((Clause("title", template.title, template.title),
                                      *template.clauses)):
         for part in ("title", "text"):
             texts = getattr(clause, part)
             for language in LANGUAGES:
+                where = (clause.key, part, language)
                 value = texts.get(language, "")
                 if not value.strip():
-                    found.append(_l("%(key)s: the title in %(language)s is empty", key=clause.key,
-                                    language=language) if part == "title" else
-                                 _l("%(key)s: the text in %(language)s is empty", key=clause.key,
-                                    language=language))
+                    found.append((where, _l("%(key)s: the title in %(language)s is empty",
+                                            key=clause.key, language=language)
+                                  if part == "title" else
+                                  _l("%(key)s: the text in %(language)s is empty",
+                                     key=clause.key, language=language)))
                 if len(ANY_TAG.findall(value)) != len(VARIABLE.findall(value)):
-                    found.append(_l("%(key)s: only {{ variable }} may be used in the title "
-                                    "(%(language)s)", key=clause.key, language=language)
-                                 if part == "title" else
-                                 _l("%(key)s: only {{ variable }} may be used in the text "
-                                    "(%(language)s)", key=clause.key, language=language))
+                    found.append((where, _l("%(key)s: only {{ variable }} may be used in the "
+                                            "title (%(language)s)", key=clause.key,
+                                            language=language)
+                                  if part == "title" else
+                                  _l("%(key)s: only {{ variable }} may be used in the text "
+                                     "(%(language)s)", key=clause.key, language=language)))
+                elif (malformed := _malformed(value, template.variables)) is not None:
+                    found.append((where, _l("%(key)s: “%(part)s” in the title (%(language)s) "
+                                            "is not a variable: write each one as "
+                                            "{{ variable }}, with two braces on each side",
+                                            key=clause.key, part=malformed,
+                                            language=language)
+                                  if part == "title" else
+                                  _l("%(key)s: “%(part)s” in the text (%(language)s) is not "
+                                     "a variable: write each one as {{ variable }}, with two "
+                                     "braces on each side", key=clause.key, part=malformed,
+                                     language=language)))
             sets = {language: variables_in(texts.get(language, "")) for language in LANGUAGES}
             if len({frozenset(s) for s in sets.values()}) > 1:
-                found.append(_l("%(key)s: the title uses different variables per language",
-                                key=clause.key) if part == "title" else
-                             _l("%(key)s: the text uses different variables per language",
-                                key=clause.key))
+                found.append(((clause.key, part, LANGUAGES[0]),
+                              _l("%(key)s: the title uses different variables per language",
+                                 key=clause.key) if part == "title" else
+                              _l("%(key)s: the text uses different variables per language",
+                                 key=clause.key)))
             for names in sets.values():
                 used |= names
         if number and not clause.key:
-            found.append(_l("clause %(number)d: no key", number=number))
+            found.append((None, _l("clause %(number)d: no key", number=number)))
     unknown = used - set(template.variables)
     if unknown:
-        found.append(_l("unknown variables: %(names)s", names=", ".join(sorted(unknown))))
+        found.append((None, _l("unknown variables: %(names)s", names=", ".join(sorted(unknown)))))
     return found
+
+
+def _malformed(text: str, variables: Mapping[str, str]) -> str | None:
+    """The part of ``text`` that the renderer would not take as a variable (quoted in the
+    message), or None when the text renders. Each tag the renderer cuts out must be exactly
+    one ``{{ variable }}`` (``{{{ ua.name }}`` is counted as one tag and one variable, but
+    is neither); then the text is rendered in the same sandbox with a sample value for every
+    variable, so what passes here renders on every page and in every PDF."""
+    for piece in _TAG.split(text):
+        if _TAG.fullmatch(piece) and not VARIABLE.fullmatch(piece):
+            return _quoted(piece)
+    names = set(variables) | variables_in(text)  # unknown names have a message of their own
+    try:
+        render(text, _sample(names))
+    except Exception:  # whatever the renderer refuses, the text is refused
+        return _quoted(text)
+    return None
+
+
+def _quoted(piece: str) -> str:
+    return piece if len(piece) <= QUOTED else piece[:QUOTED - 1] + "…"
+
+
+def _sample(names) -> dict:
+    """A context with a representative value for each variable name (``ua.name`` ...)."""
+    context: dict = {}
+    for name in sorted(names):
+        head, _dot, field = name.partition(".")
+        if field:
+            if not isinstance(context.get(head), dict):
+                context[head] = {}
+            context[head][field] = f"«{name}»"
+        else:
+            context.setdefault(head, f"«{name}»")
+    return context
 
 
 def render(text: str, context: Mapping[str, object]) -> Markup:
@@ -102,6 +164,18 @@ def render(text: str, context: Mapping[str, object]) -> Markup:
                      for part in _TAG.split(text))
     html = _ENVIRONMENT.from_string(source).render(context)
     return Markup(html)  # noqa: S704 - the text was escaped above, the values by autoescape
+
+
+def render_or_none(text: str, context: Mapping[str, object]) -> Markup | None:
+    """``render`` for a text that is already stored: None (and a warning in the log) instead
+    of an exception when it cannot render. Texts saved before the check was complete may
+    hold tags that do not render; their pages and PDFs must still show."""
+    try:
+        return render(text, context)
+    except Exception as error:  # stored data: shown as typed, never a 500
+        log.warning("a stored memorandum text could not be rendered (%s: %s)",
+                    type(error).__name__, error)
+        return None
 
 
 def from_data(data: Mapping, version: int = 1) -> Template:

@@ -4,6 +4,7 @@ comments. Approvals, signature, downloads and verification are in ``workflow_vie
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..core.access import roles_required
@@ -79,8 +80,8 @@ def _render_page(memorandum, comment_form=None):
         held = None
     except ServiceError as error:
         held = error.message
-    comment_form.clause_key.choices = [
-        SelectChoice(clause["key"], f"{n}. {title}") for n, clause, title, _body
+    comment_form.clause_key.choices = [  # the title is escaped HTML already: kept as Markup
+        SelectChoice(clause["key"], Markup("%d. %s") % (n, title)) for n, clause, title, _body
         in content.rendered_clauses(newest, language)]
     return render_template(
         "memoranda/page.html", memorandum=memorandum, shown=shown, newest=newest,

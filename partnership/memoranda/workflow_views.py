@@ -58,6 +58,11 @@ def approve(memorandum_id: int):
 @roles_required(Role.EMBASSY_OFFICER)
 def sign(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
+    try:  # a stale link or a second tab: the memorandum is not (or no longer) to be signed
+        approvals.require_signable(memorandum)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return _page(memorandum)
     form = SignForm()
     if form.validate_on_submit():
         try:
