@@ -6,11 +6,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from .auth import totp
-from .auth.models import Role, User
+from .auth.models import User
 from .auth.passwords import hash_password
 from .auth.services import replace_recovery_codes
+from .core.audit import record
 from .core.database import utcnow
-from .core.services import record
+from .core.roles import Role
 from .extensions import db
 
 DEMO_USERS = (

@@ -6,11 +6,12 @@ from flask_login import current_user
 
 from ..auth import services as accounts
 from ..core.access import roles_required
+from ..core.forms import ActionForm
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db
 from . import services
-from .forms import ActionForm, UserCreateForm, UserEditForm
+from .forms import UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__)
 

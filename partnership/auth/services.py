@@ -11,13 +11,18 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..core.access import require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import ServiceError, external_url, queue_email, record, require_role
-from ..core.sessions import end_user_sessions
+from ..core.links import external_url
+from ..core.mail import queue_email
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from . import totp
-from .models import LoginFailure, PendingSignIn, RecoveryCode, Role, TokenPurpose, User, UserToken
+from .models import LoginFailure, PendingSignIn, RecoveryCode, TokenPurpose, User, UserToken
 from .passwords import hash_password, needs_rehash, password_problems, verify_password
+from .sessions import end_user_sessions
 
 
 def load_user(user_id: str) -> User | None:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import User
-from ..core.services import require_role
+from ..core.access import require_role
 from ..extensions import db
 from ..organisations import access
 from ..organisations.models import Item, Organisation

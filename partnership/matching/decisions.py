@@ -8,16 +8,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import (
-    NotVisible,
-    ServiceError,
-    external_url,
-    queue_email,
-    record,
-    require_role,
-)
+from ..core.links import external_url
+from ..core.mail import queue_email
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
 from ..organisations.models import Item, ItemStatus, Organisation, Status

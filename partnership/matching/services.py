@@ -7,11 +7,9 @@ from datetime import date
 from sqlalchemy import String, bindparam, cast, insert, or_, select, update
 
 from ..auth.models import User
+from ..core.access import require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import (
-    record,
-    require_role,
-)
 from ..extensions import db
 from ..organisations import access
 from ..organisations.models import Item, ItemStatus, Organisation, Status

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.access import roles_required
+from ..core.language import current_language
 from ..core.services import attempt
 from ..core.urls import float_param, int_param
 from ..extensions import db
-from ..organisations import access, labels
+from ..organisations import access
 from ..organisations import services as organisations
 from ..organisations.models import Item
 from . import curation, decisions, jobs, services
@@ -116,7 +117,7 @@ def propose_by_hand():
     if need is None or need.direction != "need":
         abort(404)
     form = ManualProposalForm(need_id=need.id)
-    language = labels.language()
+    language = current_language()
     form.offer_id.choices = [(o.id, f"{o.organisation.name(language)} · {o.description[:80]}")
                              for o in curation.offers_for_manual(need)]
     if form.validate_on_submit():

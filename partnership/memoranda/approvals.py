@@ -10,9 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record, require_role
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..core.uploads import delete_upload, store_upload, upload_path
 from ..extensions import db
 from ..partnerships import services as partnerships

@@ -7,9 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..auth.passwords import hash_password
 from ..core.database import utcnow
+from ..core.roles import Role
 from ..extensions import db
 from ..organisations.models import Country, Organisation, Status
 from ..partnerships.models import Partnership, PartnershipEvent

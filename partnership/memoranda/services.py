@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record, require_role
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
 from ..partnerships import services as partnerships

@@ -7,8 +7,10 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from ..core.access import roles_required
-from ..core.services import NotVisible, ServiceError, attempt, show_error
+from ..core.access import NotVisible, roles_required
+from ..core.forms import ActionForm
+from ..core.language import current_language
+from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import id_or, int_param
 from ..extensions import db
 from ..partnerships import services as partnerships
@@ -16,11 +18,10 @@ from . import approvals, content, diff, labels, services, workflow
 from .forms import (
     LANGUAGE_NAMES,
     PARTICULAR_LABELS,
-    ActionForm,
-    ButtonForm,
     ClauseForm,
     CommentForm,
     MoveForm,
+    VersionedActionForm,
     particulars_form,
     particulars_from,
     template_changes,
@@ -39,9 +40,7 @@ def _language() -> str:
     language = request.args.get("language", "")
     if language in content.LANGUAGES:
         return language
-    from ..organisations.labels import language as ui_language
-
-    return ui_language() if ui_language() in content.LANGUAGES else "uk"
+    return current_language() if current_language() in content.LANGUAGES else "uk"
 
 
 def _page(memorandum, **anchor):
@@ -52,7 +51,7 @@ def _page(memorandum, **anchor):
 @login_required
 def create(partnership_id: int):
     partnership = partnerships.get_partnership(current_user, partnership_id)
-    if ButtonForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         outcome = attempt(lambda: services.create_memorandum(current_user, partnership))
         if outcome.ok:
             flash(_("The draft memorandum is made from the current template."), "success")
@@ -87,8 +86,8 @@ def _render_page(memorandum, comment_form=None):
         "memoranda/page.html", memorandum=memorandum, shown=shown, newest=newest,
         language=language, clauses=content.rendered_clauses(shown, language),
         title=content.rendered_title(shown, language), comments=comments,
-        comment_form=comment_form, action_form=ActionForm(base_version=newest.number),
-        button_form=ButtonForm(),
+        comment_form=comment_form, action_form=VersionedActionForm(base_version=newest.number),
+        button_form=ActionForm(),
         move_form=MoveForm(base_version=newest.number),
         approvals=approvals.current_approvals(memorandum),
         withdrawn=approvals.withdrawn_approvals(memorandum),
@@ -234,7 +233,7 @@ def _structure_change(memorandum, form, operation):
 @login_required
 def remove_clause(memorandum_id: int, key: str):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    form = ActionForm()
+    form = VersionedActionForm()
     if form.validate_on_submit():
         answer, _created = _structure_change(memorandum, form, lambda: services.remove_clause(
             current_user, memorandum, _base(form), key))

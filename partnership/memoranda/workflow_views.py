@@ -7,14 +7,14 @@ from flask import abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.models import Role
-from ..core.access import roles_required
-from ..core.services import NotVisible, ServiceError, attempt, show_error
+from ..core.access import NotVisible, roles_required
+from ..core.forms import ActionForm
+from ..core.roles import EMBASSY_ROLES, Role
+from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import int_param
 from ..extensions import db
-from ..organisations.access import EMBASSY_ROLES
 from . import approvals, content, printing, services
-from .forms import ActionForm, ButtonForm, EndForm, SignForm
+from .forms import EndForm, SignForm, VersionedActionForm
 from .views import _base, _page, bp
 
 
@@ -22,7 +22,7 @@ from .views import _base, _page, bp
 @login_required
 def submit(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    if (ButtonForm().validate_on_submit()
+    if (ActionForm().validate_on_submit()
             and attempt(lambda: approvals.submit_for_review(current_user, memorandum)).ok):
         flash(_("The memorandum is in review: each side and the embassy can approve it."),
               "success")
@@ -33,7 +33,7 @@ def submit(memorandum_id: int):
 @login_required
 def return_to_draft(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    if (ButtonForm().validate_on_submit()
+    if (ActionForm().validate_on_submit()
             and attempt(lambda: approvals.return_to_draft(current_user, memorandum)).ok):
         flash(_("The memorandum is a draft again."), "success")
     return _page(memorandum)
@@ -43,7 +43,7 @@ def return_to_draft(memorandum_id: int):
 @login_required
 def approve(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    form = ActionForm()
+    form = VersionedActionForm()
     if form.validate_on_submit():
         outcome = attempt(lambda: approvals.approve(current_user, memorandum, _base(form)))
         if outcome.ok:
@@ -110,7 +110,7 @@ def terminate(memorandum_id: int):
 @roles_required(*EMBASSY_ROLES)
 def supersede(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    if ButtonForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         outcome = attempt(lambda: approvals.supersede(current_user, memorandum))
         if outcome.ok:
             flash(_("A new draft starts from this text; this memorandum is superseded."),
@@ -162,5 +162,5 @@ def verify(code: str):
 def end_form(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     return render_template("memoranda/end.html", memorandum=memorandum, form=EndForm(),
-                           button_form=ButtonForm(),
+                           button_form=ActionForm(),
                            back=url_for("memoranda.page", memorandum_id=memorandum.id))

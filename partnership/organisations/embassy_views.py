@@ -5,14 +5,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.forms import ActionForm
 from ..core.access import roles_required
+from ..core.forms import ActionForm
+from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError
 from ..core.urls import int_param
 from ..extensions import db
 from ..matching import jobs
 from . import exports, import_jobs, verification
-from .access import EMBASSY_ROLES
 from .forms import DecisionForm, ImportForm
 from .models import ImportStatus
 from .validation import MAX_CELL_CHARS

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
-from ..core.services import require_role
+from ..core.access import require_role
 from ..extensions import db
 from . import access
 from .imports import ITEM_REQUIRED, ORG_OPTIONAL, ORG_REQUIRED

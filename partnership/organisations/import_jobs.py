@@ -15,8 +15,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import defer, joinedload
 
 from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, record, require_role
 from ..extensions import db
 from ..matching import jobs as matching_jobs
 from . import access, imports

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..core.access import require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import record, require_role
 from ..extensions import db
 from . import access, registry, validation
 from .items import default_valid_until, description_key

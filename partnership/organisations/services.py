@@ -9,12 +9,17 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.models import Role, TokenPurpose, User, UserToken
+from ..auth.models import TokenPurpose, User, UserToken
 from ..auth.passwords import hash_password, password_problems
 from ..auth.services import find_user, find_valid_token, issue_token, normalise_email
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
+from ..core.links import external_url
+from ..core.mail import queue_email
 from ..core.models import AuditEvent
-from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from . import access, registry
 from .models import Country, Kind, Organisation, Status
@@ -375,7 +380,7 @@ def _tell_owner_of_invitation(owner: User, actor: User, organisation: Organisati
 
 def remove_colleague(actor: User, organisation: Organisation, user_id: int) -> None:
     """Remove a colleague: the account is deactivated and its sessions end."""
-    from ..core.sessions import end_user_sessions
+    from ..auth.sessions import end_user_sessions
 
     access.require_manager(actor, organisation)
     user = db.session.get(User, user_id)

@@ -5,9 +5,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, queue_email, record, require_role
+from ..core.mail import queue_email
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from . import access
 from .models import Organisation, Status

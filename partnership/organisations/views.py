@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..admin.forms import ActionForm
+from ..core.forms import ActionForm
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db, limiter

@@ -5,8 +5,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record, require_role
+from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
 from ..organisations.models import Country

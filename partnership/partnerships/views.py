@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..core.access import roles_required
+from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
 from ..extensions import db
 from ..matching.labels import PARTNERSHIP_STATUSES
-from ..organisations.access import EMBASSY_ROLES
 from . import services, workflow
 from .forms import ObjectivesForm, StatusForm
 
@@ -26,9 +26,9 @@ def _status_form(partnership) -> StatusForm:
 @bp.route("/partnerships/<int:partnership_id>")
 @login_required
 def page(partnership_id: int):
+    from ..core.forms import ActionForm
     from ..memoranda import approvals as memorandum_approvals
     from ..memoranda import services as memoranda
-    from ..memoranda.forms import ButtonForm
 
     partnership = services.get_partnership(current_user, partnership_id)
     found = memoranda.memoranda_of(partnership)
@@ -40,7 +40,7 @@ def page(partnership_id: int):
         memorandum_approvals=(memorandum_approvals.current_approvals(found[0])
                               if found else {}),
         memorandum_versions=memoranda.latest(found[0]).number if found else 0,
-        memorandum_form=ButtonForm())
+        memorandum_form=ActionForm())
 
 
 @bp.route("/partnerships/<int:partnership_id>/objectives", methods=["POST"])

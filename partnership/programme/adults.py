@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..core.services import ServiceError, record
+from ..core.audit import record
+from ..core.services import ServiceError
 from ..extensions import db
 from . import crypto
 from .access import require_coordinator

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from ..extensions import db
 from .access import is_centre_staff
 from .identity import CentreCard, centre_card

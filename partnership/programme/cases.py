@@ -10,9 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
+from ..core.links import external_url
+from ..core.mail import queue_email
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from . import identity, workflow
 from .access import require_coordinator

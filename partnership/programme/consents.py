@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from ..core.uploads import delete_upload, store_upload, upload_path
 from ..extensions import db
 from . import workflow

@@ -8,8 +8,10 @@ from dataclasses import asdict, dataclass, fields
 from flask_babel import gettext as _
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from . import crypto
 from .access import is_centre_staff, require_coordinator
 from .models import ChildCase, ChildIdentity

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from ..organisations.labels import language
+from ..core.language import current_language
 
 STATES = {
     "referred": _l("Referred"), "registered": lazy_pgettext("case", "Registered"),
@@ -68,7 +68,7 @@ def is_forward(state, target) -> bool:
 
 
 def centre_name(centre) -> str:
-    return centre.organisation.name(language())
+    return centre.organisation.name(current_language())
 
 
 def group_label(group) -> str:

@@ -12,8 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from ..extensions import db
 from . import workflow
 from .access import require_coordinator

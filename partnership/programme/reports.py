@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
-from ..core.services import require_role
+from ..core.access import require_role
 from ..extensions import db
 from .access import REPORT_ROLES
 from .models import CaseState, ChildCase, Group, Placement

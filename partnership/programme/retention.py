@@ -10,8 +10,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import record
 from ..extensions import db
 from .cases import add_event
 from .consents import erase_documents

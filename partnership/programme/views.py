@@ -23,6 +23,8 @@ from wtforms.fields.choices import SelectChoice
 
 from ..core.access import roles_required
 from ..core.database import utcnow
+from ..core.forms import ActionForm
+from ..core.language import current_language
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db, limiter
@@ -41,7 +43,6 @@ from . import (
 )
 from .access import COORDINATOR, REPORT_ROLES
 from .forms import (
-    ActionForm,
     AdultReviewForm,
     CaseForm,
     ConsentForm,
@@ -340,7 +341,7 @@ def complete_follow_up(follow_up_id: int):
 @roles_required(COORDINATOR)
 def centres_page():
     form = EnrolForm()
-    form.organisation_id.choices = [SelectChoice(o.id, o.name(labels.language()))
+    form.organisation_id.choices = [SelectChoice(o.id, o.name(current_language()))
                                     for o in centres.enrollable(current_user)]
     if form.validate_on_submit():
         outcome = attempt(lambda: centres.enrol_centre(current_user, form.organisation_id.data),

@@ -8,7 +8,7 @@ belongs to no centre, so the centre's pages are 404 for them too (a centre's own
 checked in test_programme_centre.py).
 """
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 
 ANON = "anonymous"
 SIGNED_IN = [role.value for role in Role]

@@ -5,7 +5,7 @@ A new route without an entry in ROUTES fails ``test_every_route_is_in_the_matrix
 
 import pytest
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 
 from ..conftest import post_form
 from ..factories import ItemFactory, OrganisationFactory, UserFactory

@@ -9,9 +9,10 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from partnership.auth.models import Role
+from partnership.core.access import NotVisible
 from partnership.core.models import OutboxEmail
-from partnership.core.services import NotVisible, ServiceError
+from partnership.core.roles import Role
+from partnership.core.services import ServiceError
 from partnership.extensions import db
 from partnership.matching import decisions, jobs, workflow
 from partnership.matching.models import Match, MatchStatus
