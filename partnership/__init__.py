@@ -122,7 +122,9 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .matching.views import bp as matching_bp
-    from .memoranda.views import bp as memoranda_bp
+    from .memoranda import views as _memoranda_views  # noqa: F401 - routes on the blueprint
+    from .memoranda import workflow_views  # noqa: F401 - routes on the blueprint
+    from .memoranda.blueprint import bp as memoranda_bp
     from .organisations.embassy_views import bp as verification_bp
     from .organisations.views import bp as organisations_bp
     from .partnerships.views import bp as partnerships_bp

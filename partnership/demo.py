@@ -101,6 +101,7 @@ def seed_demo_partnership() -> None:
     from .matching import decisions
     from .matching.models import Match
     from .matching.services import propose_matches
+    from .partnerships.services import vet_match
 
     propose_matches()
     users = {u.email: u for u in db.session.scalars(select(User))}
@@ -119,4 +120,4 @@ def seed_demo_partnership() -> None:
     db.session.flush()
     decisions.express_interest(manager_ua, match)
     decisions.express_interest(other, match)
-    decisions.vet(officer, match)
+    vet_match(officer, match)

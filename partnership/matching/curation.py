@@ -7,8 +7,8 @@ from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import User
 from ..core.access import require_role
+from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from ..organisations import access
 from ..organisations.models import Item, Organisation
 from .models import Match, MatchStatus
 
@@ -24,7 +24,7 @@ class CurationFilter:
 
 def curation_page(actor: User, filters: CurationFilter, page: int, per_page: int = 25):
     """A page of matches for the embassy, best first (fixed number of queries)."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     need_org, offer_org, need = aliased(Organisation), aliased(Organisation), aliased(Item)
     statement = (select(Match)
                  .join(need_org, Match.need_organisation_id == need_org.id)

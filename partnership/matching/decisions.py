@@ -14,7 +14,7 @@ from ..core.audit import record
 from ..core.database import utcnow
 from ..core.links import external_url
 from ..core.mail import queue_email
-from ..core.roles import Role
+from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
@@ -36,9 +36,9 @@ def side_of(actor: User, match: Match) -> str | None:
     """'need_side', 'offer_side', 'embassy' or None: who the actor is for this match."""
     if access.is_embassy(actor):
         return workflow.EMBASSY
-    if actor.role in access.ORG_ROLES and actor.organisation_id == match.need_organisation_id:
+    if actor.role in ORG_ROLES and actor.organisation_id == match.need_organisation_id:
         return workflow.NEED
-    if actor.role in access.ORG_ROLES and actor.organisation_id == match.offer_organisation_id:
+    if actor.role in ORG_ROLES and actor.organisation_id == match.offer_organisation_id:
         return workflow.OFFER
     return None
 
@@ -100,21 +100,17 @@ def decline(actor: User, match: Match, reason: str) -> None:
 
 def hide(actor: User, match: Match, reason: str) -> None:
     """The embassy hides a proposal it considers unsuitable, with a reason."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     if not reason.strip():
         raise ServiceError(_("Give the reason for hiding this proposal."), field="reason")
     _act(actor, match, "hide", reason.strip())
 
 
-def vet(actor: User, match: Match):
-    """The embassy vets a mutually accepted match: it starts (or joins) a partnership."""
-    from ..partnerships.services import partnership_for_match
-
-    require_role(actor, *access.EMBASSY_ROLES)
+def vet(actor: User, match: Match) -> None:
+    """The embassy vets a mutually accepted match (``partnerships.services.vet_match`` then
+    starts or joins the partnership)."""
+    require_role(actor, *EMBASSY_ROLES)
     _act(actor, match, "vet")
-    partnership = partnership_for_match(actor, match)
-    match.partnership_id = partnership.id
-    return partnership
 
 
 def _tell_both(match: Match) -> None:
@@ -143,7 +139,7 @@ class ManualProposal:
 
 def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
     """The embassy pairs a need with an offer itself, with a written rationale."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     if not proposal.rationale.strip():
         raise ServiceError(_("Write why these two should work together."), field="rationale")
     need, offer = db.session.get(Item, proposal.need_id), db.session.get(Item, proposal.offer_id)
@@ -184,6 +180,6 @@ def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
 
 
 def status_counts(actor: User) -> dict[str, int]:
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     rows = db.session.execute(select(Match.status, func.count(Match.id)).group_by(Match.status))
     return {str(status): count for status, count in rows}

@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from ..organisations import labels
+from . import services
+from .models import MatchStatus
 from .rules import score_word
 
 SCORE_WORDS = {"strong": _l("Strong match"), "good": _l("Good match"),
@@ -81,6 +83,8 @@ def describe(reason) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(
         describe_reason=describe,
+        match_explanation=services.explanation,
+        MatchStatus=MatchStatus,
         score_label=lambda score: SCORE_WORDS[score_word(score)],
         match_status_label=lambda s: MATCH_STATUSES.get(str(s), s),
         partnership_status_label=lambda s: PARTNERSHIP_STATUSES.get(str(s), s),

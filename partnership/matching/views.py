@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..core.access import roles_required
 from ..core.language import current_language
+from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
 from ..core.urls import float_param, int_param
 from ..extensions import db
@@ -16,7 +17,12 @@ from . import curation, decisions, jobs, services
 from .forms import ManualProposalForm, ReasonForm
 
 bp = Blueprint("matching", __name__)
-EMBASSY = access.EMBASSY_ROLES
+
+
+@bp.record_once
+def _register(state) -> None:
+    jobs.register(state.app)
+EMBASSY = EMBASSY_ROLES
 
 
 @bp.route("/organisations/<int:organisation_id>/proposals")
@@ -82,20 +88,6 @@ def curation_list():
 def detail(match_id: int):
     match = decisions.get_match(current_user, match_id)
     return render_template("matching/detail.html", match=match, form=ReasonForm())
-
-
-@bp.route("/embassy/matches/<int:match_id>/vet", methods=["POST"])
-@roles_required(*EMBASSY)
-def vet(match_id: int):
-    match = decisions.get_match(current_user, match_id)
-    if ReasonForm().validate_on_submit():
-        outcome = attempt(lambda: decisions.vet(current_user, match))
-        if outcome.ok:
-            partnership = outcome.value
-            flash(_("Vetted. The partnership %(reference)s is open.",
-                    reference=partnership.reference), "success")
-            return redirect(url_for("partnerships.page", partnership_id=partnership.id))
-    return redirect(url_for("matching.detail", match_id=match.id))
 
 
 @bp.route("/embassy/matches/<int:match_id>/hide", methods=["POST"])

@@ -14,8 +14,8 @@ from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import int_param
 from ..extensions import db
 from . import approvals, content, printing, services
+from .blueprint import base_version, bp, page_redirect
 from .forms import EndForm, SignForm, VersionedActionForm
-from .views import _base, _page, bp
 
 
 @bp.route("/memoranda/<int:memorandum_id>/submit", methods=["POST"])
@@ -26,7 +26,7 @@ def submit(memorandum_id: int):
             and attempt(lambda: approvals.submit_for_review(current_user, memorandum)).ok):
         flash(_("The memorandum is in review: each side and the embassy can approve it."),
               "success")
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/return", methods=["POST"])
@@ -36,7 +36,7 @@ def return_to_draft(memorandum_id: int):
     if (ActionForm().validate_on_submit()
             and attempt(lambda: approvals.return_to_draft(current_user, memorandum)).ok):
         flash(_("The memorandum is a draft again."), "success")
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/approve", methods=["POST"])
@@ -45,13 +45,13 @@ def approve(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     form = VersionedActionForm()
     if form.validate_on_submit():
-        outcome = attempt(lambda: approvals.approve(current_user, memorandum, _base(form)))
+        outcome = attempt(lambda: approvals.approve(current_user, memorandum, base_version(form)))
         if outcome.ok:
             db.session.refresh(memorandum)
             flash(_("All three approvals are in: the memorandum is agreed and its text is "
                     "frozen.") if memorandum.state == "agreed" else
                   _("Your approval is recorded."), "success")
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/sign", methods=["GET", "POST"])
@@ -62,7 +62,7 @@ def sign(memorandum_id: int):
         approvals.require_signable(memorandum)
     except ServiceError as error:
         flash(error.message, "error")
-        return _page(memorandum)
+        return page_redirect(memorandum)
     form = SignForm()
     if form.validate_on_submit():
         try:
@@ -79,7 +79,7 @@ def sign(memorandum_id: int):
             raise
         else:
             flash(_("The signature is recorded and the signed scan is kept."), "success")
-            return _page(memorandum)
+            return page_redirect(memorandum)
     return render_template("memoranda/sign.html", memorandum=memorandum, form=form)
 
 
@@ -103,7 +103,7 @@ def terminate(memorandum_id: int):
             flash(_("The memorandum is terminated."), "success")
     else:
         flash(_("Say why the memorandum ends."), "error")
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/supersede", methods=["POST"])
@@ -115,8 +115,8 @@ def supersede(memorandum_id: int):
         if outcome.ok:
             flash(_("A new draft starts from this text; this memorandum is superseded."),
                   "success")
-            return _page(outcome.value)
-    return _page(memorandum)
+            return page_redirect(outcome.value)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/pdf")
@@ -129,7 +129,7 @@ def download(memorandum_id: int):
         languages = printing.parse_languages(request.args.get("languages"))
     except ServiceError as error:
         flash(error.message, "error")
-        return _page(memorandum)
+        return page_redirect(memorandum)
     data, cached = printing.pdf_bytes(current_user, memorandum, version, languages)
     if not cached:
         db.session.commit()  # the rendering is audited

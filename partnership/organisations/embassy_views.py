@@ -11,8 +11,7 @@ from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError
 from ..core.urls import int_param
 from ..extensions import db
-from ..matching import jobs
-from . import exports, import_jobs, verification
+from . import exports, import_jobs, services, verification
 from .forms import DecisionForm, ImportForm
 from .models import ImportStatus
 from .validation import MAX_CELL_CHARS
@@ -57,7 +56,7 @@ def decide(organisation_id: int, action: str):
                                    actions=verification.allowed_actions(found),
                                    decision=form, action=ActionForm()), 422
         db.session.commit()
-        jobs.recompute(found.id)
+        services.announce_change(found.id)
         flash(_("The decision is recorded and the organisation's manager informed."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 
@@ -69,7 +68,7 @@ def agreed_list(organisation_id: int):
     if ActionForm().validate_on_submit():
         verification.set_agreed_list(current_user, found, request.form.get("on_list") == "1")
         db.session.commit()
-        jobs.recompute(found.id)
+        services.announce_change(found.id)
         flash(_("The agreed list is updated."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 

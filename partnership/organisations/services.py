@@ -12,13 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.models import TokenPurpose, User, UserToken
 from ..auth.passwords import hash_password, password_problems
 from ..auth.services import find_user, find_valid_token, issue_token, normalise_email
+from ..core import hooks
 from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.links import external_url
 from ..core.mail import queue_email
 from ..core.models import AuditEvent
-from ..core.roles import Role
+from ..core.roles import ORG_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
 from . import access, registry
@@ -43,6 +44,15 @@ class Registration:
     manager_email: str
     password: str
     profile: dict
+
+# hooks.call(CHANGED, organisation_id): something that feeds the proposals changed (None: any
+# organisation's, after an import); the matching area recomputes them. Called after commit.
+CHANGED = "organisation.changed"
+
+
+def announce_change(organisation_id: int | None) -> None:
+    """Tell the areas above that an organisation's profile, items or standing changed."""
+    hooks.call(CHANGED, organisation_id)
 
 
 def get_organisation(organisation_id: int) -> Organisation | None:
@@ -187,7 +197,7 @@ def _holds_no_account(user: User) -> bool:
     """Nobody has shown that this address is theirs: a colleague invited who never chose a
     password, or a registration whose e-mail address was never confirmed. Such an account
     never keeps the address's owner from registering."""
-    if user.role not in access.ORG_ROLES or user.last_login_at is not None:
+    if user.role not in ORG_ROLES or user.last_login_at is not None:
         return False
     if user.password_hash is None:
         return True

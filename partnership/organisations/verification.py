@@ -10,10 +10,9 @@ from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.mail import queue_email
-from ..core.roles import Role
+from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
-from . import access
 from .models import Organisation, Status
 
 # (from, action) -> to: the organisation lifecycle in one table.
@@ -29,7 +28,7 @@ NEEDS_REASON = {"reject", "suspend"}
 
 def queue_counts(actor: User) -> dict[str, int]:
     """How many organisations are in each status."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     rows = db.session.execute(select(Organisation.status, func.count(Organisation.id))
                               .group_by(Organisation.status)).all()
     return {str(status): count for status, count in rows}
@@ -37,7 +36,7 @@ def queue_counts(actor: User) -> dict[str, int]:
 
 def list_for_embassy(actor: User, status: str | None, page: int, per_page: int = 25):
     """Organisations for the embassy's queue, oldest first in each status."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     statement = select(Organisation).order_by(Organisation.created_at, Organisation.id)
     if status:
         statement = statement.where(Organisation.status == Status(status))
@@ -45,7 +44,7 @@ def list_for_embassy(actor: User, status: str | None, page: int, per_page: int =
 
 
 def get_for_embassy(actor: User, organisation_id: int) -> Organisation:
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotVisible()
@@ -58,7 +57,7 @@ def allowed_actions(organisation: Organisation) -> list[str]:
 
 def decide(actor: User, organisation: Organisation, action: str, reason: str = "") -> None:
     """Apply an embassy decision; refuse one that the table does not allow."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     target = TRANSITIONS.get((organisation.status, action))
     if target is None:
         raise ServiceError(_("This decision is not possible for an organisation in this state."))
@@ -79,7 +78,7 @@ def decide(actor: User, organisation: Organisation, action: str, reason: str = "
 
 def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> None:
     """Put the organisation on (or off) the list agreed between the two countries."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     if organisation.on_agreed_list != on_list:
         organisation.on_agreed_list = on_list
         organisation.updated_at = utcnow()  # the worker's warm matching world reads changes by it

@@ -2,7 +2,7 @@
 
 from ..auth.models import User
 from ..core.access import NotVisible
-from ..core.roles import REPORT_ROLES, Role  # noqa: F401 - REPORT_ROLES: the views' guard
+from ..core.roles import Role
 
 COORDINATOR = Role.PROGRAMME_COORDINATOR
 

@@ -16,6 +16,7 @@ from ..extensions import db
 from .access import is_centre_staff
 from .identity import CentreCard, centre_card
 from .models import Centre, ChildCase, Consent, Group, Placement, ProgressNote
+from .timeline import add_event
 
 
 def _shared_placements(actor: User):
@@ -98,8 +99,6 @@ def add_progress_note(actor: User, case_id: int, text: str) -> ProgressNote:
                         at=utcnow())
     db.session.add(note)
     db.session.flush()
-    from .cases import add_event
-
     add_event(placement.case, actor, "progress_note", note_id=note.id)
     record("programme.progress_note", actor=actor, obj=placement.case,
            code=placement.case.code, note_id=note.id)

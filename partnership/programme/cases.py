@@ -21,7 +21,9 @@ from ..core.services import ServiceError
 from ..extensions import db
 from . import identity, workflow
 from .access import require_coordinator
+from .followups import schedule_follow_ups
 from .models import CaseEvent, CaseState, ChildCase, Consent, Group, Placement
+from .timeline import add_event
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud without doubt
 
@@ -47,17 +49,6 @@ class CaseData:
     needs: str
     languages: list[str]
     accompanying_adult_relation: str = ""
-
-
-def add_event(case: ChildCase, actor: User | None, kind: str, *, from_state=None,
-              to_state=None, note: str = "", **details) -> CaseEvent:
-    """Add a step to the case's timeline."""
-    event = CaseEvent(case=case, at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
-                      from_state=None if from_state is None else str(from_state),
-                      to_state=None if to_state is None else str(to_state),
-                      note=note.strip(), details=details)
-    db.session.add(event)
-    return event
 
 
 def _check(data: CaseData) -> None:
@@ -212,8 +203,6 @@ def _enter(actor: User | None, case: ChildCase, target: CaseState, note: str = "
     now = utcnow()
     case.state, case.updated_at = target, now
     if target == CaseState.COMPLETED:
-        from .followups import schedule_follow_ups
-
         case.completed_at = now
         schedule_follow_ups(case)
     if target == CaseState.CLOSED:

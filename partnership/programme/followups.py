@@ -14,8 +14,8 @@ from ..core.database import utcnow
 from ..core.services import ServiceError
 from ..extensions import db
 from .access import require_coordinator
-from .cases import add_event
 from .models import CaseState, ChildCase, FollowUp
+from .timeline import add_event
 
 MONTHS = (1, 3, 6)
 

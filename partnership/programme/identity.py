@@ -15,6 +15,7 @@ from ..core.services import ServiceError
 from . import crypto
 from .access import is_centre_staff, require_coordinator
 from .models import ChildCase, ChildIdentity
+from .timeline import add_event
 
 # One given name: letters, with inner hyphens or apostrophes (Анна-Марія, Мар'яна).
 ONE_NAME = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
@@ -118,8 +119,6 @@ def read_identity(actor: User, case: ChildCase, purpose: str = "view") -> Identi
         return None
     person = Identity.from_record(crypto.decrypt(case.identity.ciphertext))
     record("programme.identity_read", actor=actor, obj=case, code=case.code, purpose=purpose)
-    from .cases import add_event
-
     add_event(case, actor, "identity_read", purpose=purpose)
     return person
 

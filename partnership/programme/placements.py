@@ -19,8 +19,9 @@ from ..core.services import ServiceError
 from ..extensions import db
 from . import workflow
 from .access import require_coordinator
-from .cases import _enter, add_event, facts, refusal_message
+from .cases import _enter, facts, refusal_message
 from .models import CaseState, Centre, ChildCase, Group, Placement
+from .timeline import add_event
 
 
 class GroupFull(ServiceError):

@@ -17,8 +17,8 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..core.access import require_role
+from ..core.roles import REPORT_ROLES
 from ..extensions import db
-from .access import REPORT_ROLES
 from .models import CaseState, ChildCase, Group, Placement
 
 SMALL = "<5"

@@ -25,6 +25,7 @@ from ..core.access import roles_required
 from ..core.database import utcnow
 from ..core.forms import ActionForm
 from ..core.language import current_language
+from ..core.roles import REPORT_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db, limiter
@@ -41,7 +42,7 @@ from . import (
     placements,
     reports,
 )
-from .access import COORDINATOR, REPORT_ROLES
+from .access import COORDINATOR
 from .forms import (
     AdultReviewForm,
     CaseForm,

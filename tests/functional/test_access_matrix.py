@@ -93,7 +93,7 @@ ROUTES = {
     "matching.decline": ("/matches/1/decline", everyone(405)),
     "matching.curation_list": ("/embassy/matches", only({"embassy_officer", "admin"})),
     "matching.detail": ("/embassy/matches/1", only({"embassy_officer", "admin"})),
-    "matching.vet": ("/embassy/matches/1/vet", everyone(405)),
+    "partnerships.vet_match": ("/embassy/matches/1/vet", everyone(405)),
     "matching.hide": ("/embassy/matches/1/hide", everyone(405)),
     "matching.propose_by_hand": ("/embassy/matches/new?need_id=2",
                                  only({"embassy_officer", "admin"})),
