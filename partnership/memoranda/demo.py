@@ -13,7 +13,8 @@ from ..core.database import utcnow
 from ..core.roles import Role
 from ..extensions import db
 from ..organisations.models import Country, Organisation, Status
-from ..partnerships.models import Partnership, PartnershipEvent
+from ..partnerships import workflow
+from ..partnerships.models import Partnership
 from . import approvals, printing, services
 
 
@@ -36,14 +37,12 @@ def _manager(organisation: Organisation) -> User:
 
 
 def _partnership(officer: User, ua: Organisation, kz: Organisation) -> Partnership:
-    partnership = Partnership(reference="pending", ukrainian_organisation_id=ua.id,
-                              kazakh_organisation_id=kz.id, created_at=utcnow(),
-                              updated_at=utcnow(),
-                              objectives="Demo: a partnership whose memorandum shows one state.")
+    partnership = workflow.start(officer, Partnership(
+        reference="pending", ukrainian_organisation_id=ua.id, kazakh_organisation_id=kz.id,
+        objectives="Demo: a partnership whose memorandum shows one state."))
     db.session.add(partnership)
     db.session.flush()
     partnership.reference = f"UA-KZ-{utcnow().year}-{partnership.id:04d}"
-    partnership.events.append(PartnershipEvent(actor_id=officer.id, to_status="forming"))
     db.session.flush()
     return partnership
 

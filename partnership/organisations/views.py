@@ -5,7 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core import hooks
+from ..core.access import roles_required
 from ..core.forms import ActionForm
+from ..core.roles import ORG_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db, limiter
@@ -101,7 +103,7 @@ def public_profile(organisation_id: int):
 
 
 @bp.route("/my-organisation")
-@login_required
+@roles_required(*ORG_ROLES)
 def mine():
     if current_user.organisation_id is None:
         abort(404)

@@ -25,7 +25,7 @@ from ..core.access import roles_required
 from ..core.database import utcnow
 from ..core.forms import ActionForm
 from ..core.language import current_language
-from ..core.roles import REPORT_ROLES
+from ..core.roles import CENTRE_ROLES, REPORT_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db, limiter
@@ -437,7 +437,7 @@ def export_cases():
 # --- the centre's own children -----------------------------------------------------------
 
 @bp.route("/my-centre")
-@login_required
+@roles_required(*CENTRE_ROLES)
 def my_centre():
     return render_template("programme/my_centre.html",
                            placements=care.my_children(current_user))

@@ -63,7 +63,10 @@ ROUTES = {
     "organisations.confirm_registration": ("/register/confirm/not-a-token", everyone(404)),
     "organisations.directory_page": ("/organisations", everyone(200)),
     "organisations.public_profile": ("/organisations/1", everyone(200)),
-    "organisations.mine": ("/my-organisation", signed_in(404)),
+    # People of organisations without one: 404; other roles are refused by the view's guard.
+    "organisations.mine": ("/my-organisation", {
+        ANON: 302, **{r: (404 if r in ("org_member", "org_manager") else 403)
+                      for r in SIGNED_IN}}),
     # Only people of a rejected organisation read its decision (test_address_squatting.py).
     "organisations.decision": ("/my-organisation/decision", signed_in(404)),
     "organisations.manage": ("/organisations/1/manage",
