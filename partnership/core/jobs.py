@@ -3,6 +3,8 @@
 from flask import current_app
 
 QUEUE = "partnership"
+# What asking for background work answers: queued for the worker, or done here and now.
+QUEUED, DONE = "queued", "done"
 
 
 def queue():

@@ -9,7 +9,7 @@ from ..auth.models import User
 from ..core.access import require_role
 from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from ..organisations.models import Item, Organisation
+from ..organisations.models import Direction, Item, Organisation
 from .models import Match, MatchStatus
 
 
@@ -56,7 +56,7 @@ def offers_for_manual(need: Item) -> list[Item]:
     other = Country.KZ if need.organisation.country == Country.UA else Country.UA
     return list(db.session.scalars(
         select(Item).join(Organisation, Item.organisation_id == Organisation.id)
-        .where(Item.direction == "offer", Item.status == ItemStatus.ACTIVE,
+        .where(Item.direction == Direction.OFFER, Item.status == ItemStatus.ACTIVE,
                Organisation.status == Status.VERIFIED, Organisation.country == other,
                Item.area.in_({need.area} | set(related_areas(need.area))))
         .options(joinedload(Item.organisation)).order_by(Item.area, Item.id).limit(500)))

@@ -18,7 +18,7 @@ from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
-from ..organisations.models import Item, ItemStatus, Organisation, Status
+from ..organisations.models import Direction, Item, ItemStatus, Organisation, Status
 from . import engine, workflow
 from .models import OPEN_STATUSES, Match, MatchStatus, Origin
 from .services import as_entry, load_world, related_areas
@@ -143,9 +143,9 @@ def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
     if not proposal.rationale.strip():
         raise ServiceError(_("Write why these two should work together."), field="rationale")
     need, offer = db.session.get(Item, proposal.need_id), db.session.get(Item, proposal.offer_id)
-    if need is None or need.direction != "need":
+    if need is None or need.direction != Direction.NEED:
         raise ServiceError(_("Choose a need."), field="need_id")
-    if offer is None or offer.direction != "offer":
+    if offer is None or offer.direction != Direction.OFFER:
         raise ServiceError(_("Choose an offer."), field="offer_id")
     for item in (need, offer):
         if item.status != ItemStatus.ACTIVE or item.organisation.status != Status.VERIFIED:

@@ -3,7 +3,7 @@
 import logging
 
 from ..core import hooks
-from ..core.jobs import queue
+from ..core.jobs import DONE, QUEUED, queue
 from ..extensions import db
 from ..organisations import services as organisations
 
@@ -16,9 +16,9 @@ def recompute(organisation_id: int | None = None) -> str:
     jobs = queue()
     if jobs is not None:
         jobs.enqueue(run_recompute, organisation_id, job_timeout=600)
-        return "queued"
+        return QUEUED
     run_recompute(organisation_id)
-    return "done"
+    return DONE
 
 
 def run_recompute(organisation_id: int | None = None) -> None:

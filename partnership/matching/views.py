@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.access import roles_required
+from ..core.jobs import QUEUED
 from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
@@ -12,9 +13,10 @@ from ..core.urls import float_param, int_param
 from ..extensions import db
 from ..organisations import access
 from ..organisations import services as organisations
-from ..organisations.models import Item
+from ..organisations.models import Direction, Item
 from . import curation, decisions, jobs, services
 from .forms import ManualProposalForm, ReasonForm
+from .models import MatchStatus
 
 bp = Blueprint("matching", __name__)
 
@@ -51,7 +53,7 @@ def interest(match_id: int):
         if outcome.ok:
             status = outcome.value
             flash(_("Both sides are interested: the embassy will review the proposal.")
-                  if status == "mutually_accepted" else
+                  if status == MatchStatus.MUTUALLY_ACCEPTED else
                   _("Your interest is recorded. The other side has been asked too."), "success")
     return redirect(_back(match))
 
@@ -106,7 +108,7 @@ def hide(match_id: int):
 @roles_required(*EMBASSY)
 def propose_by_hand():
     need = db.session.get(Item, int_param("need_id", 0, source=request.values))
-    if need is None or need.direction != "need":
+    if need is None or need.direction != Direction.NEED:
         abort(404)
     form = ManualProposalForm(need_id=need.id)
     language = current_language()
@@ -129,7 +131,7 @@ def gate():
         services.set_agreed_list_gate(current_user, request.form.get("on") == "1")
         db.session.commit()
         state = jobs.recompute(None)
-        flash(_("Saved. Proposals are being recomputed.") if state == "queued" else
+        flash(_("Saved. Proposals are being recomputed.") if state == QUEUED else
               _("Saved. Proposals have been recomputed."), "success")
     return redirect(url_for("matching.curation_list"))
 
@@ -139,6 +141,6 @@ def gate():
 def run():
     if ReasonForm().validate_on_submit():
         state = jobs.recompute(None)
-        flash(_("Proposals are being recomputed.") if state == "queued" else
+        flash(_("Proposals are being recomputed.") if state == QUEUED else
               _("Proposals have been recomputed."), "success")
     return redirect(url_for("matching.curation_list"))

@@ -16,6 +16,7 @@ from ..organisations.models import Country, Organisation, Status
 from ..partnerships import workflow
 from ..partnerships.models import Partnership
 from . import approvals, printing, services
+from .models import MemorandumState as S
 
 
 def _manager(organisation: Organisation) -> User:
@@ -84,7 +85,7 @@ def seed_demo_memoranda() -> None:
         if len(pairs) == 4:
             break
         pairs.append((ua, kz, None))
-    for state, (ua, kz, partnership) in zip(("draft", "in_review", "agreed", "signed"), pairs,
+    for state, (ua, kz, partnership) in zip((S.DRAFT, S.IN_REVIEW, S.AGREED, S.SIGNED), pairs,
                                             strict=False):
         partnership = partnership or _partnership(officer, ua, kz)
         ua_manager, kz_manager = _manager(ua), _manager(kz)
@@ -92,14 +93,14 @@ def seed_demo_memoranda() -> None:
         _fill_particulars(ua_manager, memorandum, ua, kz)
         services.add_comment(kz_manager, memorandum, "costs",
                              "Пропонуємо уточнити, хто оплачує проживання стажистів.", 2)
-        if state == "draft":
+        if state == S.DRAFT:
             continue
         approvals.submit_for_review(ua_manager, memorandum)
-        if state == "in_review":
+        if state == S.IN_REVIEW:
             approvals.approve(ua_manager, memorandum, services.latest(memorandum).number)
             continue
         _approve_all(memorandum, ua_manager, kz_manager, officer)
-        if state == "signed":
+        if state == S.SIGNED:
             # The "scan" is the agreed PDF itself: nothing binary ships with the code.
             scan = printing.render(memorandum, services.latest(memorandum), ("uk", "kk", "en"))
             approvals.sign(officer, memorandum, signed_on=date.today(), place="Астана",

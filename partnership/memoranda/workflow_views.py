@@ -16,6 +16,7 @@ from ..extensions import db
 from . import approvals, content, printing, services
 from .blueprint import base_version, bp, page_redirect
 from .forms import EndForm, SignForm, VersionedActionForm
+from .models import MemorandumState
 
 
 @bp.route("/memoranda/<int:memorandum_id>/submit", methods=["POST"])
@@ -49,7 +50,7 @@ def approve(memorandum_id: int):
         if outcome.ok:
             db.session.refresh(memorandum)
             flash(_("All three approvals are in: the memorandum is agreed and its text is "
-                    "frozen.") if memorandum.state == "agreed" else
+                    "frozen.") if memorandum.state == MemorandumState.AGREED else
                   _("Your approval is recorded."), "success")
     return page_redirect(memorandum)
 

@@ -18,6 +18,7 @@ from ..auth.models import User
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.jobs import DONE, QUEUED
 from ..core.jobs import queue as job_queue
 from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
@@ -77,9 +78,9 @@ def run_or_queue(job: ImportJob) -> str:
         except Exception:  # noqa: BLE001 - Redis unreachable: the file is still imported
             log.exception("import job %s could not be queued; running it now", job.id)
         else:
-            return "queued"
+            return QUEUED
     run_import(job.id)
-    return "done"
+    return DONE
 
 
 def run_import(job_id: int) -> None:

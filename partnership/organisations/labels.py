@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice  # noqa: F401 - re-exported for forms
 
 from ..core.language import current_language
+from .models import Direction, ImportStatus, ItemStatus, Status
 from .taxonomy import areas, groups, regions
 
 COUNTRIES = {"UA": _l("Ukraine"), "KZ": _l("Kazakhstan")}
@@ -91,4 +92,6 @@ def register(app) -> None:
         region_choices=region_choices,
         area_choices=area_choices,
         kind_labels=KINDS,
+        # Templates compare with the enums, never with a state's spelling.
+        OrgStatus=Status, ItemStatus=ItemStatus, Direction=Direction, ImportStatus=ImportStatus,
     )

@@ -177,7 +177,7 @@ def remove_colleague(organisation_id: int, user_id: int):
 @bp.route("/organisations/<int:organisation_id>/items/new/<direction>", methods=["GET", "POST"])
 @login_required
 def new_item(organisation_id: int, direction: str):
-    if direction not in ("offer", "need"):
+    if direction not in tuple(Direction):
         abort(404)
     organisation = services.for_manager(current_user, organisation_id)
     form = ItemForm()
