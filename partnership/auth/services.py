@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..core.access import require_role
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.language import language_of
 from ..core.links import external_url
 from ..core.mail import queue_email
 from ..core.roles import Role
@@ -311,7 +312,7 @@ def request_password_reset(email: str) -> None:
         return
     token = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_TTL"])
     link = external_url("auth.reset_password", token=token)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(language_of(user)):
         queue_email(user.email, _("Reset your password"), _(
             "Someone (we hope you) asked to reset the password of your account on the "
             "medical partnerships platform.\n\nOpen this link within one hour to choose a new "
@@ -393,7 +394,7 @@ def send_invitation(user: User, inviter: User) -> None:
     """E-mail a fresh invitation link (7 days, single use) to a user without a password."""
     token = issue_token(user, TokenPurpose.INVITATION, current_app.config["INVITATION_TTL"])
     link = external_url("auth.accept_invitation", token=token)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(language_of(user)):
         queue_email(user.email, _("Your account on the medical partnerships platform"), _(
             "You have been invited to the medical partnerships platform of the Embassy of "
             "Ukraine in Kazakhstan.\n\nOpen this link within 7 days to choose your password. "

@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -13,11 +11,12 @@ from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.links import external_url
-from ..core.mail import queue_email
+from ..core.mail import mail_each
 from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
+from ..organisations import services as organisations
 from ..organisations.models import Direction, Item, ItemStatus, Organisation, Status
 from . import engine, workflow
 from .models import OPEN_STATUSES, Match, MatchStatus, Origin
@@ -115,19 +114,17 @@ def vet(actor: User, match: Match) -> None:
 
 def _tell_both(match: Match) -> None:
     for organisation in (match.need_organisation, match.offer_organisation):
-        managers = db.session.scalars(select(User).where(
-            User.organisation_id == organisation.id, User.role == Role.ORG_MANAGER,
-            User.active.is_(True))).all()
         partner = (match.offer_organisation if organisation.id == match.need_organisation_id
                    else match.need_organisation)
-        for manager in managers:
-            language = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-            with force_locale(language):
-                queue_email(manager.email, _("Both sides are interested"), _(
-                    "%(partner)s is interested too. The embassy will now review the proposal "
-                    "and, once it is vetted, open a partnership.\n\n%(link)s",
-                    partner=partner.name(language),
-                    link=external_url("matching.proposals", organisation_id=organisation.id)))
+
+        def compose(_manager, language, partner=partner, organisation=organisation):
+            return _("Both sides are interested"), _(
+                "%(partner)s is interested too. The embassy will now review the proposal "
+                "and, once it is vetted, open a partnership.\n\n%(link)s",
+                partner=partner.name(language),
+                link=external_url("matching.proposals", organisation_id=organisation.id))
+
+        mail_each(organisations.active_managers(organisation.id), compose)
 
 
 @dataclass

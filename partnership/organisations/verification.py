@@ -1,7 +1,5 @@
 """The embassy's decisions on organisations: verify, reject, suspend, reinstate, agreed list."""
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -9,10 +7,11 @@ from ..auth.models import User
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
-from ..core.mail import queue_email
-from ..core.roles import EMBASSY_ROLES, Role
+from ..core.mail import mail_each
+from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError
 from ..extensions import db
+from . import services
 from .models import Organisation, Status
 
 # (from, action) -> to: the organisation lifecycle in one table.
@@ -86,26 +85,22 @@ def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> N
 
 
 def _tell_managers(organisation: Organisation, action: str, reason: str) -> None:
-    managers = db.session.scalars(select(User).where(
-        User.organisation_id == organisation.id, User.role == Role.ORG_MANAGER,
-        User.active.is_(True))).all()
-    for manager in managers:
-        language = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(language):
-            name = organisation.name(language)
-            subject, body = {
-                "verify": (_("Your organisation has been verified"),
-                           _("The embassy has verified %(name)s. It now takes part in partner "
-                             "proposals.", name=name)),
-                "reject": (_("Your registration was not accepted"),
-                           _("The embassy could not verify %(name)s. The reason:\n\n%(reason)s"
-                             "\n\nIf you think this is a mistake, write to the embassy: it can "
-                             "verify the organisation after all.",
-                             name=name, reason=reason)),
-                "suspend": (_("Your organisation has been suspended"),
-                            _("The embassy has suspended %(name)s. The reason:\n\n%(reason)s",
-                              name=name, reason=reason)),
-                "reinstate": (_("Your organisation has been reinstated"),
-                              _("The embassy has reinstated %(name)s.", name=name)),
-            }[action]
-            queue_email(manager.email, subject, body)
+    def compose(_manager, language):
+        name = organisation.name(language)
+        return {
+            "verify": (_("Your organisation has been verified"),
+                       _("The embassy has verified %(name)s. It now takes part in partner "
+                         "proposals.", name=name)),
+            "reject": (_("Your registration was not accepted"),
+                       _("The embassy could not verify %(name)s. The reason:\n\n%(reason)s"
+                         "\n\nIf you think this is a mistake, write to the embassy: it can "
+                         "verify the organisation after all.",
+                         name=name, reason=reason)),
+            "suspend": (_("Your organisation has been suspended"),
+                        _("The embassy has suspended %(name)s. The reason:\n\n%(reason)s",
+                          name=name, reason=reason)),
+            "reinstate": (_("Your organisation has been reinstated"),
+                          _("The embassy has reinstated %(name)s.", name=name)),
+        }[action]
+
+    mail_each(services.active_managers(organisation.id), compose)

@@ -4,8 +4,6 @@ the timeline and notices. Names never leave the identity record: notices use the
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -15,7 +13,7 @@ from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.links import external_url
-from ..core.mail import queue_email
+from ..core.mail import mail_each
 from ..core.roles import Role
 from ..core.services import ServiceError
 from ..extensions import db
@@ -238,14 +236,13 @@ def notify(case: ChildCase, compose, centre_id: int | None = None) -> int:
         recipients += list(db.session.scalars(select(User).where(
             User.role == Role.CENTRE_STAFF, User.active.is_(True),
             User.organisation_id == centre.organisation_id)))
-    for user in recipients:
-        language = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(language):
-            if user.role == Role.CENTRE_STAFF:
-                link = external_url("programme.my_centre")
-            else:
-                link = external_url("programme.case_page", case_id=case.id)
-            subject, body = compose(case.code)
-            queue_email(user.email, subject, body + "\n\n" + link)
-    return len(recipients)
+    def in_their_language(user, _language):
+        if user.role == Role.CENTRE_STAFF:
+            link = external_url("programme.my_centre")
+        else:
+            link = external_url("programme.case_page", case_id=case.id)
+        subject, body = compose(case.code)
+        return subject, body + "\n\n" + link
+
+    return mail_each(recipients, in_their_language)
 
