@@ -11,7 +11,6 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,9 +25,9 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.passwords import MAX_LENGTH
+from ..core.forms import MultiCheckboxField
 from ..core.roles import Role
 from . import labels, validation
 from .validation import (
@@ -44,11 +43,6 @@ from .validation import (
     STAFF,
     WEBSITE_LENGTH,
 )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def within(bounds: validation.Bounds) -> NumberRange:

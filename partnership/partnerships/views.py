@@ -12,10 +12,10 @@ from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
 from ..extensions import db
 from ..matching import decisions
-from ..matching.labels import PARTNERSHIP_STATUSES
 from ..organisations.views import MANAGE_SECTIONS
-from . import services, workflow
+from . import labels, services, workflow
 from .forms import ObjectivesForm, StatusForm
+from .labels import PARTNERSHIP_STATUSES
 
 bp = Blueprint("partnerships", __name__)
 
@@ -26,6 +26,7 @@ PAGE_SECTIONS = "partnership.page"
 
 @bp.record_once
 def _register(state) -> None:
+    labels.register(state.app)
     hooks.add(state.app, MANAGE_SECTIONS, "partnerships", _organisation_section)
 
 

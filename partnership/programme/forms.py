@@ -18,8 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..auth.passwords import MAX_LENGTH
+from ..core.forms import MultiCheckboxField
 from ..organisations import labels as org_labels
-from ..organisations.forms import MultiCheckboxField
 from ..organisations.labels import region_label
 from ..organisations.taxonomy import regions_of
 from . import labels
