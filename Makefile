@@ -28,8 +28,10 @@ test-postgres: install translations
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Ruff, then the import-linter contracts in pyproject.toml (layers, no loops).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 install: $(STAMP)
 

@@ -19,7 +19,7 @@ import pyotp
 from flask_migrate import upgrade
 
 from partnership import create_app
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 

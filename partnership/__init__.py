@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from .core import hosts
-from .core.files import private_folder, private_sqlite_file
+from .core.files import instance_secret_key, private_folder, private_sqlite_file
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def load_settings(app: Flask, overrides: dict) -> None:
                 "SECRET_KEY is not set. In production set the SECRET_KEY environment variable "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
-        app.config["SECRET_KEY"] = settings.instance_secret_key(instance)
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
     if app.config["ENV_NAME"] == "production" and not app.config.get("PUBLIC_BASE_URL"):
         # Links in e-mails and the QR codes of agreed memoranda must never take their host from
         # a request's Host header, which the client chooses.
@@ -92,9 +92,9 @@ def configure_logging(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     """Bind the extension objects to this application."""
     from . import models  # noqa: F401 - every table joins the metadata
+    from .auth.sessions import ServerSessionInterface
     from .core.database import configure_engines
-    from .core.sessions import ServerSessionInterface
-    from .i18n import select_locale, select_timezone
+    from .core.language import select_locale, select_timezone
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
@@ -122,7 +122,9 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .matching.views import bp as matching_bp
-    from .memoranda.views import bp as memoranda_bp
+    from .memoranda import views as _memoranda_views  # noqa: F401 - routes on the blueprint
+    from .memoranda import workflow_views  # noqa: F401 - routes on the blueprint
+    from .memoranda.blueprint import bp as memoranda_bp
     from .organisations.embassy_views import bp as verification_bp
     from .organisations.views import bp as organisations_bp
     from .partnerships.views import bp as partnerships_bp

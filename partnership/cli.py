@@ -89,7 +89,7 @@ def demo_logins() -> None:
 @click.command("send-emails")
 def send_emails() -> None:
     """Send the e-mails waiting in the outbox."""
-    from .core.services import send_pending_emails
+    from .core.mail import send_pending_emails
 
     click.echo(f"{send_pending_emails()} e-mail(s) sent.")
 
@@ -97,7 +97,7 @@ def send_emails() -> None:
 @click.command("purge-sessions")
 def purge_sessions() -> None:
     """Delete server sessions past the absolute time-out."""
-    from .core.sessions import AuthSession
+    from .auth.sessions import AuthSession
 
     cutoff = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
     count = db.session.execute(delete(AuthSession).where(AuthSession.created_at < cutoff)).rowcount
@@ -152,7 +152,7 @@ def import_items(path: str, dry_run: bool) -> None:
 @click.command("send-reminders")
 def send_reminders() -> None:
     """E-mail managers about offers and needs that expire within 30 days (run daily)."""
-    from .core.services import send_pending_emails
+    from .core.mail import send_pending_emails
     from .organisations.items import send_expiry_reminders
 
     count = send_expiry_reminders()

@@ -5,13 +5,14 @@ without configuration refuses to run without a secret key rather than running wi
 """
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from .core.links import DEVELOPMENT_ADDRESS
+from .core.roles import Role
+
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "testing", "production")
-DEVELOPMENT_ADDRESS = "http://127.0.0.1:5000"
 
 
 class Config:
@@ -41,7 +42,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
-    SESSION_IDLE_TIMEOUT_BY_ROLE = {"programme_coordinator": timedelta(minutes=15)}
+    SESSION_IDLE_TIMEOUT_BY_ROLE = {Role.PROGRAMME_COORDINATOR: timedelta(minutes=15)}
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
     PENDING_LOGIN_TIMEOUT = timedelta(minutes=5)
@@ -50,7 +51,7 @@ class Config:
     LOGIN_LOCK_WINDOW = timedelta(minutes=15)
     PASSWORD_RESET_TTL = timedelta(hours=1)
     INVITATION_TTL = timedelta(days=7)
-    TOTP_REQUIRED_ROLES = ("embassy_officer", "programme_coordinator", "admin")
+    TOTP_REQUIRED_ROLES = (Role.EMBASSY_OFFICER, Role.PROGRAMME_COORDINATOR, Role.ADMIN)
     TOTP_ISSUER = "Medical Partnerships UA-KZ"
 
     HSTS = True
@@ -159,21 +160,6 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
-
-
-def instance_secret_key(instance_path: Path) -> str:
-    """Read the development secret key from the instance folder, creating it (mode 0600) once."""
-    path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    from .core.files import private_folder
-
-    private_folder(instance_path)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
-    return key
 
 
 def config_class(name: str) -> type[Config]:

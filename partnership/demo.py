@@ -6,11 +6,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from .auth import totp
-from .auth.models import Role, User
+from .auth.models import User
 from .auth.passwords import hash_password
 from .auth.services import replace_recovery_codes
+from .core.audit import record
 from .core.database import utcnow
-from .core.services import record
+from .core.roles import Role
 from .extensions import db
 
 DEMO_USERS = (
@@ -100,6 +101,7 @@ def seed_demo_partnership() -> None:
     from .matching import decisions
     from .matching.models import Match
     from .matching.services import propose_matches
+    from .partnerships.services import vet_match
 
     propose_matches()
     users = {u.email: u for u in db.session.scalars(select(User))}
@@ -118,4 +120,4 @@ def seed_demo_partnership() -> None:
     db.session.flush()
     decisions.express_interest(manager_ua, match)
     decisions.express_interest(other, match)
-    decisions.vet(officer, match)
+    vet_match(officer, match)

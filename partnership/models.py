@@ -1,8 +1,8 @@
 """Every table of every area, imported in one place for the metadata and migrations."""
 
 from .auth.models import LoginFailure, PendingSignIn, RecoveryCode, User, UserToken  # noqa: F401
+from .auth.sessions import AuthSession  # noqa: F401
 from .core.models import AuditEvent, OutboxEmail  # noqa: F401
-from .core.sessions import AuthSession  # noqa: F401
 from .matching.models import Match, MatchingSetting  # noqa: F401
 from .memoranda.models import (  # noqa: F401
     Memorandum,

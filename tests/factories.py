@@ -7,9 +7,10 @@ from functools import cache
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from partnership.auth.models import Role, User
+from partnership.auth.models import User
 from partnership.auth.passwords import hash_password
 from partnership.core.database import utcnow
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations import registry
 from partnership.organisations.items import description_key

@@ -2,7 +2,7 @@
 
 import pyotp
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.matching.models import Match
 from partnership.memoranda import services

@@ -3,8 +3,8 @@ case is in a state the workflow can reach."""
 
 from datetime import timedelta
 
-from partnership.auth.models import Role
 from partnership.core.database import utcnow
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations.models import Country, Kind
 from partnership.programme import cases, centres, consents, placements

@@ -6,13 +6,12 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from ..auth.models import Role
-from ..core.templating import ROLE_LABELS
-from ..i18n import LANGUAGE_NAMES
+from ..core.language import LANGUAGE_NAMES
+from ..core.roles import ROLE_LABELS, Role
 
 
 def role_choices():
-    return [SelectChoice(role.value, ROLE_LABELS[role.value]) for role in Role]
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 def language_choices():
@@ -32,9 +31,3 @@ class UserEditForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
     active = BooleanField(_l("Active (may sign in)"))
     submit = SubmitField(_l("Save"))
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: carries only the CSRF token."""
-
-    submit = SubmitField()

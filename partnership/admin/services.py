@@ -3,9 +3,10 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import require_role
 from ..core.models import AuditEvent
-from ..core.services import require_role
+from ..core.roles import Role
 from ..extensions import db
 
 PAGE_SIZE = 50

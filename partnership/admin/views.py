@@ -6,11 +6,13 @@ from flask_login import current_user
 
 from ..auth import services as accounts
 from ..core.access import roles_required
+from ..core.forms import ActionForm
+from ..core.roles import ADMIN_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db
 from . import services
-from .forms import ActionForm, UserCreateForm, UserEditForm
+from .forms import UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__)
 
@@ -20,7 +22,7 @@ def _page() -> int:
 
 
 @bp.route("/users")
-@roles_required("admin")
+@roles_required(*ADMIN_ROLES)
 def users():
     query = request.args.get("q", "")[:100]
     pagination = services.list_users(current_user, _page(), query)
@@ -28,7 +30,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(*ADMIN_ROLES)
 def new_user():
     form = UserCreateForm()
     if form.validate_on_submit():
@@ -51,7 +53,7 @@ def _load_user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(*ADMIN_ROLES)
 def edit_user(user_id: int):
     user = _load_user(user_id)
     form = UserEditForm(obj=user)
@@ -67,7 +69,7 @@ def edit_user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/invitation", methods=["POST"])
-@roles_required("admin")
+@roles_required(*ADMIN_ROLES)
 def resend_invitation(user_id: int):
     user = _load_user(user_id)
     if ActionForm().validate_on_submit():
@@ -78,7 +80,7 @@ def resend_invitation(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/two-step-reset", methods=["POST"])
-@roles_required("admin")
+@roles_required(*ADMIN_ROLES)
 def reset_second_factor(user_id: int):
     user = _load_user(user_id)
     if ActionForm().validate_on_submit():
@@ -90,7 +92,7 @@ def reset_second_factor(user_id: int):
 
 
 @bp.route("/audit")
-@roles_required("admin")
+@roles_required(*ADMIN_ROLES)
 def audit():
     action = request.args.get("action", "")[:80]
     pagination = services.list_audit(current_user, _page(), action)

@@ -9,16 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UTCDateTime, str_enum, utcnow
+from ..core.roles import Role
 from ..extensions import db
-
-
-class Role(enum.StrEnum):
-    ORG_MEMBER = "org_member"
-    ORG_MANAGER = "org_manager"
-    CENTRE_STAFF = "centre_staff"
-    EMBASSY_OFFICER = "embassy_officer"
-    PROGRAMME_COORDINATOR = "programme_coordinator"
-    ADMIN = "admin"
 
 
 class TokenPurpose(enum.StrEnum):

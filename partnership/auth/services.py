@@ -11,13 +11,19 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..core.access import require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import ServiceError, external_url, queue_email, record, require_role
-from ..core.sessions import end_user_sessions
+from ..core.language import language_of
+from ..core.links import external_url
+from ..core.mail import queue_email
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from . import totp
-from .models import LoginFailure, PendingSignIn, RecoveryCode, Role, TokenPurpose, User, UserToken
+from .models import LoginFailure, PendingSignIn, RecoveryCode, TokenPurpose, User, UserToken
 from .passwords import hash_password, needs_rehash, password_problems, verify_password
+from .sessions import end_user_sessions
 
 
 def load_user(user_id: str) -> User | None:
@@ -306,7 +312,7 @@ def request_password_reset(email: str) -> None:
         return
     token = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_TTL"])
     link = external_url("auth.reset_password", token=token)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(language_of(user)):
         queue_email(user.email, _("Reset your password"), _(
             "Someone (we hope you) asked to reset the password of your account on the "
             "medical partnerships platform.\n\nOpen this link within one hour to choose a new "
@@ -388,7 +394,7 @@ def send_invitation(user: User, inviter: User) -> None:
     """E-mail a fresh invitation link (7 days, single use) to a user without a password."""
     token = issue_token(user, TokenPurpose.INVITATION, current_app.config["INVITATION_TTL"])
     link = external_url("auth.accept_invitation", token=token)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(language_of(user)):
         queue_email(user.email, _("Your account on the medical partnerships platform"), _(
             "You have been invited to the medical partnerships platform of the Embassy of "
             "Ukraine in Kazakhstan.\n\nOpen this link within 7 days to choose your password. "

@@ -166,7 +166,7 @@ def _render_enrolment(form, user: User, secret: str, at_login: bool):
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        from ..core.services import record
+        from ..core.audit import record
 
         record("auth.logout", actor=current_user, obj=current_user)
         db.session.commit()

@@ -6,7 +6,7 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db, limiter
-from .services import AccessDenied, NotVisible
+from .access import AccessDenied, NotVisible
 
 
 def _messages() -> dict[int, tuple[str, str]]:

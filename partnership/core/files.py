@@ -8,6 +8,7 @@ is tightened when the application starts, if this user owns it.
 
 import contextlib
 import os
+import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -47,3 +48,16 @@ def _tighten(path: Path, mode: int) -> None:
         status = path.stat()
         if status.st_uid == os.getuid() and status.st_mode & 0o777 & ~mode:
             os.chmod(path, mode)
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the development secret key from the instance folder, creating it (mode 0600) once."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    private_folder(instance_path)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

@@ -113,7 +113,7 @@ def send_mail_after_response(response):
         app = current_app._get_current_object()
 
         def send():
-            from .services import send_pending_emails
+            from .mail import send_pending_emails
 
             with app.app_context():
                 send_pending_emails()

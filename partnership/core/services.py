@@ -1,103 +1,9 @@
-"""Operations every area uses: record an audit event, queue and send e-mail."""
+"""What a view does with one service call: run it, commit when it holds, and put a broken
+rule's message next to its field."""
 
-import logging
-import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
 
-from flask import current_app, has_request_context, request
-from sqlalchemy import select
-
-from ..config import DEVELOPMENT_ADDRESS
 from ..extensions import db
-from .database import utcnow
-from .models import AuditEvent, OutboxEmail
-
-log = logging.getLogger(__name__)
-
-
-def record(action: str, actor=None, obj=None, *, object_type=None, object_id=None, **details):
-    """Add an audit event for ``action`` by ``actor`` on ``obj``; the caller commits."""
-    if obj is not None:
-        object_type = object_type or obj.__tablename__
-        object_id = object_id if object_id is not None else obj.id
-    event = AuditEvent(
-        at=utcnow(),
-        actor_id=getattr(actor, "id", None),
-        actor_role=getattr(actor, "role", None),
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        details=details,
-        client_address=request.remote_addr if has_request_context() else None,
-    )
-    db.session.add(event)
-    return event
-
-
-def queue_email(recipient: str, subject: str, body: str) -> OutboxEmail:
-    """Put an e-mail in the outbox; it is sent after the transaction commits."""
-    mail = OutboxEmail(recipient=recipient, subject=subject, body=body)
-    db.session.add(mail)
-    return mail
-
-
-def send_pending_emails(limit: int = 100) -> int:
-    """Send what waits in the outbox; return how many went out. Commits per e-mail."""
-    pending = db.session.scalars(
-        select(OutboxEmail)
-        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < 5)
-        .order_by(OutboxEmail.id)
-        .limit(limit)
-    ).all()
-    sent = 0
-    for mail in pending:
-        mail.attempts += 1
-        try:
-            _deliver(mail)
-        except (OSError, smtplib.SMTPException) as exc:
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            log.warning("e-mail %s to the outbox recipient failed: %s", mail.id, mail.last_error)
-        else:
-            mail.sent_at = utcnow()
-            sent += 1
-        db.session.commit()
-    return sent
-
-
-def _deliver(mail: OutboxEmail) -> None:
-    config = current_app.config
-    if not config.get("MAIL_SERVER"):
-        if config["ENV_NAME"] == "production":
-            raise OSError("MAIL_SERVER is not configured")
-        # Development: the log is the mailbox.
-        log.info("E-mail to %s\nSubject: %s\n\n%s", mail.recipient, mail.subject, mail.body)
-        return
-    message = EmailMessage()
-    message["From"] = config["MAIL_DEFAULT_SENDER"]
-    message["To"] = mail.recipient
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
-
-
-class AccessDenied(Exception):
-    """The acting user may not do this to this object (shown as 404 or 403 by the views)."""
-
-
-class NotVisible(AccessDenied):
-    """The object is not the acting user's to see: answered as 404, so it does not leak."""
-
-
-def require_role(actor, *roles: str) -> None:
-    """Refuse unless the acting user has one of ``roles``."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or actor.role not in roles:
-        raise AccessDenied()
 
 
 class ServiceError(Exception):
@@ -107,25 +13,6 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, from a request or from ``PUBLIC_BASE_URL`` in the CLI."""
-    from flask import has_request_context, url_for
-
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and not has_request_context():
-        if current_app.config["ENV_NAME"] == "production":
-            raise RuntimeError("Set PUBLIC_BASE_URL: e-mails sent from commands need it.")
-        base = DEVELOPMENT_ADDRESS
-    if base:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(base)
-        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                                           url_scheme=parts.scheme or "https")
-        return adapter.build(endpoint, values, force_external=True)
-    return url_for(endpoint, _external=True, **values)
 
 
 def show_error(form, error: ServiceError) -> None:

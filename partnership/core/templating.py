@@ -1,38 +1,47 @@
 """What every template can use: languages, role-based navigation, labels, date formats."""
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..i18n import LANGUAGE_NAMES
+from .access import allowed_roles
+from .language import LANGUAGE_NAMES
+from .roles import Role, role_label
 from .urls import is_web_url
 
-ROLE_LABELS = {
-    "org_member": _l("Organisation member"),
-    "org_manager": _l("Organisation manager"),
-    "centre_staff": _l("Rehabilitation centre staff"),
-    "embassy_officer": _l("Embassy officer"),
-    "programme_coordinator": _l("Programme coordinator"),
-    "admin": _l("Administrator"),
-}
-
-# (endpoint, label, roles allowed; None means every signed-in user)
+# The menu: (endpoint, label). Who sees an entry is who its view lets in: the roles the view
+# declares with ``roles_required`` (a view without them is open to every signed-in user), so
+# the menu and the guards cannot drift apart.
 NAVIGATION = (
-    ("organisations.directory_page", _l("Directory"), None),
-    ("organisations.mine", _l("My organisation"), {"org_member", "org_manager"}),
-    ("verification.queue", _l("Organisations"), {"embassy_officer", "admin"}),
-    ("matching.curation_list", _l("Proposals"), {"embassy_officer", "admin"}),
-    ("partnerships.embassy_list", _l("Partnerships"), {"embassy_officer", "admin"}),
-    ("memoranda.template_versions", _l("Memorandum template"), {"embassy_officer", "admin"}),
-    ("verification.import_file", _l("Import"), {"embassy_officer", "admin"}),
-    ("programme.cases_list", _l("People of the Future"), {"programme_coordinator"}),
-    ("programme.report", _l("People of the Future"), {"embassy_officer"}),
-    ("programme.my_centre", _l("My centre's children"), {"centre_staff"}),
-    ("admin.users", _l("Users"), {"admin"}),
-    ("admin.audit", _l("Audit log"), {"admin"}),
-    ("auth.account", _l("My account"), None),
+    ("organisations.directory_page", _l("Directory")),
+    ("organisations.mine", _l("My organisation")),
+    ("verification.queue", _l("Organisations")),
+    ("matching.curation_list", _l("Proposals")),
+    ("partnerships.embassy_list", _l("Partnerships")),
+    ("memoranda.template_versions", _l("Memorandum template")),
+    ("verification.import_file", _l("Import")),
+    ("programme.cases_list", _l("People of the Future")),
+    ("programme.report", _l("People of the Future: report")),
+    ("programme.my_centre", _l("My centre's children")),
+    ("admin.users", _l("Users")),
+    ("admin.audit", _l("Audit log")),
+    ("auth.account", _l("My account")),
 )
+# Entries that also need something of the user beyond the role.
+_ALSO_NEEDS = {"organisations.mine": lambda user: bool(user.organisation_id)}
+
+
+def menu_roles(endpoint: str) -> frozenset | None:
+    """The roles that see a menu entry: those its view declares (None: every signed-in user)."""
+    return allowed_roles(current_app.view_functions[endpoint])
+
+
+def sees_entry(user, endpoint: str) -> bool:
+    """Whether a signed-in user's menu shows the entry for ``endpoint``."""
+    roles = menu_roles(endpoint)
+    return ((roles is None or user.role in roles)
+            and _ALSO_NEEDS.get(endpoint, lambda _user: True)(user))
 
 
 def navigation() -> list[dict]:
@@ -43,11 +52,8 @@ def navigation() -> list[dict]:
                 {"url": url_for("organisations.register"), "label": _l("Register an organisation"),
                  "current": request.endpoint == "organisations.register"}]
     return [
-        {"url": url_for(endpoint), "label": label,
-         "current": request.endpoint == endpoint}
-        for endpoint, label, roles in NAVIGATION
-        if (roles is None or current_user.role in roles)
-        and (endpoint != "organisations.mine" or current_user.organisation_id)
+        {"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint}
+        for endpoint, label in NAVIGATION if sees_entry(current_user, endpoint)
     ]
 
 
@@ -60,7 +66,8 @@ def register(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             "navigation": navigation,
-            "role_label": lambda role: ROLE_LABELS.get(str(role), str(role)),
+            "role_label": role_label,
+            "Role": Role,  # templates compare with the enum, never a role's spelling
         }
 
     @app.template_filter("safe_href")

@@ -5,8 +5,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..auth.services import set_locale
 from ..extensions import db
+from .language import set_locale
 from .urls import safe_next
 
 bp = Blueprint("core", __name__)

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..auth.models import User
-from ..core.services import require_role
+from ..core.access import require_role
+from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from ..organisations import access
-from ..organisations.models import Item, Organisation
+from ..organisations.models import Direction, Item, Organisation
 from .models import Match, MatchStatus
 
 
@@ -24,7 +24,7 @@ class CurationFilter:
 
 def curation_page(actor: User, filters: CurationFilter, page: int, per_page: int = 25):
     """A page of matches for the embassy, best first (fixed number of queries)."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     need_org, offer_org, need = aliased(Organisation), aliased(Organisation), aliased(Item)
     statement = (select(Match)
                  .join(need_org, Match.need_organisation_id == need_org.id)
@@ -56,7 +56,7 @@ def offers_for_manual(need: Item) -> list[Item]:
     other = Country.KZ if need.organisation.country == Country.UA else Country.UA
     return list(db.session.scalars(
         select(Item).join(Organisation, Item.organisation_id == Organisation.id)
-        .where(Item.direction == "offer", Item.status == ItemStatus.ACTIVE,
+        .where(Item.direction == Direction.OFFER, Item.status == ItemStatus.ACTIVE,
                Organisation.status == Status.VERIFIED, Organisation.country == other,
                Item.area.in_({need.area} | set(related_areas(need.area))))
         .options(joinedload(Item.organisation)).order_by(Item.area, Item.id).limit(500)))

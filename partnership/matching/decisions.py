@@ -2,25 +2,22 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import (
-    NotVisible,
-    ServiceError,
-    external_url,
-    queue_email,
-    record,
-    require_role,
-)
+from ..core.links import external_url
+from ..core.mail import mail_each
+from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
+from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
-from ..organisations.models import Item, ItemStatus, Organisation, Status
+from ..organisations import services as organisations
+from ..organisations.models import Direction, Item, ItemStatus, Organisation, Status
 from . import engine, workflow
 from .models import OPEN_STATUSES, Match, MatchStatus, Origin
 from .services import as_entry, load_world, related_areas
@@ -38,9 +35,9 @@ def side_of(actor: User, match: Match) -> str | None:
     """'need_side', 'offer_side', 'embassy' or None: who the actor is for this match."""
     if access.is_embassy(actor):
         return workflow.EMBASSY
-    if actor.role in access.ORG_ROLES and actor.organisation_id == match.need_organisation_id:
+    if actor.role in ORG_ROLES and actor.organisation_id == match.need_organisation_id:
         return workflow.NEED
-    if actor.role in access.ORG_ROLES and actor.organisation_id == match.offer_organisation_id:
+    if actor.role in ORG_ROLES and actor.organisation_id == match.offer_organisation_id:
         return workflow.OFFER
     return None
 
@@ -102,38 +99,32 @@ def decline(actor: User, match: Match, reason: str) -> None:
 
 def hide(actor: User, match: Match, reason: str) -> None:
     """The embassy hides a proposal it considers unsuitable, with a reason."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     if not reason.strip():
         raise ServiceError(_("Give the reason for hiding this proposal."), field="reason")
     _act(actor, match, "hide", reason.strip())
 
 
-def vet(actor: User, match: Match):
-    """The embassy vets a mutually accepted match: it starts (or joins) a partnership."""
-    from ..partnerships.services import partnership_for_match
-
-    require_role(actor, *access.EMBASSY_ROLES)
+def vet(actor: User, match: Match) -> None:
+    """The embassy vets a mutually accepted match (``partnerships.services.vet_match`` then
+    starts or joins the partnership)."""
+    require_role(actor, *EMBASSY_ROLES)
     _act(actor, match, "vet")
-    partnership = partnership_for_match(actor, match)
-    match.partnership_id = partnership.id
-    return partnership
 
 
 def _tell_both(match: Match) -> None:
     for organisation in (match.need_organisation, match.offer_organisation):
-        managers = db.session.scalars(select(User).where(
-            User.organisation_id == organisation.id, User.role == Role.ORG_MANAGER,
-            User.active.is_(True))).all()
         partner = (match.offer_organisation if organisation.id == match.need_organisation_id
                    else match.need_organisation)
-        for manager in managers:
-            language = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-            with force_locale(language):
-                queue_email(manager.email, _("Both sides are interested"), _(
-                    "%(partner)s is interested too. The embassy will now review the proposal "
-                    "and, once it is vetted, open a partnership.\n\n%(link)s",
-                    partner=partner.name(language),
-                    link=external_url("matching.proposals", organisation_id=organisation.id)))
+
+        def compose(_manager, language, partner=partner, organisation=organisation):
+            return _("Both sides are interested"), _(
+                "%(partner)s is interested too. The embassy will now review the proposal "
+                "and, once it is vetted, open a partnership.\n\n%(link)s",
+                partner=partner.name(language),
+                link=external_url("matching.proposals", organisation_id=organisation.id))
+
+        mail_each(organisations.active_managers(organisation.id), compose)
 
 
 @dataclass
@@ -145,13 +136,13 @@ class ManualProposal:
 
 def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
     """The embassy pairs a need with an offer itself, with a written rationale."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     if not proposal.rationale.strip():
         raise ServiceError(_("Write why these two should work together."), field="rationale")
     need, offer = db.session.get(Item, proposal.need_id), db.session.get(Item, proposal.offer_id)
-    if need is None or need.direction != "need":
+    if need is None or need.direction != Direction.NEED:
         raise ServiceError(_("Choose a need."), field="need_id")
-    if offer is None or offer.direction != "offer":
+    if offer is None or offer.direction != Direction.OFFER:
         raise ServiceError(_("Choose an offer."), field="offer_id")
     for item in (need, offer):
         if item.status != ItemStatus.ACTIVE or item.organisation.status != Status.VERIFIED:
@@ -186,6 +177,6 @@ def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
 
 
 def status_counts(actor: User) -> dict[str, int]:
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     rows = db.session.execute(select(Match.status, func.count(Match.id)).group_by(Match.status))
     return {str(status): count for status, count in rows}

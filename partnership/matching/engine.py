@@ -17,8 +17,8 @@ from contextlib import contextmanager
 import numpy as np
 
 from . import rules
-from .pairs import explain, reciprocal, score_pair  # noqa: F401 - part of the engine's API
-from .records import Candidate, Entry, Party, Reason, Settings  # noqa: F401 - the API
+from .pairs import Candidate, explain, reciprocal, score_pair  # noqa: F401 - the engine's API
+from .records import Entry, Party, Reason, Settings  # noqa: F401 - the API
 from .text import similarity, stems
 
 DEFAULT_SETTINGS = Settings()

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from . import services
 from .models import Match, MatchStatus
 
 
@@ -41,5 +42,5 @@ def _reason(reason) -> dict:
 
 
 def _explanation(match: Match) -> dict:
-    matched, missing = match.explanation
+    matched, missing = services.explanation(match)
     return {"matched": [_reason(r) for r in matched], "missing": [_reason(r) for r in missing]}

@@ -2,24 +2,13 @@
 
 import logging
 
-from flask import current_app
-
+from ..core import hooks
+from ..core.jobs import DONE, QUEUED, queue
 from ..extensions import db
+from ..organisations import services as organisations
 
 log = logging.getLogger(__name__)
-QUEUE = "partnership"
 _in_worker = False  # set by ``work``: this process keeps a warm world between jobs
-
-
-def queue():
-    """The RQ queue, or None when no Redis is configured."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    from redis import Redis
-    from rq import Queue
-
-    return Queue(QUEUE, connection=Redis.from_url(url))
 
 
 def recompute(organisation_id: int | None = None) -> str:
@@ -27,9 +16,9 @@ def recompute(organisation_id: int | None = None) -> str:
     jobs = queue()
     if jobs is not None:
         jobs.enqueue(run_recompute, organisation_id, job_timeout=600)
-        return "queued"
+        return QUEUED
     run_recompute(organisation_id)
-    return "done"
+    return DONE
 
 
 def run_recompute(organisation_id: int | None = None) -> None:
@@ -57,3 +46,8 @@ def work(burst: bool = False) -> None:
         raise RuntimeError("REDIS_URL is not set: without it, proposals are computed inline.")
     _in_worker = True  # SimpleWorker runs the jobs in this process: the world stays warm
     SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)
+
+
+def register(app) -> None:
+    """Recompute an organisation's proposals when the organisations area says it changed."""
+    hooks.add(app, organisations.CHANGED, "matching", recompute)

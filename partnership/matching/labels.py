@@ -2,9 +2,10 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
 from ..organisations import labels
+from . import services
+from .models import MatchStatus
 from .rules import score_word
 
 SCORE_WORDS = {"strong": _l("Strong match"), "good": _l("Good match"),
@@ -15,13 +16,6 @@ MATCH_STATUSES = {
     "mutually_accepted": _l("Both sides are interested"), "vetted": _l("Vetted by the embassy"),
     "declined": _l("Declined"), "withdrawn": _l("Withdrawn"), "expired": _l("Expired"),
     "hidden": _l("Hidden by the embassy"),
-}
-PARTNERSHIP_STATUSES = {
-    "forming": _l("Forming"), "mou_drafting": _l("Memorandum being drafted"),
-    "mou_review": _l("Memorandum under review"), "mou_agreed": _l("Memorandum agreed"),
-    "signed": _l("Signed"), "active": lazy_pgettext("partnership", "Active"),
-    "annual_review": _l("Annual review"),
-    "completed": _l("Completed"), "terminated": _l("Terminated"), "on_hold": _l("On hold"),
 }
 
 
@@ -81,7 +75,8 @@ def describe(reason) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(
         describe_reason=describe,
+        match_explanation=services.explanation,
+        MatchStatus=MatchStatus,
         score_label=lambda score: SCORE_WORDS[score_word(score)],
         match_status_label=lambda s: MATCH_STATUSES.get(str(s), s),
-        partnership_status_label=lambda s: PARTNERSHIP_STATUSES.get(str(s), s),
     )

@@ -74,23 +74,6 @@ class Match(db.Model):
     need_organisation = relationship("Organisation", foreign_keys=[need_organisation_id])
     offer_organisation = relationship("Organisation", foreign_keys=[offer_organisation_id])
 
-    @property
-    def explanation(self):
-        """(matched, missing) reasons, derived from the stored components and the items:
-        deterministic, so they need not be stored for every proposal."""
-        from .engine import explain, score_pair
-        from .rules import WEIGHTS
-        from .services import as_entry, as_party, related_areas
-
-        parties = {o.id: as_party(o) for o in (self.need_organisation,
-                                                self.offer_organisation)}
-        need, offer = as_entry(self.need), as_entry(self.offer)
-        components = self.components or {}
-        if set(components) != set(WEIGHTS):  # an old or hand-made row: score it afresh
-            components = score_pair(parties, need, offer, related_areas()).components
-        return explain(need, offer, components, parties)
-
-
 
 class MatchingSetting(db.Model):
     """A switch of the embassy's (the agreed-list gate), with who changed it and when."""

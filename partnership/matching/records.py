@@ -1,8 +1,6 @@
 """The plain records the matching engine takes and gives: no Flask, no database."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -36,40 +34,6 @@ class Entry:
 # (areas, languages, numbers) as ((key, value), ...). Plain tuples: 150,000 proposals make a
 # million of them.
 Reason = tuple[str, tuple[tuple[str, object], ...]]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A proposed offer for a need, with its score and why.
-
-    The reasons (``matched``, ``missing``) are worked out from the components when first asked
-    for: a full run stores 150,000 proposals and shows none of their reasons."""
-
-    need_id: int
-    offer_id: int
-    need_party: int
-    offer_party: int
-    score: float
-    components: Mapping[str, float]
-    need: Entry | None = field(compare=False, repr=False, default=None)
-    offer: Entry | None = field(compare=False, repr=False, default=None)
-    parties: Mapping[int, Party] | None = field(compare=False, repr=False, default=None)
-
-    @cached_property
-    def _reasons(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-        from .pairs import explain
-
-        return explain(self.need, self.offer, self.components, self.parties)
-
-    @property
-    def matched(self) -> tuple[Reason, ...]:
-        """The criteria met."""
-        return self._reasons[0]
-
-    @property
-    def missing(self) -> tuple[Reason, ...]:
-        """The criteria not met, or met only in part."""
-        return self._reasons[1]
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,16 @@ from datetime import date
 from sqlalchemy import String, bindparam, cast, insert, or_, select, update
 
 from ..auth.models import User
+from ..core.access import require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import (
-    record,
-    require_role,
-)
+from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from ..organisations import access
 from ..organisations.models import Item, ItemStatus, Organisation, Status
 from ..organisations.taxonomy import areas
 from . import engine, workflow
 from .models import OPEN_STATUSES, Match, MatchingSetting, MatchStatus, Origin
+from .rules import WEIGHTS
 
 GATE = "agreed_list_gate"
 
@@ -43,7 +42,7 @@ def agreed_list_gate() -> bool:
 
 def set_agreed_list_gate(actor: User, on: bool) -> None:
     """Turn the agreed-list gate on or off (embassy); audited."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     setting = db.session.get(MatchingSetting, GATE) or MatchingSetting(key=GATE, value="off")
     value = "on" if on else "off"
     if setting.value != value or setting not in db.session:
@@ -248,3 +247,14 @@ def _update_by_id(sample: dict):
     table = Match.__table__
     return (update(table).where(table.c.id == bindparam("match_id"))
             .values({key: bindparam(key) for key in sample if key != "match_id"}))
+
+
+def explanation(match: Match):
+    """(matched, missing) reasons of a proposal, derived from its stored components and its
+    items: deterministic, so they need not be stored for every proposal."""
+    parties = {o.id: as_party(o) for o in (match.need_organisation, match.offer_organisation)}
+    need, offer = as_entry(match.need), as_entry(match.offer)
+    components = match.components or {}
+    if set(components) != set(WEIGHTS):  # an old or hand-made row: score it afresh
+        components = engine.score_pair(parties, need, offer, related_areas()).components
+    return engine.explain(need, offer, components, parties)

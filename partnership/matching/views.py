@@ -5,17 +5,26 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.access import roles_required
+from ..core.jobs import QUEUED
+from ..core.language import current_language
+from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
 from ..core.urls import float_param, int_param
 from ..extensions import db
-from ..organisations import access, labels
+from ..organisations import access
 from ..organisations import services as organisations
-from ..organisations.models import Item
+from ..organisations.models import Direction, Item
 from . import curation, decisions, jobs, services
 from .forms import ManualProposalForm, ReasonForm
+from .models import MatchStatus
 
 bp = Blueprint("matching", __name__)
-EMBASSY = access.EMBASSY_ROLES
+
+
+@bp.record_once
+def _register(state) -> None:
+    jobs.register(state.app)
+EMBASSY = EMBASSY_ROLES
 
 
 @bp.route("/organisations/<int:organisation_id>/proposals")
@@ -44,7 +53,7 @@ def interest(match_id: int):
         if outcome.ok:
             status = outcome.value
             flash(_("Both sides are interested: the embassy will review the proposal.")
-                  if status == "mutually_accepted" else
+                  if status == MatchStatus.MUTUALLY_ACCEPTED else
                   _("Your interest is recorded. The other side has been asked too."), "success")
     return redirect(_back(match))
 
@@ -83,20 +92,6 @@ def detail(match_id: int):
     return render_template("matching/detail.html", match=match, form=ReasonForm())
 
 
-@bp.route("/embassy/matches/<int:match_id>/vet", methods=["POST"])
-@roles_required(*EMBASSY)
-def vet(match_id: int):
-    match = decisions.get_match(current_user, match_id)
-    if ReasonForm().validate_on_submit():
-        outcome = attempt(lambda: decisions.vet(current_user, match))
-        if outcome.ok:
-            partnership = outcome.value
-            flash(_("Vetted. The partnership %(reference)s is open.",
-                    reference=partnership.reference), "success")
-            return redirect(url_for("partnerships.page", partnership_id=partnership.id))
-    return redirect(url_for("matching.detail", match_id=match.id))
-
-
 @bp.route("/embassy/matches/<int:match_id>/hide", methods=["POST"])
 @roles_required(*EMBASSY)
 def hide(match_id: int):
@@ -113,10 +108,10 @@ def hide(match_id: int):
 @roles_required(*EMBASSY)
 def propose_by_hand():
     need = db.session.get(Item, int_param("need_id", 0, source=request.values))
-    if need is None or need.direction != "need":
+    if need is None or need.direction != Direction.NEED:
         abort(404)
     form = ManualProposalForm(need_id=need.id)
-    language = labels.language()
+    language = current_language()
     form.offer_id.choices = [(o.id, f"{o.organisation.name(language)} · {o.description[:80]}")
                              for o in curation.offers_for_manual(need)]
     if form.validate_on_submit():
@@ -136,7 +131,7 @@ def gate():
         services.set_agreed_list_gate(current_user, request.form.get("on") == "1")
         db.session.commit()
         state = jobs.recompute(None)
-        flash(_("Saved. Proposals are being recomputed.") if state == "queued" else
+        flash(_("Saved. Proposals are being recomputed.") if state == QUEUED else
               _("Saved. Proposals have been recomputed."), "success")
     return redirect(url_for("matching.curation_list"))
 
@@ -146,6 +141,6 @@ def gate():
 def run():
     if ReasonForm().validate_on_submit():
         state = jobs.recompute(None)
-        flash(_("Proposals are being recomputed.") if state == "queued" else
+        flash(_("Proposals are being recomputed.") if state == QUEUED else
               _("Proposals have been recomputed."), "success")
     return redirect(url_for("matching.curation_list"))

@@ -10,13 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core import hooks
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record, require_role
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..core.uploads import delete_upload, store_upload, upload_path
 from ..extensions import db
 from ..partnerships import services as partnerships
 from ..partnerships.models import PartnershipStatus
+from ..partnerships.workflow import MOVED
 from . import content, services, workflow
 from .models import (
     Memorandum,
@@ -29,22 +34,6 @@ from .models import (
 UPLOAD_AREA = "memoranda"
 PARTIES = (Party.UKRAINIAN, Party.KAZAKH, Party.EMBASSY)
 
-# memorandum state -> the partnership status it implies (only while the partnership is in
-# its memorandum phase, forming .. signed: see ``partnerships.services.follow_memorandum``).
-# A terminated memorandum leaves the partnership without one: back to forming, where a new
-# memorandum can be started (an embassy decision on the partnership itself, such as
-# terminating it, is a status change of its own). A superseded one changes nothing by itself:
-# the amendment draft made at the same moment moves the partnership to mou_drafting.
-PARTNERSHIP_STATUS: dict[MemorandumState, PartnershipStatus | None] = {
-    MemorandumState.DRAFT: PartnershipStatus.MOU_DRAFTING,
-    MemorandumState.IN_REVIEW: PartnershipStatus.MOU_REVIEW,
-    MemorandumState.AGREED: PartnershipStatus.MOU_AGREED,
-    MemorandumState.SIGNED: PartnershipStatus.SIGNED,
-    MemorandumState.SUPERSEDED: None,
-    MemorandumState.TERMINATED: PartnershipStatus.FORMING,
-}
-
-
 def _move(actor: User, memorandum: Memorandum, action: str, **details) -> None:
     try:
         target = workflow.next_state(memorandum.state, action)
@@ -55,21 +44,13 @@ def _move(actor: User, memorandum: Memorandum, action: str, **details) -> None:
     memorandum.state, memorandum.updated_at = target, utcnow()
     record(f"memorandum.{action}", actor=actor, obj=memorandum, before=str(before),
            after=str(target), **details)
-    follow(actor, memorandum)
+    workflow.follow(actor, memorandum)
 
 
 def state_label(state) -> str:
     from .labels import STATES
 
     return str(STATES.get(str(state), state))
-
-
-def follow(actor: User, memorandum: Memorandum) -> None:
-    """Move the partnership to the status the memorandum's state implies, with a history entry."""
-    target = PARTNERSHIP_STATUS.get(memorandum.state)
-    if target is not None:
-        # No note: the status's own label ("Memorandum agreed" ...) says it, in every language.
-        partnerships.follow_memorandum(actor, memorandum.partnership, target, "")
 
 
 def _require_editor(actor: User, memorandum: Memorandum) -> None:
@@ -245,3 +226,23 @@ def discard_scan(memorandum: Memorandum) -> None:
     """Remove a stored scan whose transaction did not commit."""
     if memorandum.scan_name:
         delete_upload(UPLOAD_AREA, memorandum.scan_name)
+
+
+def follow_partnership(actor: User, partnership, target: PartnershipStatus, note: str) -> None:
+    """The embassy moved the partnership (hook ``partnerships.workflow.MOVED``): its memoranda
+    follow in the same transaction."""
+    if target == PartnershipStatus.TERMINATED:
+        # Terminated is final: an open memorandum (draft .. signed) ends with it, rather than
+        # refusing the termination and making the embassy end each memorandum first.
+        end_with_partnership(actor, partnership, note)
+    elif target == PartnershipStatus.FORMING:
+        # Resumed from hold: the open memorandum, if any, says where the partnership stands.
+        for memorandum in services.memoranda_of(partnership):
+            if memorandum.state not in workflow.ENDED:
+                workflow.follow(actor, memorandum)
+                break
+
+
+def register(app) -> None:
+    """Take part in the partnership's life: its memoranda follow when the embassy moves it."""
+    hooks.add(app, MOVED, "memoranda", follow_partnership)

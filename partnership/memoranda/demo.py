@@ -7,13 +7,16 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..auth.passwords import hash_password
 from ..core.database import utcnow
+from ..core.roles import Role
 from ..extensions import db
 from ..organisations.models import Country, Organisation, Status
-from ..partnerships.models import Partnership, PartnershipEvent
+from ..partnerships import workflow
+from ..partnerships.models import Partnership
 from . import approvals, printing, services
+from .models import MemorandumState as S
 
 
 def _manager(organisation: Organisation) -> User:
@@ -35,14 +38,12 @@ def _manager(organisation: Organisation) -> User:
 
 
 def _partnership(officer: User, ua: Organisation, kz: Organisation) -> Partnership:
-    partnership = Partnership(reference="pending", ukrainian_organisation_id=ua.id,
-                              kazakh_organisation_id=kz.id, created_at=utcnow(),
-                              updated_at=utcnow(),
-                              objectives="Demo: a partnership whose memorandum shows one state.")
+    partnership = workflow.start(officer, Partnership(
+        reference="pending", ukrainian_organisation_id=ua.id, kazakh_organisation_id=kz.id,
+        objectives="Demo: a partnership whose memorandum shows one state."))
     db.session.add(partnership)
     db.session.flush()
     partnership.reference = f"UA-KZ-{utcnow().year}-{partnership.id:04d}"
-    partnership.events.append(PartnershipEvent(actor_id=officer.id, to_status="forming"))
     db.session.flush()
     return partnership
 
@@ -84,7 +85,7 @@ def seed_demo_memoranda() -> None:
         if len(pairs) == 4:
             break
         pairs.append((ua, kz, None))
-    for state, (ua, kz, partnership) in zip(("draft", "in_review", "agreed", "signed"), pairs,
+    for state, (ua, kz, partnership) in zip((S.DRAFT, S.IN_REVIEW, S.AGREED, S.SIGNED), pairs,
                                             strict=False):
         partnership = partnership or _partnership(officer, ua, kz)
         ua_manager, kz_manager = _manager(ua), _manager(kz)
@@ -92,14 +93,14 @@ def seed_demo_memoranda() -> None:
         _fill_particulars(ua_manager, memorandum, ua, kz)
         services.add_comment(kz_manager, memorandum, "costs",
                              "Пропонуємо уточнити, хто оплачує проживання стажистів.", 2)
-        if state == "draft":
+        if state == S.DRAFT:
             continue
         approvals.submit_for_review(ua_manager, memorandum)
-        if state == "in_review":
+        if state == S.IN_REVIEW:
             approvals.approve(ua_manager, memorandum, services.latest(memorandum).number)
             continue
         _approve_all(memorandum, ua_manager, kz_manager, officer)
-        if state == "signed":
+        if state == S.SIGNED:
             # The "scan" is the agreed PDF itself: nothing binary ships with the code.
             scan = printing.render(memorandum, services.latest(memorandum), ("uk", "kk", "en"))
             approvals.sign(officer, memorandum, signed_on=date.today(), place="Астана",

@@ -40,17 +40,13 @@ def field_name(name: str, language: str) -> str:
     return f"{name.replace('.', '_')}_{language}"
 
 
-class ButtonForm(FlaskForm):
-    """A button: only the CSRF token."""
-
-
 class VersionForm(FlaskForm):
     """Every editing form carries the version it was based on (optimistic locking)."""
 
     base_version = HiddenField(validators=[InputRequired()])
 
 
-class ActionForm(VersionForm):
+class VersionedActionForm(VersionForm):
     """A button that acts on the version the person read."""
 
 

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from .models import MemorandumState
+
 STATES = {
     "draft": _l("Draft"), "in_review": _l("In review"), "agreed": _l("Agreed"),
     "signed": _l("Signed"), "superseded": _l("Superseded"), "terminated": _l("Terminated"),
@@ -15,4 +17,5 @@ def register(app) -> None:
     app.jinja_env.globals.update(
         memorandum_state_label=lambda s: STATES.get(str(s), s),
         memorandum_party_label=lambda p: PARTIES.get(str(p), p),
+        MemorandumState=MemorandumState,
     )

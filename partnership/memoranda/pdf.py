@@ -28,8 +28,9 @@ with warnings.catch_warnings():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .content import SHORT_HASH
+from .models import MemorandumState
 
-DRAFT_STATES = ("draft", "in_review")
+DRAFT_STATES = (MemorandumState.DRAFT, MemorandumState.IN_REVIEW)
 SERVED_FOLDERS = ("fonts", "img")
 DATE_FORMATS = {"en": "d MMMM y"}  # British order, as in the memorandum's English text
 MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
@@ -187,9 +188,9 @@ def _watermark(memorandum: PrintedMemorandum) -> list[str]:
         with force_locale(language):
             if memorandum.state in DRAFT_STATES:
                 words.append(gettext("DRAFT"))
-            elif memorandum.state == "superseded":
+            elif memorandum.state == MemorandumState.SUPERSEDED:
                 words.append(gettext("SUPERSEDED"))
-            elif memorandum.state == "terminated":
+            elif memorandum.state == MemorandumState.TERMINATED:
                 words.append(gettext("TERMINATED"))
     return list(dict.fromkeys(words))
 

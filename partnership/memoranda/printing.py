@@ -10,8 +10,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.files import private_folder
-from ..core.services import NotVisible, ServiceError, external_url, record
+from ..core.links import external_url
+from ..core.services import ServiceError
 from ..extensions import db
 from ..partnerships import services as partnerships
 from . import content

@@ -8,12 +8,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record, require_role
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
 from ..partnerships import services as partnerships
+from ..partnerships import workflow as partnership_workflow
 from ..partnerships.models import Partnership, PartnershipStatus
 from . import content, workflow
 from . import template as texts
@@ -57,9 +61,13 @@ class TextFrozen(EditConflict):
             "draft. Nothing was saved; your text is below to keep."))
 
 
+# A partnership in one of these takes no memorandum step (comments aside).
+CLOSED_PARTNERSHIP = (PartnershipStatus.ON_HOLD, *partnership_workflow.ENDED)
+
+
 def require_open_partnership(partnership: Partnership) -> None:
     """Memorandum actions (except comments) wait while the partnership is on hold or ended."""
-    if partnership.status in (PartnershipStatus.ON_HOLD, *partnerships.ENDED):
+    if partnership.status in CLOSED_PARTNERSHIP:
         raise ServiceError(_("The partnership is on hold or has ended: the memorandum cannot "
                              "be changed, submitted, approved or signed now."))
 
@@ -152,6 +160,19 @@ def can_edit(actor: User, partnership: Partnership) -> bool:
     return partnerships.can_edit_objectives(actor, partnership)
 
 
+def can_start(actor: User, partnership: Partnership) -> bool:
+    """Whether the actor may start a memorandum now: an editor, the partnership neither on hold
+    nor ended, and no memorandum of it open (``create_memorandum`` checks the same)."""
+    return (can_edit(actor, partnership) and partnership.status not in CLOSED_PARTNERSHIP
+            and not _open_memorandum(partnership))
+
+
+def _open_memorandum(partnership: Partnership) -> bool:
+    return bool(db.session.scalar(select(func.count(Memorandum.id)).where(
+        Memorandum.partnership_id == partnership.id,
+        Memorandum.state.not_in(workflow.ENDED))))
+
+
 def party_of(actor: User, partnership: Partnership) -> Party | None:
     """Which approving party the actor speaks for, if any."""
     if not actor.is_authenticated:
@@ -222,13 +243,10 @@ def create_memorandum(actor: User, partnership: Partnership, clauses: list | Non
     particulars of the memorandum it replaces."""
     if not can_edit(actor, partnership):
         raise NotVisible()
-    if partnership.status in (PartnershipStatus.ON_HOLD, *partnerships.ENDED):
+    if partnership.status in CLOSED_PARTNERSHIP:
         raise ServiceError(_("The partnership is on hold or has ended: no memorandum can be "
                              "started."))
-    open_one = db.session.scalar(select(func.count(Memorandum.id)).where(
-        Memorandum.partnership_id == partnership.id,
-        Memorandum.state.not_in(workflow.ENDED)))
-    if open_one:
+    if _open_memorandum(partnership):
         raise ServiceError(_("This partnership already has a memorandum."))
     template = current_template()
     memorandum = Memorandum(partnership=partnership, template=template,
@@ -245,9 +263,7 @@ def create_memorandum(actor: User, partnership: Partnership, clauses: list | Non
                  title=template.content["title"], template=template)
     record("memorandum.created", actor=actor, obj=memorandum, partnership_id=partnership.id,
            template=template.number)
-    from .approvals import follow
-
-    follow(actor, memorandum)
+    workflow.follow(actor, memorandum)
     return memorandum
 
 

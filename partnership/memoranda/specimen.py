@@ -9,6 +9,7 @@ letters a font must have: Ukrainian ї є ґ, Kazakh ә ғ қ ң ө ұ ү һ і.
 import datetime
 import hashlib
 
+from . import workflow
 from .pdf import PrintedClause, PrintedMemorandum, PrintedParty
 from .template import LANGUAGES, load_template, render
 
@@ -91,7 +92,7 @@ def specimen(languages=("uk", "kk", "en"), state: str = "draft") -> PrintedMemor
     state (agreed and signed specimens carry a hash, a verification address and a date)."""
     languages = tuple(languages)
     template = load_template()
-    agreed = state in ("agreed", "signed", "superseded", "terminated")
+    agreed = state in workflow.FROZEN
     contexts = {language: context(language, agreed) for language in LANGUAGES}
     clauses = [PrintedClause(
         number=number,

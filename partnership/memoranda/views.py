@@ -1,62 +1,52 @@
 """Memorandum pages: the text, the editor (clauses, particulars), versions and diffs,
-comments. Approvals, signature, downloads and verification are in ``workflow_views``."""
+comments. Approvals, signature, downloads and verification are in ``workflow_views``; the
+blueprint both add their routes to is in ``blueprint``."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from ..core.access import roles_required
-from ..core.services import NotVisible, ServiceError, attempt, show_error
+from ..core.access import NotVisible, roles_required
+from ..core.forms import ActionForm
+from ..core.language import current_language
+from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import id_or, int_param
 from ..extensions import db
 from ..partnerships import services as partnerships
 from . import approvals, content, diff, labels, services, workflow
+from .blueprint import base_version, bp, page_redirect
 from .forms import (
     LANGUAGE_NAMES,
     PARTICULAR_LABELS,
-    ActionForm,
-    ButtonForm,
     ClauseForm,
     CommentForm,
     MoveForm,
+    VersionedActionForm,
     particulars_form,
     particulars_from,
     template_changes,
     template_form,
 )
 
-bp = Blueprint("memoranda", __name__)
-
-
-@bp.record_once
-def _labels(state) -> None:
-    labels.register(state.app)
-
 
 def _language() -> str:
     language = request.args.get("language", "")
     if language in content.LANGUAGES:
         return language
-    from ..organisations.labels import language as ui_language
-
-    return ui_language() if ui_language() in content.LANGUAGES else "uk"
-
-
-def _page(memorandum, **anchor):
-    return redirect(url_for("memoranda.page", memorandum_id=memorandum.id, **anchor))
+    return current_language() if current_language() in content.LANGUAGES else "uk"
 
 
 @bp.route("/partnerships/<int:partnership_id>/memorandum", methods=["POST"])
 @login_required
 def create(partnership_id: int):
     partnership = partnerships.get_partnership(current_user, partnership_id)
-    if ButtonForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         outcome = attempt(lambda: services.create_memorandum(current_user, partnership))
         if outcome.ok:
             flash(_("The draft memorandum is made from the current template."), "success")
-            return _page(outcome.value)
+            return page_redirect(outcome.value)
     return redirect(url_for("partnerships.page", partnership_id=partnership.id))
 
 
@@ -87,8 +77,8 @@ def _render_page(memorandum, comment_form=None):
         "memoranda/page.html", memorandum=memorandum, shown=shown, newest=newest,
         language=language, clauses=content.rendered_clauses(shown, language),
         title=content.rendered_title(shown, language), comments=comments,
-        comment_form=comment_form, action_form=ActionForm(base_version=newest.number),
-        button_form=ButtonForm(),
+        comment_form=comment_form, action_form=VersionedActionForm(base_version=newest.number),
+        button_form=ActionForm(),
         move_form=MoveForm(base_version=newest.number),
         approvals=approvals.current_approvals(memorandum),
         withdrawn=approvals.withdrawn_approvals(memorandum),
@@ -130,10 +120,6 @@ def _save(memorandum, form, operation, template: str, **context):
     return None
 
 
-def _base(form) -> int:
-    return id_or(form.base_version.data, -1)
-
-
 def _version_or_none(memorandum, number: int):
     try:
         return services.version(memorandum, number)
@@ -150,7 +136,7 @@ def _for_editing(memorandum_id: int):
         raise NotVisible()
     if request.method == "GET" and memorandum.state not in workflow.EDITABLE:
         flash(_("The text is frozen: this memorandum is no longer a draft."), "error")
-        return memorandum, _page(memorandum)
+        return memorandum, page_redirect(memorandum)
     return memorandum, None
 
 
@@ -167,7 +153,7 @@ def edit_clause(memorandum_id: int, key: str):
     if clause is None and request.method == "POST":
         # Removed by someone else while this person typed: the conflict page keeps the text.
         form = ClauseForm()
-        based_on = _version_or_none(memorandum, _base(form))
+        based_on = _version_or_none(memorandum, base_version(form))
         old = [c["key"] for c in based_on.clauses] if based_on else []
         if key in old:
             form.validate_on_submit()  # its messages too, if the text is also incomplete
@@ -186,9 +172,9 @@ def edit_clause(memorandum_id: int, key: str):
     context = {"key": key, "number": number, "adding": False}
     if form.validate_on_submit():
         answer = _save(memorandum, form, lambda: services.edit_clause(
-            current_user, memorandum, _base(form), key, form.titles(), form.texts()),
+            current_user, memorandum, base_version(form), key, form.titles(), form.texts()),
             "memoranda/clause_form.html", **context)
-        return answer or _page(memorandum, _anchor=f"clause-{key}")
+        return answer or page_redirect(memorandum, _anchor=f"clause-{key}")
     return render_template("memoranda/clause_form.html", memorandum=memorandum, form=form,
                            newest=newest, conflict=False, **context)
 
@@ -205,9 +191,9 @@ def add_clause(memorandum_id: int):
     context = {"key": None, "number": None, "adding": True}
     if form.validate_on_submit():
         answer = _save(memorandum, form, lambda: services.add_clause(
-            current_user, memorandum, _base(form), form.after.data or None, form.titles(),
+            current_user, memorandum, base_version(form), form.after.data or None, form.titles(),
             form.texts()), "memoranda/clause_form.html", **context)
-        return answer or _page(memorandum)
+        return answer or page_redirect(memorandum)
     return render_template("memoranda/clause_form.html", memorandum=memorandum, form=form,
                            newest=newest, conflict=False, **context)
 
@@ -220,11 +206,11 @@ def _structure_change(memorandum, form, operation):
         db.session.rollback()
         flash(_("Someone saved a newer version while you were reading: nothing was changed. "
                 "Here is the newest text; do it again if it is still needed."), "error")
-        return _page(memorandum), None
+        return page_redirect(memorandum), None
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return _page(memorandum), None
+        return page_redirect(memorandum), None
     db.session.commit()
     flash(_("Saved as version %(number)d.", number=created.number), "success")
     return None, created
@@ -234,13 +220,13 @@ def _structure_change(memorandum, form, operation):
 @login_required
 def remove_clause(memorandum_id: int, key: str):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    form = ActionForm()
+    form = VersionedActionForm()
     if form.validate_on_submit():
         answer, _created = _structure_change(memorandum, form, lambda: services.remove_clause(
-            current_user, memorandum, _base(form), key))
+            current_user, memorandum, base_version(form), key))
         if answer is not None:
             return answer
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/clauses/<key>/move", methods=["POST"])
@@ -250,10 +236,10 @@ def move_clause(memorandum_id: int, key: str):
     form = MoveForm()
     if form.validate_on_submit():
         answer, _created = _structure_change(memorandum, form, lambda: services.move_clause(
-            current_user, memorandum, _base(form), key, form.direction.data))
+            current_user, memorandum, base_version(form), key, form.direction.data))
         if answer is not None:
             return answer
-    return _page(memorandum, _anchor=f"clause-{key}")
+    return page_redirect(memorandum, _anchor=f"clause-{key}")
 
 
 @bp.route("/memoranda/<int:memorandum_id>/particulars", methods=["GET", "POST"])
@@ -271,9 +257,9 @@ def particulars(memorandum_id: int):
     context = {"names": content.PER_LANGUAGE}
     if form.validate_on_submit():
         answer = _save(memorandum, form, lambda: services.save_particulars(
-            current_user, memorandum, _base(form), particulars_from(form)),
+            current_user, memorandum, base_version(form), particulars_from(form)),
             "memoranda/particulars.html", **context)
-        return answer or _page(memorandum)
+        return answer or page_redirect(memorandum)
     return render_template("memoranda/particulars.html", memorandum=memorandum, form=form,
                            newest=newest, conflict=False, **context)
 
@@ -331,7 +317,7 @@ def comment(memorandum_id: int):
             version_number), form)
         if outcome.ok:
             flash(_("Your comment is added."), "success")
-            return _page(memorandum, _anchor=f"clause-{form.clause_key.data}")
+            return page_redirect(memorandum, _anchor=f"clause-{form.clause_key.data}")
     # The page again with the typed comment and the message next to it.
     return _render_page(memorandum, comment_form=form), 422
 
@@ -364,6 +350,3 @@ def edit_template():
             return redirect(url_for("memoranda.template_versions"))
     return render_template("memoranda/template_edit.html", form=form, current=current,
                            clauses=clauses, languages=content.LANGUAGES)
-
-
-from . import workflow_views  # noqa: E402, F401 - routes on the same blueprint

@@ -5,6 +5,8 @@ approval of the same version is what moves a memorandum from in review to agreed
 not an action a person takes directly. Agreed text is frozen. No Flask, no database.
 """
 
+from ..partnerships import workflow as partnerships
+from ..partnerships.models import PartnershipStatus
 from .models import MemorandumState as S
 
 TRANSITIONS: dict[S, dict[str, S]] = {
@@ -41,3 +43,27 @@ def next_state(state: S, action: str) -> S:
 def allowed(state: S) -> tuple[str, ...]:
     """The actions possible in ``state``."""
     return tuple(TRANSITIONS[S(state)])
+
+
+# memorandum state -> the partnership status it implies (only while the partnership is in
+# its memorandum phase, forming .. signed: see ``partnerships.workflow.follow_memorandum``).
+# A terminated memorandum leaves the partnership without one: back to forming, where a new
+# memorandum can be started (an embassy decision on the partnership itself, such as
+# terminating it, is a status change of its own). A superseded one changes nothing by itself:
+# the amendment draft made at the same moment moves the partnership to mou_drafting.
+PARTNERSHIP_STATUS: dict[S, PartnershipStatus | None] = {
+    S.DRAFT: PartnershipStatus.MOU_DRAFTING,
+    S.IN_REVIEW: PartnershipStatus.MOU_REVIEW,
+    S.AGREED: PartnershipStatus.MOU_AGREED,
+    S.SIGNED: PartnershipStatus.SIGNED,
+    S.SUPERSEDED: None,
+    S.TERMINATED: PartnershipStatus.FORMING,
+}
+
+
+def follow(actor, memorandum) -> None:
+    """Move the partnership to the status the memorandum's state implies, with a history entry."""
+    target = PARTNERSHIP_STATUS.get(memorandum.state)
+    if target is not None:
+        # No note: the status's own label ("Memorandum agreed" ...) says it, in every language.
+        partnerships.follow_memorandum(actor, memorandum.partnership, target, "")

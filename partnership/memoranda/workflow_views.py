@@ -7,51 +7,52 @@ from flask import abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.models import Role
-from ..core.access import roles_required
-from ..core.services import NotVisible, ServiceError, attempt, show_error
+from ..core.access import NotVisible, roles_required
+from ..core.forms import ActionForm
+from ..core.roles import EMBASSY_ROLES, Role
+from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import int_param
 from ..extensions import db
-from ..organisations.access import EMBASSY_ROLES
 from . import approvals, content, printing, services
-from .forms import ActionForm, ButtonForm, EndForm, SignForm
-from .views import _base, _page, bp
+from .blueprint import base_version, bp, page_redirect
+from .forms import EndForm, SignForm, VersionedActionForm
+from .models import MemorandumState
 
 
 @bp.route("/memoranda/<int:memorandum_id>/submit", methods=["POST"])
 @login_required
 def submit(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    if (ButtonForm().validate_on_submit()
+    if (ActionForm().validate_on_submit()
             and attempt(lambda: approvals.submit_for_review(current_user, memorandum)).ok):
         flash(_("The memorandum is in review: each side and the embassy can approve it."),
               "success")
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/return", methods=["POST"])
 @login_required
 def return_to_draft(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    if (ButtonForm().validate_on_submit()
+    if (ActionForm().validate_on_submit()
             and attempt(lambda: approvals.return_to_draft(current_user, memorandum)).ok):
         flash(_("The memorandum is a draft again."), "success")
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/approve", methods=["POST"])
 @login_required
 def approve(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    form = ActionForm()
+    form = VersionedActionForm()
     if form.validate_on_submit():
-        outcome = attempt(lambda: approvals.approve(current_user, memorandum, _base(form)))
+        outcome = attempt(lambda: approvals.approve(current_user, memorandum, base_version(form)))
         if outcome.ok:
             db.session.refresh(memorandum)
             flash(_("All three approvals are in: the memorandum is agreed and its text is "
-                    "frozen.") if memorandum.state == "agreed" else
+                    "frozen.") if memorandum.state == MemorandumState.AGREED else
                   _("Your approval is recorded."), "success")
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/sign", methods=["GET", "POST"])
@@ -62,7 +63,7 @@ def sign(memorandum_id: int):
         approvals.require_signable(memorandum)
     except ServiceError as error:
         flash(error.message, "error")
-        return _page(memorandum)
+        return page_redirect(memorandum)
     form = SignForm()
     if form.validate_on_submit():
         try:
@@ -79,7 +80,7 @@ def sign(memorandum_id: int):
             raise
         else:
             flash(_("The signature is recorded and the signed scan is kept."), "success")
-            return _page(memorandum)
+            return page_redirect(memorandum)
     return render_template("memoranda/sign.html", memorandum=memorandum, form=form)
 
 
@@ -103,20 +104,20 @@ def terminate(memorandum_id: int):
             flash(_("The memorandum is terminated."), "success")
     else:
         flash(_("Say why the memorandum ends."), "error")
-    return _page(memorandum)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/supersede", methods=["POST"])
 @roles_required(*EMBASSY_ROLES)
 def supersede(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    if ButtonForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         outcome = attempt(lambda: approvals.supersede(current_user, memorandum))
         if outcome.ok:
             flash(_("A new draft starts from this text; this memorandum is superseded."),
                   "success")
-            return _page(outcome.value)
-    return _page(memorandum)
+            return page_redirect(outcome.value)
+    return page_redirect(memorandum)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/pdf")
@@ -129,7 +130,7 @@ def download(memorandum_id: int):
         languages = printing.parse_languages(request.args.get("languages"))
     except ServiceError as error:
         flash(error.message, "error")
-        return _page(memorandum)
+        return page_redirect(memorandum)
     data, cached = printing.pdf_bytes(current_user, memorandum, version, languages)
     if not cached:
         db.session.commit()  # the rendering is audited
@@ -162,5 +163,5 @@ def verify(code: str):
 def end_form(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     return render_template("memoranda/end.html", memorandum=memorandum, form=EndForm(),
-                           button_form=ButtonForm(),
+                           button_form=ActionForm(),
                            back=url_for("memoranda.page", memorandum_id=memorandum.id))

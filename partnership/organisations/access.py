@@ -1,11 +1,9 @@
 """Who may see and change an organisation: checked in services, per object."""
 
-from ..auth.models import Role, User
-from ..core.services import NotVisible
+from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
 from .models import Organisation, Status
-
-EMBASSY_ROLES = (Role.EMBASSY_OFFICER, Role.ADMIN)
-ORG_ROLES = (Role.ORG_MEMBER, Role.ORG_MANAGER)
 
 
 def is_embassy(user: User | None) -> bool:

@@ -5,16 +5,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.forms import ActionForm
 from ..core.access import roles_required
+from ..core.forms import ActionForm
+from ..core.jobs import QUEUED
+from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError
 from ..core.urls import int_param
 from ..extensions import db
-from ..matching import jobs
-from . import exports, import_jobs, verification
-from .access import EMBASSY_ROLES
+from . import exports, import_jobs, services, verification
 from .forms import DecisionForm, ImportForm
-from .models import ImportStatus
+from .models import ImportStatus, Status
 from .validation import MAX_CELL_CHARS
 
 bp = Blueprint("verification", __name__)
@@ -25,7 +25,7 @@ EMBASSY = EMBASSY_ROLES
 @roles_required(*EMBASSY)
 def queue():
     status = request.args.get("status", "pending")
-    if status not in ("pending", "verified", "rejected", "suspended", ""):
+    if status not in (*Status, ""):
         abort(404)
     page = int_param("page", 1, minimum=1)
     return render_template("embassy/queue.html", status=status,
@@ -57,7 +57,7 @@ def decide(organisation_id: int, action: str):
                                    actions=verification.allowed_actions(found),
                                    decision=form, action=ActionForm()), 422
         db.session.commit()
-        jobs.recompute(found.id)
+        services.announce_change(found.id)
         flash(_("The decision is recorded and the organisation's manager informed."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 
@@ -69,7 +69,7 @@ def agreed_list(organisation_id: int):
     if ActionForm().validate_on_submit():
         verification.set_agreed_list(current_user, found, request.form.get("on_list") == "1")
         db.session.commit()
-        jobs.recompute(found.id)
+        services.announce_change(found.id)
         flash(_("The agreed list is updated."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 
@@ -83,7 +83,7 @@ def import_file():
         job = import_jobs.create_job(current_user, form.kind.data, upload.read(),
                                      upload.filename, form.dry_run.data, str(get_locale()))
         db.session.commit()
-        if import_jobs.run_or_queue(job) == "queued":
+        if import_jobs.run_or_queue(job) == QUEUED:
             flash(_("The file is large: it is being imported in the background. This page "
                     "shows its progress."), "info")
             return redirect(url_for("verification.import_status", job_id=job.id))

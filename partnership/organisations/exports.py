@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
-from ..core.services import require_role
+from ..core.access import require_role
+from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from . import access
 from .imports import ITEM_REQUIRED, ORG_OPTIONAL, ORG_REQUIRED
 from .models import Item, Organisation
 from .tables import to_csv, to_xlsx
@@ -26,7 +26,7 @@ def _yes_no(value: bool) -> str:
 
 def organisation_rows(actor: User) -> list[list]:
     """Every organisation, one row each, with a header (embassy only)."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     rows: list[list] = [list(ORG_COLUMNS)]
     for o in db.session.scalars(select(Organisation).order_by(Organisation.id)):
         values = {c: getattr(o, c) for c in ORG_COLUMNS}
@@ -39,7 +39,7 @@ def organisation_rows(actor: User) -> list[list]:
 
 def item_rows(actor: User) -> list[list]:
     """Every offer and need with its organisation's registry code (embassy only)."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     rows: list[list] = [list(ITEM_REQUIRED) + ["status"]]
     statement = select(Item).options(joinedload(Item.organisation)).order_by(Item.id)
     for item in db.session.scalars(statement):

@@ -11,7 +11,6 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,9 +25,10 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.passwords import MAX_LENGTH
+from ..core.forms import MultiCheckboxField
+from ..core.roles import Role
 from . import labels, validation
 from .validation import (
     BEDS,
@@ -43,11 +43,6 @@ from .validation import (
     STAFF,
     WEBSITE_LENGTH,
 )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def within(bounds: validation.Bounds) -> NumberRange:
@@ -133,8 +128,8 @@ class InviteColleagueForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=lambda: [
-        labels.SelectChoice("org_member", _l("Member: sees the organisation's pages")),
-        labels.SelectChoice("org_manager", _l("Manager: also edits and decides"))])
+        labels.SelectChoice(Role.ORG_MEMBER.value, _l("Member: sees the organisation's pages")),
+        labels.SelectChoice(Role.ORG_MANAGER.value, _l("Manager: also edits and decides"))])
     submit = SubmitField(_l("Send the invitation"))
 
 

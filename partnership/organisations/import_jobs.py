@@ -15,11 +15,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import defer, joinedload
 
 from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, record, require_role
+from ..core.jobs import DONE, QUEUED
+from ..core.jobs import queue as job_queue
+from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from ..matching import jobs as matching_jobs
-from . import access, imports
+from . import imports, services
 from .models import ImportJob, ImportKind, ImportStatus
 from .tables import FileProblem, read_table
 
@@ -35,7 +38,7 @@ def create_job(actor: User, kind: str, data: bytes, filename: str, dry_run: bool
     The rows are counted while the file is read, so an oversized file is refused after reading
     one row more than the limit (``IMPORT_MAX_ROWS``), never after reading all of it.
     """
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     shown_name = "".join(ch for ch in filename or "" if ch.isprintable())[:255]
     job = ImportJob(kind=ImportKind(kind), filename=shown_name, dry_run=dry_run,
                     language=language, status=ImportStatus.QUEUED, created_by_id=actor.id,
@@ -68,16 +71,16 @@ def run_or_queue(job: ImportJob) -> str:
         return "finished"
     queue = None
     if job.rows_total > current_app.config["IMPORT_BACKGROUND_ROWS"]:
-        queue = matching_jobs.queue()
+        queue = job_queue()
     if queue is not None:
         try:
             queue.enqueue(run_import, job.id, job_timeout=1800)
         except Exception:  # noqa: BLE001 - Redis unreachable: the file is still imported
             log.exception("import job %s could not be queued; running it now", job.id)
         else:
-            return "queued"
+            return QUEUED
     run_import(job.id)
-    return "done"
+    return DONE
 
 
 def run_import(job_id: int) -> None:
@@ -111,7 +114,7 @@ def run_import(job_id: int) -> None:
              for e in report.errors], report)
     if wrote:
         try:
-            matching_jobs.recompute(None)
+            services.announce_change(None)
         except Exception:  # noqa: BLE001 - the import is committed already; say so in the log
             log.exception("proposals were not recomputed after import job %s", job_id)
 
@@ -145,7 +148,7 @@ def _progress(job_id: int):
 
 def get_job(actor: User, job_id: int) -> ImportJob:
     """One import job, for the embassy."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     job = db.session.get(ImportJob, job_id)
     if job is None:
         raise NotVisible()
@@ -154,7 +157,7 @@ def get_job(actor: User, job_id: int) -> ImportJob:
 
 def recent_jobs(actor: User, limit: int = 10) -> list[ImportJob]:
     """The latest imports, newest first (the file's content is not loaded)."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     return list(db.session.scalars(
         select(ImportJob).options(defer(ImportJob.content), joinedload(ImportJob.created_by))
         .order_by(ImportJob.id.desc()).limit(limit)))

@@ -14,10 +14,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..core.access import require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import record, require_role
+from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from . import access, registry, validation
+from . import registry, validation
 from .items import default_valid_until, description_key
 from .models import (
     WORKING_LANGUAGES,
@@ -181,7 +183,7 @@ def _tell(progress: Progress | None, checked: int) -> None:
 def _check_actor(actor: User | None) -> None:
     """The command line (actor None) is trusted; on the web only the embassy imports."""
     if actor is not None:
-        require_role(actor, *access.EMBASSY_ROLES)
+        require_role(actor, *EMBASSY_ROLES)
 
 
 def import_organisations(actor: User | None, data: bytes, filename: str,

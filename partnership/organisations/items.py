@@ -3,16 +3,18 @@
 import hashlib
 from datetime import date, timedelta
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
+from ..core.links import external_url
+from ..core.mail import mail_each
+from ..core.services import ServiceError
 from ..extensions import db
-from . import access
+from . import access, services
 from .models import Direction, Item, ItemStatus, Organisation, Urgency
 from .taxonomy import areas
 
@@ -139,19 +141,16 @@ def send_expiry_reminders(today: date | None = None) -> int:
     for item in due:
         by_organisation.setdefault(item.organisation_id, []).append(item)
     for organisation_id, items in by_organisation.items():
-        managers = db.session.scalars(select(User).where(
-            User.organisation_id == organisation_id, User.role == Role.ORG_MANAGER,
-            User.active.is_(True))).all()
-        for manager in managers:
-            language = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-            with force_locale(language):
-                lines = "\n".join(f"- {areas()[i.area].label(language)}: {i.description[:80]} "
-                                  f"({i.valid_until.isoformat()})" for i in items)
-                queue_email(manager.email, _("Offers and needs that expire soon"), _(
-                    "These offers and needs of your organisation expire within 30 days. Renew "
-                    "the ones that still hold, so partners can still find them:\n\n%(items)s"
-                    "\n\n%(link)s", items=lines,
-                    link=external_url("organisations.manage", organisation_id=organisation_id)))
+        def compose(_manager, language, items=items, organisation_id=organisation_id):
+            lines = "\n".join(f"- {areas()[i.area].label(language)}: {i.description[:80]} "
+                              f"({i.valid_until.isoformat()})" for i in items)
+            return _("Offers and needs that expire soon"), _(
+                "These offers and needs of your organisation expire within 30 days. Renew "
+                "the ones that still hold, so partners can still find them:\n\n%(items)s"
+                "\n\n%(link)s", items=lines,
+                link=external_url("organisations.manage", organisation_id=organisation_id))
+
+        mail_each(services.active_managers(organisation_id), compose)
         for item in items:
             item.reminder_sent_at = utcnow()
     return len(due)

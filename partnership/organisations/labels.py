@@ -1,9 +1,10 @@
 """Words shown for the stored codes, in the reader's language."""
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice  # noqa: F401 - re-exported for forms
 
+from ..core.language import current_language
+from .models import Direction, ImportStatus, ItemStatus, Status
 from .taxonomy import areas, groups, regions
 
 COUNTRIES = {"UA": _l("Ukraine"), "KZ": _l("Kazakhstan")}
@@ -41,15 +42,11 @@ OCCUPATION = {"occupied": _l("temporarily occupied territory"),
               "partly": _l("partly occupied")}
 
 
-def language() -> str:
-    return str(get_locale() or "uk")
-
-
 def region_label(code: str) -> str:
     region = regions().get(code)
     if region is None:
         return code
-    label = region.label(language())
+    label = region.label(current_language())
     if region.occupation:
         label = f"{label} ({OCCUPATION[region.occupation]})"
     return label
@@ -57,7 +54,7 @@ def region_label(code: str) -> str:
 
 def area_label(code: str) -> str:
     area = areas().get(code)
-    return area.label(language()) if area else code
+    return area.label(current_language()) if area else code
 
 
 def choices(mapping: dict) -> list[SelectChoice]:
@@ -72,7 +69,7 @@ def region_choices() -> list[SelectChoice]:
 
 def area_choices() -> list[SelectChoice]:
     """Areas grouped as in the taxonomy."""
-    lang = language()
+    lang = current_language()
     group_labels = {code: labels.get(lang) or labels["en"] for code, labels in groups().items()}
     return [SelectChoice(code, area.label(lang), optgroup=group_labels[area.group])
             for code, area in areas().items()]
@@ -91,8 +88,10 @@ def register(app) -> None:
         language_label=lambda c: LANGUAGES.get(str(c), c),
         region_label=region_label,
         area_label=area_label,
-        org_name=lambda organisation: organisation.name(language()),
+        org_name=lambda organisation: organisation.name(current_language()),
         region_choices=region_choices,
         area_choices=area_choices,
         kind_labels=KINDS,
+        # Templates compare with the enums, never with a state's spelling.
+        OrgStatus=Status, ItemStatus=ItemStatus, Direction=Direction, ImportStatus=ImportStatus,
     )

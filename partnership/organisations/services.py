@@ -9,12 +9,19 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.models import Role, TokenPurpose, User, UserToken
+from ..auth.models import TokenPurpose, User, UserToken
 from ..auth.passwords import hash_password, password_problems
 from ..auth.services import find_user, find_valid_token, issue_token, normalise_email
+from ..core import hooks
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
+from ..core.language import language_of
+from ..core.links import external_url
+from ..core.mail import mail_each, queue_email
 from ..core.models import AuditEvent
-from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
+from ..core.roles import ORG_ROLES, Role
+from ..core.services import ServiceError
 from ..extensions import db
 from . import access, registry
 from .models import Country, Kind, Organisation, Status
@@ -38,6 +45,22 @@ class Registration:
     manager_email: str
     password: str
     profile: dict
+
+# hooks.call(CHANGED, organisation_id): something that feeds the proposals changed (None: any
+# organisation's, after an import); the matching area recomputes them. Called after commit.
+CHANGED = "organisation.changed"
+
+
+def active_managers(organisation_id: int) -> list[User]:
+    """The organisation's managers who may sign in: they hear of its proposals and decisions."""
+    return list(db.session.scalars(select(User).where(
+        User.organisation_id == organisation_id, User.role == Role.ORG_MANAGER,
+        User.active.is_(True)).order_by(User.id)))
+
+
+def announce_change(organisation_id: int | None) -> None:
+    """Tell the areas above that an organisation's profile, items or standing changed."""
+    hooks.call(CHANGED, organisation_id)
 
 
 def get_organisation(organisation_id: int) -> Organisation | None:
@@ -134,7 +157,7 @@ def register(form: Registration) -> Organisation | None:
     _insert_registration(organisation, manager)
     token = issue_token(manager, TokenPurpose.EMAIL_CONFIRMATION,
                         current_app.config["INVITATION_TTL"])
-    with force_locale(manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(language_of(manager)):
         queue_email(email, _("Confirm your registration"), _(
             "Thank you for registering %(name)s on the medical partnerships platform of the "
             "Embassy of Ukraine in Kazakhstan.\n\nOpen this link within 7 days to confirm your "
@@ -170,7 +193,7 @@ def _insert_registration(organisation: Organisation, manager: User) -> None:
 
 
 def _tell_owner_of_registration_attempt(owner: User) -> None:
-    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(language_of(owner)):
         queue_email(owner.email, _("Registration on the medical partnerships platform"), _(
             "Someone tried to register an organisation with this e-mail address, but you "
             "already have an account. Sign in, or reset your password if you have "
@@ -182,7 +205,7 @@ def _holds_no_account(user: User) -> bool:
     """Nobody has shown that this address is theirs: a colleague invited who never chose a
     password, or a registration whose e-mail address was never confirmed. Such an account
     never keeps the address's owner from registering."""
-    if user.role not in access.ORG_ROLES or user.last_login_at is not None:
+    if user.role not in ORG_ROLES or user.last_login_at is not None:
         return False
     if user.password_hash is None:
         return True
@@ -251,12 +274,11 @@ def confirm_registration(token: str) -> User:
 def _notify_embassy(organisation: Organisation) -> None:
     officers = db.session.scalars(select(User).where(User.role == Role.EMBASSY_OFFICER,
                                                      User.active.is_(True))).all()
-    for officer in officers:
-        with force_locale(officer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            queue_email(officer.email, _("A new organisation waits for verification"), _(
-                "%(name)s has registered and waits for verification:\n\n%(link)s",
-                name=organisation.name(officer.locale or "uk"),
-                link=external_url("verification.organisation", organisation_id=organisation.id)))
+    mail_each(officers, lambda _officer, language: (
+        _("A new organisation waits for verification"),
+        _("%(name)s has registered and waits for verification:\n\n%(link)s",
+          name=organisation.name(language),
+          link=external_url("verification.organisation", organisation_id=organisation.id))))
 
 
 @dataclass
@@ -361,8 +383,8 @@ def _tell_owner_of_invitation(owner: User, actor: User, organisation: Organisati
     """The address has an account: tell its owner, and record it as the other path does."""
     record("organisation.colleague_invited", actor=actor, obj=organisation, user_id=owner.id,
            existing_account=True)
-    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        language = str(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+    with force_locale(language_of(owner)):
+        language = language_of(owner)
         queue_email(owner.email, _("An invitation on the medical partnerships platform"), _(
             "%(person)s of %(organisation)s invited you to the medical partnerships platform "
             "with this e-mail address, but you already have an account. If you should join "
@@ -375,7 +397,7 @@ def _tell_owner_of_invitation(owner: User, actor: User, organisation: Organisati
 
 def remove_colleague(actor: User, organisation: Organisation, user_id: int) -> None:
     """Remove a colleague: the account is deactivated and its sessions end."""
-    from ..core.sessions import end_user_sessions
+    from ..auth.sessions import end_user_sessions
 
     access.require_manager(actor, organisation)
     user = db.session.get(User, user_id)

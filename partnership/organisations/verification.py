@@ -1,15 +1,17 @@
 """The embassy's decisions on organisations: verify, reject, suspend, reinstate, agreed list."""
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, queue_email, record, require_role
+from ..core.mail import mail_each
+from ..core.roles import EMBASSY_ROLES
+from ..core.services import ServiceError
 from ..extensions import db
-from . import access
+from . import services
 from .models import Organisation, Status
 
 # (from, action) -> to: the organisation lifecycle in one table.
@@ -25,7 +27,7 @@ NEEDS_REASON = {"reject", "suspend"}
 
 def queue_counts(actor: User) -> dict[str, int]:
     """How many organisations are in each status."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     rows = db.session.execute(select(Organisation.status, func.count(Organisation.id))
                               .group_by(Organisation.status)).all()
     return {str(status): count for status, count in rows}
@@ -33,7 +35,7 @@ def queue_counts(actor: User) -> dict[str, int]:
 
 def list_for_embassy(actor: User, status: str | None, page: int, per_page: int = 25):
     """Organisations for the embassy's queue, oldest first in each status."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     statement = select(Organisation).order_by(Organisation.created_at, Organisation.id)
     if status:
         statement = statement.where(Organisation.status == Status(status))
@@ -41,7 +43,7 @@ def list_for_embassy(actor: User, status: str | None, page: int, per_page: int =
 
 
 def get_for_embassy(actor: User, organisation_id: int) -> Organisation:
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotVisible()
@@ -54,7 +56,7 @@ def allowed_actions(organisation: Organisation) -> list[str]:
 
 def decide(actor: User, organisation: Organisation, action: str, reason: str = "") -> None:
     """Apply an embassy decision; refuse one that the table does not allow."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     target = TRANSITIONS.get((organisation.status, action))
     if target is None:
         raise ServiceError(_("This decision is not possible for an organisation in this state."))
@@ -75,7 +77,7 @@ def decide(actor: User, organisation: Organisation, action: str, reason: str = "
 
 def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> None:
     """Put the organisation on (or off) the list agreed between the two countries."""
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     if organisation.on_agreed_list != on_list:
         organisation.on_agreed_list = on_list
         organisation.updated_at = utcnow()  # the worker's warm matching world reads changes by it
@@ -83,26 +85,22 @@ def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> N
 
 
 def _tell_managers(organisation: Organisation, action: str, reason: str) -> None:
-    managers = db.session.scalars(select(User).where(
-        User.organisation_id == organisation.id, User.role == Role.ORG_MANAGER,
-        User.active.is_(True))).all()
-    for manager in managers:
-        language = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(language):
-            name = organisation.name(language)
-            subject, body = {
-                "verify": (_("Your organisation has been verified"),
-                           _("The embassy has verified %(name)s. It now takes part in partner "
-                             "proposals.", name=name)),
-                "reject": (_("Your registration was not accepted"),
-                           _("The embassy could not verify %(name)s. The reason:\n\n%(reason)s"
-                             "\n\nIf you think this is a mistake, write to the embassy: it can "
-                             "verify the organisation after all.",
-                             name=name, reason=reason)),
-                "suspend": (_("Your organisation has been suspended"),
-                            _("The embassy has suspended %(name)s. The reason:\n\n%(reason)s",
-                              name=name, reason=reason)),
-                "reinstate": (_("Your organisation has been reinstated"),
-                              _("The embassy has reinstated %(name)s.", name=name)),
-            }[action]
-            queue_email(manager.email, subject, body)
+    def compose(_manager, language):
+        name = organisation.name(language)
+        return {
+            "verify": (_("Your organisation has been verified"),
+                       _("The embassy has verified %(name)s. It now takes part in partner "
+                         "proposals.", name=name)),
+            "reject": (_("Your registration was not accepted"),
+                       _("The embassy could not verify %(name)s. The reason:\n\n%(reason)s"
+                         "\n\nIf you think this is a mistake, write to the embassy: it can "
+                         "verify the organisation after all.",
+                         name=name, reason=reason)),
+            "suspend": (_("Your organisation has been suspended"),
+                        _("The embassy has suspended %(name)s. The reason:\n\n%(reason)s",
+                          name=name, reason=reason)),
+            "reinstate": (_("Your organisation has been reinstated"),
+                          _("The embassy has reinstated %(name)s.", name=name)),
+        }[action]
+
+    mail_each(services.active_managers(organisation.id), compose)

@@ -4,16 +4,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..admin.forms import ActionForm
+from ..core import hooks
+from ..core.access import roles_required
+from ..core.forms import ActionForm
+from ..core.roles import ORG_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db, limiter
-from ..matching import jobs
 from . import access, directory, items, services
 from .forms import EditProfileForm, InviteColleagueForm, ItemForm, RegistrationForm
 from .models import Direction
 
 bp = Blueprint("organisations", __name__)
+
+# hooks.gather(MANAGE_SECTIONS, organisation): the parts areas above add to an organisation's
+# own page (its partnerships), as template variables.
+MANAGE_SECTIONS = "organisation.manage"
 
 # What people of a rejected organisation may still open: the decision, and the way out.
 DECISION_ENDPOINTS = frozenset({"organisations.decision", "auth.logout", "core.set_language",
@@ -97,7 +103,7 @@ def public_profile(organisation_id: int):
 
 
 @bp.route("/my-organisation")
-@login_required
+@roles_required(*ORG_ROLES)
 def mine():
     if current_user.organisation_id is None:
         abort(404)
@@ -116,11 +122,9 @@ def decision():
 @login_required
 def manage(organisation_id: int):
     organisation = services.workspace(current_user, organisation_id)
-    from ..partnerships.services import partnerships_of
-
     return render_template("organisations/manage.html", organisation=organisation,
                            colleagues=services.colleagues(organisation),
-                           partnerships=partnerships_of(current_user, organisation.id),
+                           **hooks.gather(MANAGE_SECTIONS, organisation),
                            can_manage=access.can_manage(current_user, organisation),
                            can_invite=access.can_invite(current_user, organisation),
                            not_verified=services.not_verified_message(),
@@ -173,7 +177,7 @@ def remove_colleague(organisation_id: int, user_id: int):
 @bp.route("/organisations/<int:organisation_id>/items/new/<direction>", methods=["GET", "POST"])
 @login_required
 def new_item(organisation_id: int, direction: str):
-    if direction not in ("offer", "need"):
+    if direction not in tuple(Direction):
         abort(404)
     organisation = services.for_manager(current_user, organisation_id)
     form = ItemForm()
@@ -183,7 +187,7 @@ def new_item(organisation_id: int, direction: str):
         outcome = attempt(lambda: items.create_item(
             current_user, organisation, direction, form.values()), form)
         if outcome.ok:
-            jobs.recompute(organisation.id)
+            services.announce_change(organisation.id)
             flash(_("Saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/item_form.html", form=form, organisation=organisation,
@@ -202,7 +206,7 @@ def edit_item(organisation_id: int, item_id: int):
     if form.validate_on_submit():
         outcome = attempt(lambda: items.update_item(current_user, item, form.values()), form)
         if outcome.ok:
-            jobs.recompute(organisation.id)
+            services.announce_change(organisation.id)
             flash(_("Saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/item_form.html", form=form, organisation=organisation,
@@ -215,7 +219,7 @@ def _item_action(organisation_id: int, item_id: int, operation, message: str):
     if ActionForm().validate_on_submit():
         operation(current_user, item)
         db.session.commit()
-        jobs.recompute(organisation.id)
+        services.announce_change(organisation.id)
         flash(message, "success")
     return redirect(url_for("organisations.manage", organisation_id=organisation.id))
 

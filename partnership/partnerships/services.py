@@ -1,19 +1,20 @@
 """Partnership operations: start from a vetted match, see, describe, move through its life."""
 
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record, require_role
+from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
 from ..extensions import db
+from ..matching import decisions
+from ..matching.models import Match
 from ..organisations import access
 from ..organisations.models import Country
 from . import workflow
-from .models import Partnership, PartnershipEvent, PartnershipStatus
-
-ENDED = (PartnershipStatus.COMPLETED, PartnershipStatus.TERMINATED)
+from .models import Partnership, PartnershipEvent
 
 
 def _reference(partnership_id: int) -> str:
@@ -28,33 +29,37 @@ def partnership_for_match(actor: User, match) -> Partnership:
     found = db.session.scalar(select(Partnership).where(
         Partnership.ukrainian_organisation_id == ua.id,
         Partnership.kazakh_organisation_id == kz.id,
-        Partnership.status.not_in(ENDED)))
+        Partnership.status.not_in(workflow.ENDED)))
     if found is not None:
         record("partnership.match_added", actor=actor, obj=found, match_id=match.id)
         return found
-    partnership = Partnership(reference="pending", ukrainian_organisation_id=ua.id,
-                              kazakh_organisation_id=kz.id, status=PartnershipStatus.FORMING,
-                              created_at=utcnow(), updated_at=utcnow())
+    partnership = workflow.start(actor, Partnership(
+        reference="pending", ukrainian_organisation_id=ua.id, kazakh_organisation_id=kz.id))
     db.session.add(partnership)
     db.session.flush()
     partnership.reference = _reference(partnership.id)
-    partnership.events.append(PartnershipEvent(actor_id=actor.id, to_status="forming"))
     record("partnership.created", actor=actor, obj=partnership, match_id=match.id)
+    return partnership
+
+
+def vet_match(actor: User, match: Match) -> Partnership:
+    """The embassy vets a mutually accepted match: it starts (or joins) a partnership."""
+    decisions.vet(actor, match)
+    partnership = partnership_for_match(actor, match)
+    match.partnership_id = partnership.id
     return partnership
 
 
 def can_view(actor: User, partnership: Partnership) -> bool:
     if access.is_embassy(actor):
         return True
-    return bool(actor.is_authenticated and actor.role in access.ORG_ROLES
+    return bool(actor.is_authenticated and actor.role in ORG_ROLES
                 and actor.organisation_id in (partnership.ukrainian_organisation_id,
                                               partnership.kazakh_organisation_id))
 
 
 def get_partnership(actor: User, partnership_id: int) -> Partnership:
     """The partnership with its parties, history and matches, if the actor may see it."""
-    from ..matching.models import Match
-
     partnership = db.session.scalar(select(Partnership).where(Partnership.id == partnership_id)
                                     .options(joinedload(Partnership.ukrainian_organisation),
                                              joinedload(Partnership.kazakh_organisation),
@@ -73,16 +78,21 @@ def partnerships_of(actor: User, organisation_id: int | None = None) -> list[Par
     statement = select(Partnership).options(joinedload(Partnership.ukrainian_organisation),
                                             joinedload(Partnership.kazakh_organisation))
     if organisation_id is None:
-        require_role(actor, *access.EMBASSY_ROLES)
+        require_role(actor, *EMBASSY_ROLES)
     else:
         statement = statement.where(or_(Partnership.ukrainian_organisation_id == organisation_id,
                                         Partnership.kazakh_organisation_id == organisation_id))
     return list(db.session.scalars(statement.order_by(Partnership.id.desc())))
 
 
+def can_change_status(actor: User) -> bool:
+    """The embassy moves partnerships along their life."""
+    return bool(actor.is_authenticated and actor.role in EMBASSY_ROLES)
+
+
 def can_edit_objectives(actor: User, partnership: Partnership) -> bool:
     return access.is_embassy(actor) or bool(
-        actor.role == "org_manager" and actor.organisation_id in (
+        actor.role == Role.ORG_MANAGER and actor.organisation_id in (
             partnership.ukrainian_organisation_id, partnership.kazakh_organisation_id))
 
 
@@ -98,55 +108,11 @@ def update_objectives(actor: User, partnership: Partnership, objectives: str) ->
 
 def change_status(actor: User, partnership: Partnership, target: str, note: str) -> None:
     """Move the partnership along its table (embassy); the step joins the history."""
-    require_role(actor, *access.EMBASSY_ROLES)
-    try:
-        target = PartnershipStatus(target)
-    except ValueError:
-        raise ServiceError(_("Choose a status from the list.")) from None
-    if not workflow.can_move(partnership.status, target):
-        raise ServiceError(_("A partnership cannot move from this status to that one."))
-    before = partnership.status
-    partnership.status, partnership.updated_at = target, utcnow()
-    partnership.events.append(PartnershipEvent(actor_id=actor.id, from_status=str(before),
-                                               to_status=str(target), note=note.strip()))
-    record("partnership.status", actor=actor, obj=partnership, before=str(before),
-           after=str(target), note=note.strip())
-    from ..memoranda import approvals as memorandum_approvals
-    from ..memoranda import services as memoranda
-
-    if target == PartnershipStatus.TERMINATED:
-        # Terminated is final: an open memorandum (draft .. signed) ends with it, rather than
-        # refusing the termination and making the embassy end each memorandum first.
-        memorandum_approvals.end_with_partnership(actor, partnership, note.strip())
-    elif target == PartnershipStatus.FORMING:
-        # Resumed from hold: the open memorandum, if any, says where the partnership stands.
-        for memorandum in memoranda.memoranda_of(partnership):
-            if memorandum.state not in ("superseded", "terminated"):
-                memorandum_approvals.follow(actor, memorandum)
-                break
-
-
-# The statuses a memorandum moves a partnership between; later ones (active, on hold,
-# ended) are the embassy's to change, so a memorandum never pulls a partnership back.
-MEMORANDUM_PHASE = (PartnershipStatus.FORMING, PartnershipStatus.MOU_DRAFTING,
-                    PartnershipStatus.MOU_REVIEW, PartnershipStatus.MOU_AGREED,
-                    PartnershipStatus.SIGNED)
-
-
-def follow_memorandum(actor: User, partnership: Partnership, target: PartnershipStatus,
-                      note: str) -> None:
-    """Move the partnership to the status its memorandum implies, with a history entry."""
-    if partnership.status == target or partnership.status not in MEMORANDUM_PHASE:
-        return
-    before = partnership.status
-    partnership.status, partnership.updated_at = target, utcnow()
-    partnership.events.append(PartnershipEvent(actor_id=actor.id, from_status=str(before),
-                                               to_status=str(target), note=note))
-    record("partnership.status", actor=actor, obj=partnership, before=str(before),
-           after=str(target), note=note)
+    require_role(actor, *EMBASSY_ROLES)
+    workflow.move(actor, partnership, target, note)
 
 
 def counts(actor: User) -> dict[str, int]:
-    require_role(actor, *access.EMBASSY_ROLES)
+    require_role(actor, *EMBASSY_ROLES)
     return {str(s): c for s, c in db.session.execute(
         select(Partnership.status, func.count(Partnership.id)).group_by(Partnership.status))}

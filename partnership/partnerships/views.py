@@ -5,15 +5,34 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..core import hooks
 from ..core.access import roles_required
+from ..core.forms import ActionForm
+from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
 from ..extensions import db
-from ..matching.labels import PARTNERSHIP_STATUSES
-from ..organisations.access import EMBASSY_ROLES
-from . import services, workflow
+from ..matching import decisions
+from ..organisations.views import MANAGE_SECTIONS
+from . import labels, services, workflow
 from .forms import ObjectivesForm, StatusForm
+from .labels import PARTNERSHIP_STATUSES
 
 bp = Blueprint("partnerships", __name__)
+
+# hooks.gather(PAGE_SECTIONS, partnership): the parts areas above add to the partnership page
+# (the memoranda), as template variables.
+PAGE_SECTIONS = "partnership.page"
+
+
+@bp.record_once
+def _register(state) -> None:
+    labels.register(state.app)
+    hooks.add(state.app, MANAGE_SECTIONS, "partnerships", _organisation_section)
+
+
+def _organisation_section(organisation) -> dict:
+    """An organisation's own page lists its partnerships."""
+    return {"partnerships": services.partnerships_of(current_user, organisation.id)}
 
 
 def _status_form(partnership) -> StatusForm:
@@ -26,21 +45,14 @@ def _status_form(partnership) -> StatusForm:
 @bp.route("/partnerships/<int:partnership_id>")
 @login_required
 def page(partnership_id: int):
-    from ..memoranda import approvals as memorandum_approvals
-    from ..memoranda import services as memoranda
-    from ..memoranda.forms import ButtonForm
-
     partnership = services.get_partnership(current_user, partnership_id)
-    found = memoranda.memoranda_of(partnership)
     return render_template(
         "partnerships/page.html", partnership=partnership,
         objectives=ObjectivesForm(objectives=partnership.objectives),
         can_edit=services.can_edit_objectives(current_user, partnership),
-        status_form=_status_form(partnership), memoranda=found,
-        memorandum_approvals=(memorandum_approvals.current_approvals(found[0])
-                              if found else {}),
-        memorandum_versions=memoranda.latest(found[0]).number if found else 0,
-        memorandum_form=ButtonForm())
+        can_change_status=services.can_change_status(current_user),
+        status_form=_status_form(partnership),
+        **hooks.gather(PAGE_SECTIONS, partnership))
 
 
 @bp.route("/partnerships/<int:partnership_id>/objectives", methods=["POST"])
@@ -74,3 +86,17 @@ def embassy_list():
     return render_template("partnerships/list.html",
                            partnerships=services.partnerships_of(current_user),
                            counts=services.counts(current_user))
+
+
+@bp.route("/embassy/matches/<int:match_id>/vet", methods=["POST"])
+@roles_required(*EMBASSY_ROLES)
+def vet_match(match_id: int):
+    match = decisions.get_match(current_user, match_id)
+    if ActionForm().validate_on_submit():
+        outcome = attempt(lambda: services.vet_match(current_user, match))
+        if outcome.ok:
+            partnership = outcome.value
+            flash(_("Vetted. The partnership %(reference)s is open.",
+                    reference=partnership.reference), "success")
+            return redirect(url_for("partnerships.page", partnership_id=partnership.id))
+    return redirect(url_for("matching.detail", match_id=match.id))

@@ -1,10 +1,10 @@
 """Who may see what in the programme: checked in the services, per case."""
 
-from ..auth.models import Role, User
-from ..core.services import NotVisible
+from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.roles import Role
 
 COORDINATOR = Role.PROGRAMME_COORDINATOR
-REPORT_ROLES = (Role.PROGRAMME_COORDINATOR, Role.EMBASSY_OFFICER)
 
 
 def is_coordinator(user: User | None) -> bool:

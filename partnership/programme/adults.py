@@ -10,12 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..core.services import ServiceError, record
+from ..core.audit import record
+from ..core.services import ServiceError
 from ..extensions import db
 from . import crypto
 from .access import require_coordinator
 from .identity import ONE_NAME, Identity, check_adult, read_identity, store_identity
 from .models import ChildCase
+from .timeline import add_event
 
 # Endings of Ukrainian surnames (and patronymics) in Cyrillic and in Latin spelling: a first
 # word with one of them may be a surname written first ("Ковальчук Олена").
@@ -132,7 +134,5 @@ def review_adult(actor: User, case: ChildCase, given_name: str, surname: str) ->
         given_name.strip(), surname.strip())
     person.accompanying_adult_name = ""
     store_identity(case, person)
-    from .cases import add_event
-
     add_event(case, actor, "adult_reviewed")
     record("programme.adult_name_reviewed", actor=actor, obj=case, code=case.code)

@@ -8,12 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from ..extensions import db
 from .access import is_centre_staff
 from .identity import CentreCard, centre_card
 from .models import Centre, ChildCase, Consent, Group, Placement, ProgressNote
+from .timeline import add_event
 
 
 def _shared_placements(actor: User):
@@ -96,8 +99,6 @@ def add_progress_note(actor: User, case_id: int, text: str) -> ProgressNote:
                         at=utcnow())
     db.session.add(note)
     db.session.flush()
-    from .cases import add_event
-
     add_event(placement.case, actor, "progress_note", note_id=note.id)
     record("programme.progress_note", actor=actor, obj=placement.case,
            code=placement.case.code, note_id=note.id)

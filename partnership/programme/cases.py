@@ -4,19 +4,24 @@ the timeline and notices. Names never leave the identity record: notices use the
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
+from ..core.links import external_url
+from ..core.mail import mail_each
+from ..core.roles import Role
+from ..core.services import ServiceError
 from ..extensions import db
 from . import identity, workflow
 from .access import require_coordinator
+from .followups import schedule_follow_ups
 from .models import CaseEvent, CaseState, ChildCase, Consent, Group, Placement
+from .timeline import add_event
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud without doubt
 
@@ -42,17 +47,6 @@ class CaseData:
     needs: str
     languages: list[str]
     accompanying_adult_relation: str = ""
-
-
-def add_event(case: ChildCase, actor: User | None, kind: str, *, from_state=None,
-              to_state=None, note: str = "", **details) -> CaseEvent:
-    """Add a step to the case's timeline."""
-    event = CaseEvent(case=case, at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
-                      from_state=None if from_state is None else str(from_state),
-                      to_state=None if to_state is None else str(to_state),
-                      note=note.strip(), details=details)
-    db.session.add(event)
-    return event
 
 
 def _check(data: CaseData) -> None:
@@ -207,8 +201,6 @@ def _enter(actor: User | None, case: ChildCase, target: CaseState, note: str = "
     now = utcnow()
     case.state, case.updated_at = target, now
     if target == CaseState.COMPLETED:
-        from .followups import schedule_follow_ups
-
         case.completed_at = now
         schedule_follow_ups(case)
     if target == CaseState.CLOSED:
@@ -244,14 +236,13 @@ def notify(case: ChildCase, compose, centre_id: int | None = None) -> int:
         recipients += list(db.session.scalars(select(User).where(
             User.role == Role.CENTRE_STAFF, User.active.is_(True),
             User.organisation_id == centre.organisation_id)))
-    for user in recipients:
-        language = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(language):
-            if user.role == Role.CENTRE_STAFF:
-                link = external_url("programme.my_centre")
-            else:
-                link = external_url("programme.case_page", case_id=case.id)
-            subject, body = compose(case.code)
-            queue_email(user.email, subject, body + "\n\n" + link)
-    return len(recipients)
+    def in_their_language(user, _language):
+        if user.role == Role.CENTRE_STAFF:
+            link = external_url("programme.my_centre")
+        else:
+            link = external_url("programme.case_page", case_id=case.id)
+        subject, body = compose(case.code)
+        return subject, body + "\n\n" + link
+
+    return mail_each(recipients, in_their_language)
 

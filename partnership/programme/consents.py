@@ -11,14 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from ..core.uploads import delete_upload, store_upload, upload_path
 from ..extensions import db
 from . import workflow
 from .access import require_coordinator
-from .cases import _enter, add_event, facts, notify
+from .cases import _enter, facts, notify
 from .models import CaseState, ChildCase, Consent
+from .timeline import add_event
 
 UPLOAD_AREA = "programme"
 DOCUMENT_KINDS = ("pdf", "jpeg", "png")

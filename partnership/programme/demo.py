@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..core.database import utcnow
+from ..core.roles import Role
 from ..extensions import db
 from . import cases, centres, consents, placements
 from .care import add_progress_note

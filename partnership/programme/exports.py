@@ -6,8 +6,10 @@ from flask_babel import pgettext
 
 from ..auth.models import User
 from ..auth.passwords import verify_password
-from ..core.services import ServiceError, record
-from ..organisations.labels import language, region_label
+from ..core.audit import record
+from ..core.language import current_language
+from ..core.services import ServiceError
+from ..organisations.labels import region_label
 from ..organisations.tables import to_csv
 from . import crypto
 from .access import require_coordinator
@@ -77,6 +79,6 @@ def case_list_csv(actor: User, password: str) -> bytes:
                 "representative_name", "representative_contacts",
                 "accompanying_adult_given_name", "accompanying_adult_surname")],
             case.accompanying_adult_relation, person.get("accompanying_adult_name", "")])
-    record("programme.case_export", actor=actor, cases=len(rows) - 1, language=language(),
+    record("programme.case_export", actor=actor, cases=len(rows) - 1, language=current_language(),
            codes=[row[0] for row in rows[1:]])
     return to_csv(rows)

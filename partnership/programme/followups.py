@@ -8,12 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from ..extensions import db
 from .access import require_coordinator
-from .cases import add_event
 from .models import CaseState, ChildCase, FollowUp
+from .timeline import add_event
 
 MONTHS = (1, 3, 6)
 

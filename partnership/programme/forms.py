@@ -14,12 +14,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..auth.passwords import MAX_LENGTH
+from ..core.forms import MultiCheckboxField
 from ..organisations import labels as org_labels
-from ..organisations.forms import MultiCheckboxField
-from ..organisations.labels import SelectChoice, region_label
+from ..organisations.labels import region_label
 from ..organisations.taxonomy import regions_of
 from . import labels
 
@@ -161,7 +162,3 @@ class ReauthenticateForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(),
                                                               Length(max=MAX_LENGTH)])
     submit = SubmitField(_l("Download the case list"))
-
-
-class ActionForm(FlaskForm):
-    """A button that only needs the CSRF token."""

@@ -8,11 +8,14 @@ from dataclasses import asdict, dataclass, fields
 from flask_babel import gettext as _
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from . import crypto
 from .access import is_centre_staff, require_coordinator
 from .models import ChildCase, ChildIdentity
+from .timeline import add_event
 
 # One given name: letters, with inner hyphens or apostrophes (Анна-Марія, Мар'яна).
 ONE_NAME = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
@@ -116,8 +119,6 @@ def read_identity(actor: User, case: ChildCase, purpose: str = "view") -> Identi
         return None
     person = Identity.from_record(crypto.decrypt(case.identity.ciphertext))
     record("programme.identity_read", actor=actor, obj=case, code=case.code, purpose=purpose)
-    from .cases import add_event
-
     add_event(case, actor, "identity_read", purpose=purpose)
     return person
 

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from ..organisations.labels import language
+from ..core.language import current_language
+from .models import CaseState
 
 STATES = {
     "referred": _l("Referred"), "registered": lazy_pgettext("case", "Registered"),
@@ -54,7 +55,7 @@ FORWARD = ("referred", "registered", "assessment", "placement_matched", "travel_
 def step_label(state, target) -> str:
     """What the button that moves a case from ``state`` to ``target`` says."""
     state, target = str(state), str(target)
-    if state == "on_hold" and target in FORWARD:
+    if state == CaseState.ON_HOLD and target in FORWARD:
         return _("Resume: %(state)s", state=STATES[target])
     if state in FORWARD and target in FORWARD and FORWARD.index(target) < FORWARD.index(state):
         return _("Back to: %(state)s", state=STATES[target])
@@ -68,7 +69,7 @@ def is_forward(state, target) -> bool:
 
 
 def centre_name(centre) -> str:
-    return centre.organisation.name(language())
+    return centre.organisation.name(current_language())
 
 
 def group_label(group) -> str:
@@ -79,6 +80,7 @@ def register(app: Flask) -> None:
     """Make the labels available to templates."""
     app.jinja_env.globals.update(
         case_state_label=lambda code: STATES.get(str(code), code),
+        CaseState=CaseState,
         state_action_label=lambda code: STATE_ACTIONS.get(str(code), code),
         focus_label=lambda code: FOCUSES.get(str(code), code),
         sex_label=lambda code: SEXES.get(str(code), code),

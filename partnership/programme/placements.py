@@ -12,13 +12,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..core.access import NotVisible
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import NotVisible, ServiceError, record
+from ..core.services import ServiceError
 from ..extensions import db
 from . import workflow
 from .access import require_coordinator
-from .cases import _enter, add_event, facts, refusal_message
+from .cases import _enter, facts, refusal_message
 from .models import CaseState, Centre, ChildCase, Group, Placement
+from .timeline import add_event
 
 
 class GroupFull(ServiceError):

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
-from ..core.services import require_role
+from ..core.access import require_role
+from ..core.roles import REPORT_ROLES
 from ..extensions import db
-from .access import REPORT_ROLES
 from .models import CaseState, ChildCase, Group, Placement
 
 SMALL = "<5"

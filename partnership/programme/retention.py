@@ -10,12 +10,12 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from ..core.audit import record
 from ..core.database import utcnow
-from ..core.services import record
 from ..extensions import db
-from .cases import add_event
 from .consents import erase_documents
 from .models import CaseEvent, CaseState, ChildCase, ChildIdentity, Consent
+from .timeline import add_event
 
 ERASED = "[erased]"
 ENDED_WITHOUT_CLOSING = (CaseState.WITHDRAWN, CaseState.CONSENT_WITHDRAWN)

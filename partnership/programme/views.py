@@ -23,6 +23,9 @@ from wtforms.fields.choices import SelectChoice
 
 from ..core.access import roles_required
 from ..core.database import utcnow
+from ..core.forms import ActionForm
+from ..core.language import current_language
+from ..core.roles import CENTRE_ROLES, REPORT_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import db, limiter
@@ -39,9 +42,8 @@ from . import (
     placements,
     reports,
 )
-from .access import COORDINATOR, REPORT_ROLES
+from .access import COORDINATOR
 from .forms import (
-    ActionForm,
     AdultReviewForm,
     CaseForm,
     ConsentForm,
@@ -340,7 +342,7 @@ def complete_follow_up(follow_up_id: int):
 @roles_required(COORDINATOR)
 def centres_page():
     form = EnrolForm()
-    form.organisation_id.choices = [SelectChoice(o.id, o.name(labels.language()))
+    form.organisation_id.choices = [SelectChoice(o.id, o.name(current_language()))
                                     for o in centres.enrollable(current_user)]
     if form.validate_on_submit():
         outcome = attempt(lambda: centres.enrol_centre(current_user, form.organisation_id.data),
@@ -435,7 +437,7 @@ def export_cases():
 # --- the centre's own children -----------------------------------------------------------
 
 @bp.route("/my-centre")
-@login_required
+@roles_required(*CENTRE_ROLES)
 def my_centre():
     return render_template("programme/my_centre.html",
                            placements=care.my_children(current_user))

@@ -4,7 +4,7 @@ and the partnership page opens."""
 import pyotp
 import pytest
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.matching.services import propose_matches
 from partnership.organisations.models import Country, Direction, Kind

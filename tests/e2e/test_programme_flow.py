@@ -5,8 +5,8 @@ group; the centre's staff member finds the child and writes a progress note."""
 import pyotp
 import pytest
 
-from partnership.auth.models import Role
 from partnership.core.database import utcnow
+from partnership.core.roles import Role
 from partnership.organisations.models import Country, Kind
 
 from .. import factories_programme as fp

@@ -7,8 +7,8 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from partnership.auth.models import Role
 from partnership.core.models import OutboxEmail
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..factories import DEFAULT_PASSWORD, UserFactory

@@ -4,7 +4,7 @@ import pyotp
 import pytest
 from flask_babel import force_locale, gettext
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
 from .conftest import screenshot, sign_in

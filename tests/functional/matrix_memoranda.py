@@ -50,8 +50,8 @@ ROUTES: dict = {
 
 def make_world() -> None:
     """Memorandum 1 of partnership 1, agreed, with a known verification code."""
-    from partnership.auth.models import Role
     from partnership.core.database import utcnow
+    from partnership.core.roles import Role
     from partnership.extensions import db
     from partnership.memoranda import services
     from partnership.memoranda.models import MemorandumState

@@ -8,7 +8,7 @@ belongs to no centre, so the centre's pages are 404 for them too (a centre's own
 checked in test_programme_centre.py).
 """
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 
 ANON = "anonymous"
 SIGNED_IN = [role.value for role in Role]
@@ -52,7 +52,9 @@ ROUTES: dict = {
         ANON: 302, **{r: (200 if r in (COORDINATOR, "embassy_officer") else 403)
                       for r in SIGNED_IN}}),
     "programme.export_cases": ("/programme/export/cases", AREA),
-    "programme.my_centre": ("/programme/my-centre", {ANON: 302, **{r: 404 for r in SIGNED_IN}}),
+    # Centre staff without a centre: 404; every other role is refused by the view's guard.
+    "programme.my_centre": ("/programme/my-centre", {
+        ANON: 302, **{r: (404 if r == "centre_staff" else 403) for r in SIGNED_IN}}),
     "programme.child": ("/programme/my-centre/children/1",
                         {ANON: 302, **{r: 404 for r in SIGNED_IN}}),
 }

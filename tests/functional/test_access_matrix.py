@@ -5,7 +5,7 @@ A new route without an entry in ROUTES fails ``test_every_route_is_in_the_matrix
 
 import pytest
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 
 from ..conftest import post_form
 from ..factories import ItemFactory, OrganisationFactory, UserFactory
@@ -63,7 +63,10 @@ ROUTES = {
     "organisations.confirm_registration": ("/register/confirm/not-a-token", everyone(404)),
     "organisations.directory_page": ("/organisations", everyone(200)),
     "organisations.public_profile": ("/organisations/1", everyone(200)),
-    "organisations.mine": ("/my-organisation", signed_in(404)),
+    # People of organisations without one: 404; other roles are refused by the view's guard.
+    "organisations.mine": ("/my-organisation", {
+        ANON: 302, **{r: (404 if r in ("org_member", "org_manager") else 403)
+                      for r in SIGNED_IN}}),
     # Only people of a rejected organisation read its decision (test_address_squatting.py).
     "organisations.decision": ("/my-organisation/decision", signed_in(404)),
     "organisations.manage": ("/organisations/1/manage",
@@ -93,7 +96,7 @@ ROUTES = {
     "matching.decline": ("/matches/1/decline", everyone(405)),
     "matching.curation_list": ("/embassy/matches", only({"embassy_officer", "admin"})),
     "matching.detail": ("/embassy/matches/1", only({"embassy_officer", "admin"})),
-    "matching.vet": ("/embassy/matches/1/vet", everyone(405)),
+    "partnerships.vet_match": ("/embassy/matches/1/vet", everyone(405)),
     "matching.hide": ("/embassy/matches/1/hide", everyone(405)),
     "matching.propose_by_hand": ("/embassy/matches/new?need_id=2",
                                  only({"embassy_officer", "admin"})),

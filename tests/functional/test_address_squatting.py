@@ -8,8 +8,9 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from partnership.auth.models import Role, User, UserToken
+from partnership.auth.models import User, UserToken
 from partnership.core.models import OutboxEmail
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations import verification
 from partnership.organisations.models import Item, Organisation, Status

@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from partnership.auth import services
-from partnership.auth.models import Role, User
+from partnership.auth.models import User
+from partnership.core.access import AccessDenied
 from partnership.core.models import AppendOnlyError, AuditEvent
-from partnership.core.services import AccessDenied
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import post_form

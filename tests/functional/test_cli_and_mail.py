@@ -7,9 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from partnership.auth.models import Role, User
+from partnership.auth.models import User
+from partnership.core.mail import queue_email, send_pending_emails
 from partnership.core.models import OutboxEmail
-from partnership.core.services import queue_email, send_pending_emails
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import post_form

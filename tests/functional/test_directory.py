@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import event
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations.models import Country, Direction, Kind, Status
 

@@ -12,8 +12,9 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from partnership.auth.models import Role, User
+from partnership.auth.models import User
 from partnership.core.models import OutboxEmail
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import CSRF_RE, csrf_token, log_in

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations.imports import import_items, import_organisations
 from partnership.organisations.models import Item, Organisation

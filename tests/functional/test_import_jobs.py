@@ -12,7 +12,7 @@ import redis
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.matching import jobs
 from partnership.organisations import import_jobs, imports, tables

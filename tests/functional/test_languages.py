@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import format_date, format_decimal
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import post_form

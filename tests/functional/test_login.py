@@ -3,9 +3,10 @@
 import pyotp
 from sqlalchemy import func, select
 
-from partnership.auth.models import LoginFailure, RecoveryCode, Role
+from partnership.auth.models import LoginFailure, RecoveryCode
 from partnership.auth.totp import hash_recovery_code
 from partnership.core.models import AuditEvent
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import csrf_token, log_in, post_form

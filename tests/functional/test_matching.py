@@ -9,14 +9,16 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from partnership.auth.models import Role
+from partnership.core.access import NotVisible
 from partnership.core.models import OutboxEmail
-from partnership.core.services import NotVisible, ServiceError
+from partnership.core.roles import Role
+from partnership.core.services import ServiceError
 from partnership.extensions import db
 from partnership.matching import decisions, jobs, workflow
 from partnership.matching.models import Match, MatchStatus
 from partnership.matching.services import propose_matches, set_agreed_list_gate
 from partnership.organisations.models import Country, Direction, ItemStatus, Kind, Status
+from partnership.partnerships import services as partnerships
 from partnership.partnerships.models import Partnership, PartnershipStatus
 
 from ..conftest import log_in, post_form, require_service
@@ -155,7 +157,7 @@ def test_mutual_interest_notifies_both_and_vetting_opens_a_partnership(pair):
     assert {pair["ua_manager"].email, pair["kz_manager"].email} <= recipients
     with pytest.raises(ServiceError):
         decisions.express_interest(pair["ua_manager"], match)  # not twice
-    partnership = decisions.vet(pair["officer"], match)
+    partnership = partnerships.vet_match(pair["officer"], match)
     db.session.commit()
     assert partnership.status == PartnershipStatus.FORMING
     assert partnership.ukrainian_organisation_id == pair["ua"].id
@@ -171,7 +173,7 @@ def test_a_second_vetted_match_joins_the_same_partnership(pair):
     for match in (first, second):
         for manager in (pair["ua_manager"], pair["kz_manager"]):
             decisions.express_interest(manager, match)
-        decisions.vet(pair["officer"], match)
+        partnerships.vet_match(pair["officer"], match)
     db.session.commit()
     assert db.session.scalar(select(func.count(Partnership.id))) == 1
 

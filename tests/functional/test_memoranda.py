@@ -8,8 +8,9 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from partnership.core.access import AccessDenied, NotVisible
 from partnership.core.models import AuditEvent
-from partnership.core.services import AccessDenied, NotVisible, ServiceError
+from partnership.core.services import ServiceError
 from partnership.extensions import db
 from partnership.memoranda import approvals, content, services
 from partnership.memoranda.models import (
@@ -304,7 +305,7 @@ def test_the_database_refuses_two_versions_with_one_number(world):
 
 
 def test_demo_memoranda_show_each_state(app):
-    from partnership.auth.models import Role
+    from partnership.core.roles import Role
     from partnership.memoranda.demo import seed_demo_memoranda
     from partnership.memoranda.models import Memorandum
     from partnership.organisations.models import Country, Status

@@ -12,6 +12,7 @@ from partnership.core.services import ServiceError
 from partnership.extensions import db
 from partnership.memoranda import approvals, content, printing, services
 from partnership.memoranda import template as texts
+from partnership.memoranda import workflow as memorandum_workflow
 from partnership.memoranda.models import MemorandumState
 from partnership.partnerships import services as partnerships
 from partnership.partnerships import workflow as partnership_workflow
@@ -121,9 +122,10 @@ def test_terminating_the_partnership_terminates_its_open_memorandum(world):
 
 
 def test_the_partnership_status_table_covers_every_memorandum_state():
-    assert set(approvals.PARTNERSHIP_STATUS) == set(MemorandumState)
-    assert approvals.PARTNERSHIP_STATUS[MemorandumState.TERMINATED] == PartnershipStatus.FORMING
-    assert approvals.PARTNERSHIP_STATUS[MemorandumState.SUPERSEDED] is None
+    implied = memorandum_workflow.PARTNERSHIP_STATUS
+    assert set(implied) == set(MemorandumState)
+    assert implied[MemorandumState.TERMINATED] == PartnershipStatus.FORMING
+    assert implied[MemorandumState.SUPERSEDED] is None
 
 
 def test_a_terminated_memorandum_sends_the_partnership_back_to_forming(world):

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from partnership.auth.models import Role, User
+from partnership.auth.models import User
 from partnership.core.models import AuditEvent, OutboxEmail
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations.items import send_expiry_reminders
 from partnership.organisations.models import Item, ItemStatus

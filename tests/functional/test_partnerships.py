@@ -2,8 +2,9 @@
 
 import pytest
 
-from partnership.auth.models import Role
-from partnership.core.services import AccessDenied, NotVisible, ServiceError
+from partnership.core.access import AccessDenied, NotVisible
+from partnership.core.roles import Role
+from partnership.core.services import ServiceError
 from partnership.extensions import db
 from partnership.organisations.models import Country
 from partnership.partnerships import services, workflow

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from partnership.auth.models import Role, User, UserToken
+from partnership.auth.models import User, UserToken
 from partnership.core.database import utcnow
 from partnership.core.models import OutboxEmail
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import log_in, post_form

@@ -11,11 +11,12 @@ import pyotp
 from sqlalchemy import select
 
 from partnership.auth import services
-from partnership.auth.models import RecoveryCode, Role, User
+from partnership.auth.models import RecoveryCode, User
+from partnership.auth.sessions import ANONYMOUS_COOKIE
 from partnership.auth.totp import hash_recovery_code
 from partnership.core.database import utcnow
 from partnership.core.models import AuditEvent
-from partnership.core.sessions import ANONYMOUS_COOKIE
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import post_form

@@ -6,8 +6,8 @@ review list, while the centre sees the relation only. The edit page opens nothin
 import pytest
 from sqlalchemy import select
 
-from partnership.auth.models import Role
 from partnership.core.models import AuditEvent
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.programme import adults, crypto, identity
 from partnership.programme.models import ChildCase

@@ -9,9 +9,10 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select, text
 
-from partnership.auth.models import Role
+from partnership.core.access import NotVisible
 from partnership.core.models import AuditEvent, OutboxEmail
-from partnership.core.services import NotVisible, ServiceError
+from partnership.core.roles import Role
+from partnership.core.services import ServiceError
 from partnership.extensions import db
 from partnership.programme import cases, consents, followups, identity, placements, workflow
 from partnership.programme.models import CaseState, ChildIdentity, FollowUp, Group

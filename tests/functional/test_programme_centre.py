@@ -6,9 +6,9 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from partnership.auth.models import Role
+from partnership.core.access import AccessDenied, NotVisible
 from partnership.core.models import AuditEvent
-from partnership.core.services import AccessDenied, NotVisible
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations.models import Country, Kind
 from partnership.programme import care, consents, reports

@@ -14,7 +14,8 @@ def test_seed_demo_fills_the_programme(make_app):
         result = app.test_cli_runner().invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
         centre = db.session.scalars(select(Centre)).one()
-        from partnership.auth.models import Role, User
+        from partnership.auth.models import User
+        from partnership.core.roles import Role
 
         staff = db.session.scalar(select(User).where(User.role == Role.CENTRE_STAFF))
         assert centre.organisation_id == staff.organisation_id
@@ -37,8 +38,9 @@ def test_seed_demo_fills_the_programme(make_app):
 
 def test_the_demo_centre_sees_no_surname_of_its_children(make_app):
     """The demo's double-barrelled child: the centre sees «Галина Т.», neither surname."""
-    from partnership.auth.models import Role, User
+    from partnership.auth.models import User
     from partnership.auth.passwords import hash_password
+    from partnership.core.roles import Role
     from partnership.programme import care, crypto
     from partnership.programme.demo import CHILDREN
 

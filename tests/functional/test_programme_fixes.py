@@ -10,9 +10,9 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from partnership.auth.models import Role
 from partnership.core.database import utcnow
 from partnership.core.models import AuditEvent, OutboxEmail
+from partnership.core.roles import Role
 from partnership.core.services import ServiceError
 from partnership.core.uploads import upload_path
 from partnership.extensions import db

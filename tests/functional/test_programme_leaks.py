@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from partnership.auth.models import Role
 from partnership.core.models import AuditEvent, OutboxEmail
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.programme.models import CaseEvent, CaseState, ChildCase
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations.labels import region_label
 from partnership.programme import centres, reports

@@ -6,8 +6,9 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from partnership.auth.models import Role, User
+from partnership.auth.models import User
 from partnership.core.models import OutboxEmail
+from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.organisations.models import Organisation, Status
 

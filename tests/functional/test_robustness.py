@@ -16,7 +16,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
-from partnership.auth.models import Role, User
+from partnership.auth.models import User
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import CSRF_RE, csrf_token, log_in

@@ -6,7 +6,7 @@ import uuid
 import pytest
 import redis
 
-from partnership.auth.models import Role
+from partnership.core.roles import Role
 
 from ..conftest import csrf_token, log_in, post_form, require_service
 from ..factories import UserFactory

@@ -6,9 +6,9 @@ import pyotp
 import pytest
 from sqlalchemy import func, select, update
 
-from partnership.auth.models import Role
+from partnership.auth.sessions import AuthSession
 from partnership.core.database import utcnow
-from partnership.core.sessions import AuthSession
+from partnership.core.roles import Role
 from partnership.extensions import db
 
 from ..conftest import log_in, post_form

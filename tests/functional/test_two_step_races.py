@@ -10,9 +10,10 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from partnership.auth import services
-from partnership.auth.models import RecoveryCode, Role, User
+from partnership.auth.models import RecoveryCode, User
 from partnership.auth.totp import hash_recovery_code
 from partnership.core.models import AuditEvent
+from partnership.core.roles import Role
 from partnership.core.services import ServiceError
 from partnership.extensions import db
 

@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from partnership.auth.models import Role
+from partnership.core.access import AccessDenied
 from partnership.core.models import AuditEvent, OutboxEmail
-from partnership.core.services import AccessDenied, ServiceError
+from partnership.core.roles import Role
+from partnership.core.services import ServiceError
 from partnership.extensions import db
 from partnership.organisations import verification
 from partnership.organisations.models import Status

@@ -1,7 +1,11 @@
-"""Which language and time zone a request is served in."""
+"""The interface language: which one a request is served in, a user's own, and switching it."""
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+
+from .services import ServiceError
 
 LANGUAGE_NAMES = {"uk": "Українська", "kk": "Қазақша", "en": "English"}
 TIMEZONES = {"uk": "Europe/Kyiv", "kk": "Asia/Almaty", "en": "Asia/Almaty"}
@@ -23,6 +27,23 @@ def select_locale() -> str:
 def select_timezone() -> str:
     """Kyiv time for Ukrainian, Kazakhstan time otherwise."""
     return TIMEZONES.get(select_locale(), current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def current_language() -> str:
+    """The language the current page (or e-mail being composed) is written in."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def language_of(user) -> str:
+    """The language a user reads: their own choice, else the platform's default."""
+    return getattr(user, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def set_locale(user, locale: str) -> None:
+    """Remember the user's interface language."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ServiceError(_("This language is not available."))
+    user.locale = locale
 
 
 def _user_known() -> bool:

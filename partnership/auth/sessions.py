@@ -22,8 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
+from ..core.database import UTCDateTime, utcnow
 from ..extensions import db
-from .database import UTCDateTime, utcnow
+from .models import PendingSignIn, User
 
 AUTH_KEYS = ("_user_id", "_fresh", "_id")
 ANONYMOUS_COOKIE = "pp_visitor"
@@ -76,8 +77,6 @@ def idle_timeout_for(app: Flask, role: str | None) -> timedelta:
 def end_user_sessions(user_id: int, keep_token: str | None = None) -> int:
     """Delete every server session of a user (but ``keep_token``'s) and every sign-in of theirs
     still waiting for the second factor; the caller commits."""
-    from ..auth.models import PendingSignIn
-
     db.session.execute(delete(PendingSignIn).where(PendingSignIn.user_id == user_id))
     statement = delete(AuthSession).where(AuthSession.user_id == user_id)
     if keep_token:
@@ -113,8 +112,6 @@ class ServerSessionInterface(SessionInterface):
         return {k: v for k, v in data.items() if k not in AUTH_KEYS}
 
     def _load(self, app: Flask, token: str) -> ServerSession | None:
-        from ..auth.models import User
-
         try:
             found = db.session.execute(
                 select(AuthSession, User.role, User.active)

@@ -1,0 +1,17 @@
+"""A case's timeline: every step of a child's case, in order (states, consents, notes ...)."""
+
+from ..auth.models import User
+from ..core.database import utcnow
+from ..extensions import db
+from .models import CaseEvent, ChildCase
+
+
+def add_event(case: ChildCase, actor: User | None, kind: str, *, from_state=None,
+              to_state=None, note: str = "", **details) -> CaseEvent:
+    """Add a step to the case's timeline."""
+    event = CaseEvent(case=case, at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
+                      from_state=None if from_state is None else str(from_state),
+                      to_state=None if to_state is None else str(to_state),
+                      note=note.strip(), details=details)
+    db.session.add(event)
+    return event

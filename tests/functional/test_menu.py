@@ -1,0 +1,57 @@
+"""The menu offers a page to exactly the roles its view lets in: both read the same roles."""
+
+import pytest
+from flask import url_for
+
+from partnership.core.roles import Role
+from partnership.core.templating import NAVIGATION, menu_roles, sees_entry
+
+from ..factories import OrganisationFactory
+
+ENDPOINTS = [endpoint for endpoint, _label in NAVIGATION]
+
+
+def _sign_in(login_as, role: Role):
+    # People of organisations and centre staff belong to one: their pages need it.
+    fields = {}
+    if role in (Role.ORG_MEMBER, Role.ORG_MANAGER, Role.CENTRE_STAFF):
+        fields["organisation_id"] = OrganisationFactory().id
+    return login_as(role.value, **fields)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_each_menu_entry_opens_for_the_roles_that_see_it_and_refuses_the_others(
+        app, client, login_as, role):
+    user = _sign_in(login_as, role)
+    menu = _menu_of(app, user)
+    for endpoint in ENDPOINTS:
+        with app.test_request_context():
+            path = url_for(endpoint)
+        response = client.get(path)
+        if path in menu:
+            assert response.status_code in (200, 302), (endpoint, response.status_code)
+            if response.status_code == 302:  # a redirect into the area, never to the log-in
+                assert "/login" not in response.headers["Location"], endpoint
+        else:
+            assert response.status_code in (403, 404), (endpoint, response.status_code)
+
+
+def _menu_of(app, user) -> set[str]:
+    with app.test_request_context():
+        return {url_for(endpoint) for endpoint in ENDPOINTS if sees_entry(user, endpoint)}
+
+
+def test_the_page_shows_the_entries_the_menu_computes(app, client, login_as):
+    user = _sign_in(login_as, Role.EMBASSY_OFFICER)
+    page = client.get("/").get_data(as_text=True)
+    for path in _menu_of(app, user):
+        assert f'href="{path}"' in page, path
+
+
+def test_the_menu_reads_the_roles_the_views_declare(app):
+    with app.app_context():
+        assert menu_roles("admin.users") == frozenset({Role.ADMIN})
+        assert menu_roles("verification.queue") == frozenset({Role.EMBASSY_OFFICER, Role.ADMIN})
+        assert menu_roles("programme.report") == frozenset(
+            {Role.PROGRAMME_COORDINATOR, Role.EMBASSY_OFFICER})
+        assert menu_roles("auth.account") is None  # every signed-in user
