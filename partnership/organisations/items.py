@@ -12,7 +12,7 @@ from ..auth.models import Role, User
 from ..core.database import utcnow
 from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
 from ..extensions import db
-from . import access
+from . import access, rules
 from .models import Direction, Item, ItemStatus, Organisation, Urgency
 from .taxonomy import areas
 
@@ -33,21 +33,15 @@ def default_valid_until(today: date | None = None) -> date:
 
 
 def check_item(direction: Direction, values: dict) -> dict:
-    """Rules on an item's values; returns them cleaned."""
-    if values.get("area") not in areas():
-        raise ServiceError(_("Choose an area from the list."), field="area")
+    """Rules on an item's values (``rules``, which the import calls too); returns them cleaned."""
+    for problem in rules.item_problems(values):
+        raise ServiceError(problem.message, field=problem.field)
     values = dict(values)
-    values["description"] = (values.get("description") or "").strip()
-    if not values["description"]:
-        raise ServiceError(_("Describe what is offered or needed."), field="description")
+    values["description"] = values["description"].strip()
     if direction == Direction.OFFER:
         values["urgency"] = None
     elif not values.get("urgency"):
         values["urgency"] = Urgency.MEDIUM
-    if values.get("quantity") is not None and values["quantity"] <= 0:
-        raise ServiceError(_("Use a positive number, or leave it empty."), field="quantity")
-    if values.get("valid_until") and values["valid_until"] < date.today():
-        raise ServiceError(_("The date must not be in the past."), field="valid_until")
     values["valid_until"] = values.get("valid_until") or default_valid_until()
     return values
 
