@@ -152,6 +152,28 @@ def can_edit(actor: User, partnership: Partnership) -> bool:
     return partnerships.can_edit_objectives(actor, partnership)
 
 
+def edit_refusal(actor: User, memorandum: Memorandum) -> Exception | None:
+    """Why the actor may not change the text now, or None: the edit page's buttons and
+    ``save_version`` both ask this."""
+    if not partnerships.can_view(actor, memorandum.partnership):
+        return NotVisible()
+    if not can_edit(actor, memorandum.partnership):
+        return ServiceError(_("Only the embassy and the organisations' managers edit the "
+                              "memorandum."))
+    try:
+        require_open_partnership(memorandum.partnership)
+    except ServiceError as error:
+        return error
+    if memorandum.state not in workflow.EDITABLE:
+        return TextFrozen()
+    return None
+
+
+def _raise(refusal: Exception | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
 def party_of(actor: User, partnership: Partnership) -> Party | None:
     """Which approving party the actor speaks for, if any."""
     if not actor.is_authenticated:
@@ -273,15 +295,9 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
     """A new immutable version from the newest one with changed clauses or particulars.
     ``base_number`` is the version the editor started from: an older one is a conflict.
     Approvals given to the previous version are withdrawn (they stay in the history)."""
-    if not partnerships.can_view(actor, memorandum.partnership):
-        raise NotVisible()
-    if not can_edit(actor, memorandum.partnership):
-        raise ServiceError(_("Only the embassy and the organisations' managers edit the "
-                             "memorandum."))
+    _raise(edit_refusal(actor, memorandum))
     lock(memorandum)
-    require_open_partnership(memorandum.partnership)
-    if memorandum.state not in workflow.EDITABLE:
-        raise TextFrozen()
+    _raise(edit_refusal(actor, memorandum))  # again, as the memorandum is now it is locked
     newest = latest(memorandum)
     if base_number != newest.number:
         raise EditConflict()
