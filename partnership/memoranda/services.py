@@ -237,21 +237,32 @@ def version(memorandum: Memorandum, number: int) -> MemorandumVersion:
 
 # --- creating and editing ------------------------------------------------------------------
 
+def start_refusal(actor: User, partnership: Partnership) -> Exception | None:
+    """Why the actor may not start a memorandum for the partnership now, or None."""
+    if not can_edit(actor, partnership):
+        return NotVisible()
+    if partnership.status in (PartnershipStatus.ON_HOLD, *partnerships.ENDED):
+        return ServiceError(_("The partnership is on hold or has ended: no memorandum can be "
+                              "started."))
+    open_one = db.session.scalar(select(func.count(Memorandum.id)).where(
+        Memorandum.partnership_id == partnership.id,
+        Memorandum.state.not_in(workflow.ENDED)))
+    if open_one:
+        return ServiceError(_("This partnership already has a memorandum."))
+    return None
+
+
+def can_start_memorandum(actor: User, partnership: Partnership) -> bool:
+    """The partnership page's "Start the memorandum" button, and ``create_memorandum``'s guard."""
+    return start_refusal(actor, partnership) is None
+
+
 def create_memorandum(actor: User, partnership: Partnership, clauses: list | None = None,
                       particulars: dict | None = None) -> Memorandum:
     """A draft memorandum for the partnership from the current template (an editor);
     the partnership moves to "memorandum being drafted". An amendment passes the clauses and
     particulars of the memorandum it replaces."""
-    if not can_edit(actor, partnership):
-        raise NotVisible()
-    if partnership.status in (PartnershipStatus.ON_HOLD, *partnerships.ENDED):
-        raise ServiceError(_("The partnership is on hold or has ended: no memorandum can be "
-                             "started."))
-    open_one = db.session.scalar(select(func.count(Memorandum.id)).where(
-        Memorandum.partnership_id == partnership.id,
-        Memorandum.state.not_in(workflow.ENDED)))
-    if open_one:
-        raise ServiceError(_("This partnership already has a memorandum."))
+    _raise(start_refusal(actor, partnership))
     template = current_template()
     memorandum = Memorandum(partnership=partnership, template=template,
                             state=MemorandumState.DRAFT, created_at=utcnow(),

@@ -96,9 +96,18 @@ def update_objectives(actor: User, partnership: Partnership, objectives: str) ->
         record("partnership.objectives", actor=actor, obj=partnership)
 
 
+def can_change_status(actor: User, partnership: Partnership) -> bool:
+    """The embassy moves a partnership along its table, while a move is left from its status
+    (the page's status form, and ``change_status``'s guard)."""
+    return (actor.is_authenticated and actor.role in access.EMBASSY_ROLES
+            and bool(workflow.TRANSITIONS[partnership.status]))
+
+
 def change_status(actor: User, partnership: Partnership, target: str, note: str) -> None:
     """Move the partnership along its table (embassy); the step joins the history."""
     require_role(actor, *access.EMBASSY_ROLES)
+    if not can_change_status(actor, partnership):
+        raise ServiceError(_("A partnership cannot move from this status to that one."))
     try:
         target = PartnershipStatus(target)
     except ValueError:

@@ -40,7 +40,9 @@ def page(partnership_id: int):
         memorandum_approvals=(memorandum_approvals.current_approvals(found[0])
                               if found else {}),
         memorandum_versions=memoranda.latest(found[0]).number if found else 0,
-        memorandum_form=ButtonForm())
+        memorandum_form=ButtonForm(),
+        may_start_memorandum=memoranda.can_start_memorandum(current_user, partnership),
+        may_change_status=services.can_change_status(current_user, partnership))
 
 
 @bp.route("/partnerships/<int:partnership_id>/objectives", methods=["POST"])
