@@ -113,9 +113,16 @@ def renew_item(actor: User, item: Item) -> None:
            valid_until=item.valid_until.isoformat())
 
 
+def can_withdraw(actor: User, item: Item) -> bool:
+    """Managers withdraw an active item (the page's button and ``withdraw_item``'s guard)."""
+    return access.can_manage(actor, item.organisation) and item.status == ItemStatus.ACTIVE
+
+
 def withdraw_item(actor: User, item: Item) -> None:
     """Take an item out of matching; it stays in the history."""
     access.require_manager(actor, item.organisation)
+    if not can_withdraw(actor, item):
+        raise ServiceError(_("This item is already withdrawn."))
     item.status = ItemStatus.WITHDRAWN
     item.updated_at = utcnow()
     record(f"{item.direction.value}.withdrawn", actor=actor, obj=item)

@@ -361,6 +361,13 @@ def _tell_owner_of_invitation(owner: User, actor: User, organisation: Organisati
     record("user.invited", actor=actor, obj=owner, existing_account=True)
 
 
+def can_remove_colleague(actor: User, organisation: Organisation, user: User) -> bool:
+    """A manager removes a colleague of the organisation, never themselves (the page's button
+    and ``remove_colleague``'s guard)."""
+    return (access.can_manage(actor, organisation) and user.organisation_id == organisation.id
+            and user.id != actor.id)
+
+
 def remove_colleague(actor: User, organisation: Organisation, user_id: int) -> None:
     """Remove a colleague: the account is deactivated and its sessions end."""
     from ..core.sessions import end_user_sessions
@@ -369,7 +376,7 @@ def remove_colleague(actor: User, organisation: Organisation, user_id: int) -> N
     user = db.session.get(User, user_id)
     if user is None or user.organisation_id != organisation.id:
         raise NotVisible()
-    if user.id == actor.id:
+    if not can_remove_colleague(actor, organisation, user):
         raise ServiceError(_("You cannot remove yourself. Ask another manager or the embassy."))
     user.active = False
     user.organisation_id = None
