@@ -36,11 +36,11 @@ from .search import search_key
 from .tables import FileProblem, read_table, unneutralise
 from .taxonomy import regions
 
+# Registration asks for a contact person and address: so does the import.
 ORG_REQUIRED = ("registry_code", "country", "kind", "name_uk", "name_kk", "name_en", "region",
-                "city", "languages")
-ORG_OPTIONAL = ("name_ru", "beds", "staff", "description", "contact_name", "contact_email",
-                "contact_phone", "website", "open_to_cooperation", "public_listing",
-                "on_agreed_list", "status")
+                "city", "languages", "contact_name", "contact_email")
+ORG_OPTIONAL = ("name_ru", "beds", "staff", "description", "contact_phone", "website",
+                "open_to_cooperation", "public_listing", "on_agreed_list", "status")
 ITEM_REQUIRED = ("registry_code", "direction", "area", "dimension", "form", "description",
                  "quantity", "urgency", "languages", "valid_until")
 TRUE = {"1", "true", "yes", "y", "так", "иә", "да", "+"}
