@@ -30,7 +30,8 @@ from partnership.organisations.tables import read_table  # noqa: E402
 from tests.factories import edrpou  # noqa: E402
 
 HEADER = ["registry_code", "country", "kind", "name_uk", "name_kk", "name_en", "region",
-          "city", "languages", "beds", "description", "public_listing"]
+          "city", "languages", "beds", "description", "public_listing", "contact_name",
+          "contact_email"]
 
 
 def workbook(rows: int) -> bytes:
@@ -50,7 +51,8 @@ def workbook(rows: int) -> bytes:
         i = number - 2
         values = HEADER if number == 1 else [
             edrpou(i + 1), "UA", "hospital", f"Лікарня {i % 500}", "", f"Hospital {i % 500}",
-            "ua_lviv", "Львів", "uk en", i % 900, "Багатопрофільна лікарня", "yes"]
+            "ua_lviv", "Львів", "uk en", i % 900, "Багатопрофільна лікарня", "yes",
+            "Олена Коваль", "partners@lviv-hospital.example"]
         cells = "".join(cell(f"{c}{number}", v) for c, v in zip(columns, values, strict=True)
                         if v != "")
         lines.append(f'<row r="{number}">{cells}</row>')

@@ -63,15 +63,57 @@ def proposals_for(actor: User, organisation: Organisation) -> list[Match]:
     return list(db.session.scalars(statement).unique())
 
 
-def _act(actor: User, match: Match, action: str, reason: str = "") -> MatchStatus:
+def refusal(actor: User, match: Match, action: str) -> Exception | None:
+    """Why the actor may not take ``action`` on the match now, or None. The services raise
+    it; the pages show an action's button only when there is none."""
     who = side_of(actor, match)
+    if who is None:
+        return NotVisible()
     if who in (workflow.NEED, workflow.OFFER) and actor.role != Role.ORG_MANAGER:
-        raise ServiceError(_("Only the organisation's managers decide on proposals."))
-    try:
-        target = workflow.next_state(match.status, action, who)
-    except workflow.TransitionRefused:
-        raise ServiceError(_("This is not possible for a proposal in its current state.")) \
-            from None
+        return ServiceError(_("Only the organisation's managers decide on proposals."))
+    if action not in workflow.allowed_actions(match.status, who):
+        return ServiceError(_("This is not possible for a proposal in its current state."))
+    return None
+
+
+def can_express_interest(actor: User, match: Match) -> bool:
+    return refusal(actor, match, "interest") is None
+
+
+def can_decline(actor: User, match: Match) -> bool:
+    return refusal(actor, match, "decline") is None
+
+
+def can_vet(actor: User, match: Match) -> bool:
+    return refusal(actor, match, "vet") is None
+
+
+def can_hide(actor: User, match: Match) -> bool:
+    return refusal(actor, match, "hide") is None
+
+
+@dataclass(frozen=True)
+class MatchPermissions:
+    """What the actor may do with a match now: the buttons of its card or page."""
+
+    interest: bool
+    decline: bool
+    vet: bool
+    hide: bool
+
+
+def permissions_of(actor: User, match: Match) -> MatchPermissions:
+    return MatchPermissions(interest=can_express_interest(actor, match),
+                            decline=can_decline(actor, match), vet=can_vet(actor, match),
+                            hide=can_hide(actor, match))
+
+
+def _act(actor: User, match: Match, action: str, reason: str = "") -> MatchStatus:
+    problem = refusal(actor, match, action)
+    if problem is not None:
+        raise problem
+    who = side_of(actor, match)
+    target = workflow.next_state(match.status, action, who)
     before = match.status
     match.status, match.updated_at = target, utcnow()
     if reason:

@@ -10,6 +10,7 @@ The descriptions' similarity, the one costly component, is computed for a short 
 """
 
 import gc
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
@@ -17,11 +18,14 @@ from contextlib import contextmanager
 import numpy as np
 
 from . import rules
-from .pairs import Candidate, explain, reciprocal, score_pair  # noqa: F401 - the engine's API
+from .pairs import Candidate, explain, reciprocal  # noqa: F401 - the engine's API
 from .records import Entry, Party, Reason, Settings  # noqa: F401 - the API
 from .text import similarity, stems
 
 DEFAULT_SETTINGS = Settings()
+# One pair scored alone: kept whatever its score, whatever the country rule says (the embassy's
+# hand-made proposals are checked against that rule before they are scored).
+ONE_PAIR = Settings(per_need=1, shortlist=1, min_score=-math.inf)
 LANGUAGE_BITS = {"uk": 1, "kk": 2, "ru": 4, "en": 8}
 DIMENSIONS = ("technological", "professional", "scientific", "administrative")
 
@@ -91,6 +95,28 @@ def offer_may_serve(offer_party: Party, need_party: Party) -> bool:
     if offer_party.country == need_party.country:
         return False
     return offer_party.kind not in rules.HELPER_KINDS or need_party.country == "UA"
+
+
+def score_pair(parties: Mapping[int, Party], need: Entry, offer: Entry,
+               related: Mapping[str, frozenset[str]], entries: Iterable[Entry] = ()
+               ) -> Candidate:
+    """Score one pair with the engine's own code: the matrix path on a one-by-one group.
+
+    For the embassy's hand-made proposals and for the explanation of a stored proposal; the
+    score and components are those a full run stores for the same pair. ``entries`` give the
+    parties' other items, for reciprocity; an unrelated area scores 0 for the area, a form that
+    does not serve 0 for the form."""
+    # The pair's own items join the triples so that any area has a position; they change no
+    # reciprocity (that reads the need's party's offers and the offer's party's needs).
+    area_index, offer_masks, need_masks = party_areas(
+        [(e.party, e.direction, e.area) for e in (*entries, need, offer)], related)
+    columns = [_Columns([x], parties, area_index, offer_masks, need_masks)
+               for x in (need, offer)]
+    texts = _Stems({need.id: need.description, offer.id: offer.description})
+    row = np.array([0])
+    [scored] = _score_group(need.area, parties[need.party].country, row, row, *columns,
+                            parties, texts, ONE_PAIR, related, area_index)
+    return scored
 
 
 def propose(parties: Mapping[int, Party], entries: Iterable[Entry],
@@ -246,17 +272,22 @@ def _match(needs, offers, parties, related, settings, area_index, offer_masks, n
                 for f in forms for row in offer_rows.get((a, other, f), ())]
         if pool:
             results.extend(_score_group(area, country, np.array(rows), np.array(pool), n, o,
-                                        parties, texts, settings))
+                                        parties, texts, settings, related, area_index))
     return results
 
 
 def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns, parties,
-                 texts, settings: Settings) -> list[Candidate]:
-    """Score one group of needs (same area, country, form) against its pool of offers."""
+                 texts, settings: Settings, related, area_index) -> list[Candidate]:
+    """Score one group of needs (same area, country, form) against its pool of offers.
+
+    The one scorer: a full run's groups and ``score_pair``'s single pair both come here."""
     w = rules.WEIGHTS
     shape = (len(need_rows), len(offer_rows))
-    exact = (o.area[offer_rows] == o.area.dtype.type(n.area[need_rows[0]])).astype(float)
-    area_score = np.broadcast_to(exact + (1 - exact) * rules.AREA_RELATED, shape)
+    offer_areas = o.area[offer_rows]
+    exact = (offer_areas == o.area.dtype.type(n.area[need_rows[0]])).astype(float)
+    # A full run's pool holds only the same and related areas; a pair scored alone may not.
+    near = np.isin(offer_areas, [area_index[a] for a in related.get(area, ()) if a in area_index])
+    area_score = np.broadcast_to(exact + (1 - exact) * near * rules.AREA_RELATED, shape)
     need_form = n.form[need_rows[0]]
     offer_form = o.form[offer_rows]
     form_row = np.where(offer_form == need_form, 1.0,

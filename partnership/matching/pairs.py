@@ -1,8 +1,8 @@
-"""One pair at a time: the reasons behind a score, reciprocity, and the reference scorer.
+"""One pair at a time: the reasons behind a score, and reciprocity.
 
-The matrix code in ``engine`` scores many pairs at once; this module says why a pair scored
-what it did, and scores a single pair the slow, obvious way (hand-made proposals, and the
-reference the matrix is tested against). No Flask, no database.
+The scores themselves come from one place, the engine (``engine.score_pair`` scores a single
+pair with the matrix code); this module only says why a pair scored what it did. No Flask, no
+database.
 """
 
 from collections.abc import Iterable, Mapping
@@ -11,7 +11,6 @@ from functools import cached_property
 
 from . import rules
 from .records import Entry, Party, Reason
-from .text import similarity, stems
 
 
 @dataclass(frozen=True)
@@ -113,45 +112,3 @@ def reciprocal(a_offers: Iterable[str], a_needs: Iterable[str], b_offers: Iterab
         return bool(reach & set(needs))
 
     return serves(a_offers, b_needs) and serves(b_offers, a_needs)
-
-
-def score_pair(parties: Mapping[int, Party], need: Entry, offer: Entry,
-               related: Mapping[str, frozenset[str]], entries: Iterable[Entry] = ()
-               ) -> Candidate:
-    """Score one pair, one component at a time (the embassy's hand-made proposals, and the
-    reference the matrix code is tested against). ``entries`` give the parties' other items,
-    for reciprocity; an unrelated area scores 0 for the area, an unfit form 0 for the form."""
-    w = rules.WEIGHTS
-    p_need, p_offer = parties[need.party], parties[offer.party]
-    reach = set()
-    needed = set()
-    for e in entries:
-        if e.party == need.party and e.direction == "offer":
-            reach |= {e.area} | set(related.get(e.area, ()))
-        if e.party == offer.party and e.direction == "need":
-            needed.add(e.area)
-    language = (1.0 if need.languages & offer.languages else
-                rules.LANGUAGE_ORGANISATIONS_ONLY if p_need.languages & p_offer.languages
-                else 0.0)
-    if need.quantity is None or offer.quantity is None:
-        capacity = rules.CAPACITY_UNKNOWN
-    else:
-        capacity = min(1.0, offer.quantity / need.quantity)
-    components = {
-        "area": 1.0 if offer.area == need.area else
-        rules.AREA_RELATED if offer.area in related.get(need.area, ()) else 0.0,
-        "form": 1.0 if offer.form == need.form else
-        rules.FORM_COMPATIBLE if offer.form in rules.COMPATIBLE_FORMS.get(need.form, ())
-        else 0.0,
-        "dimension": 1.0 if need.dimension == offer.dimension else rules.DIMENSION_OTHER,
-        "language": language,
-        "capacity": capacity,
-        "urgency": rules.URGENCY.get(need.urgency, 0.5),
-        "kind": rules.KIND_FITS if need.area in rules.KIND_AFFINITY.get(p_offer.kind, ())
-        else rules.KIND_NEUTRAL,
-        "reciprocity": 1.0 if reach & needed else 0.0,
-        "text": round(similarity(stems(need.description), stems(offer.description)), 4),
-    }
-    score = round(sum(w[k] * components[k] for k in rules.WEIGHTS), 4)
-    return Candidate(need.id, offer.id, need.party, offer.party, score, components, need, offer,
-                     parties)

@@ -11,7 +11,6 @@ from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
 from ..core.urls import float_param, int_param
 from ..extensions import db
-from ..organisations import access
 from ..organisations import services as organisations
 from ..organisations.models import Direction, Item
 from . import curation, decisions, jobs, services
@@ -31,10 +30,11 @@ EMBASSY = EMBASSY_ROLES
 @login_required
 def proposals(organisation_id: int):
     organisation = organisations.workspace(current_user, organisation_id)
+    matches = decisions.proposals_for(current_user, organisation)
     return render_template("matching/proposals.html", organisation=organisation,
-                           matches=decisions.proposals_for(current_user, organisation),
-                           can_decide=access.can_manage(current_user, organisation),
-                           form=ReasonForm())
+                           matches=matches, form=ReasonForm(),
+                           may={m.id: decisions.permissions_of(current_user, m)
+                                for m in matches})
 
 
 def _back(match) -> str:
@@ -89,7 +89,8 @@ def curation_list():
 @roles_required(*EMBASSY)
 def detail(match_id: int):
     match = decisions.get_match(current_user, match_id)
-    return render_template("matching/detail.html", match=match, form=ReasonForm())
+    return render_template("matching/detail.html", match=match, form=ReasonForm(),
+                           may=decisions.permissions_of(current_user, match))
 
 
 @bp.route("/embassy/matches/<int:match_id>/hide", methods=["POST"])

@@ -3,6 +3,7 @@ hash, verification code), signature with the signed scan, supersession and termi
 partnership's status follows the memorandum's."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -12,10 +13,10 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..core import hooks
-from ..core.access import NotVisible, require_role
+from ..core.access import AccessDenied, NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
-from ..core.roles import Role
+from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError
 from ..core.uploads import delete_upload, store_upload, upload_path
 from ..extensions import db
@@ -53,17 +54,9 @@ def state_label(state) -> str:
     return str(STATES.get(str(state), state))
 
 
-def _require_editor(actor: User, memorandum: Memorandum) -> None:
-    if not partnerships.can_view(actor, memorandum.partnership):
-        raise NotVisible()
-    if not services.can_edit(actor, memorandum.partnership):
-        raise ServiceError(_("Only the embassy and the organisations' managers may do this."))
-    services.require_open_partnership(memorandum.partnership)
-
-
 def submit_for_review(actor: User, memorandum: Memorandum) -> None:
     """The draft goes to the parties for approval."""
-    _require_editor(actor, memorandum)
+    require(submit_refusal(actor, memorandum))
     _move(actor, memorandum, "submit")
 
 
@@ -72,7 +65,7 @@ def return_to_draft(actor: User, memorandum: Memorandum) -> None:
     version, so when the newest one has any, the same text is saved again as a new version
     ("returned to draft"): the approvals stay recorded on the older version, counted as
     withdrawn, and resubmitting the unchanged text needs three new approvals."""
-    _require_editor(actor, memorandum)
+    require(return_refusal(actor, memorandum))
     services.lock(memorandum)
     _move(actor, memorandum, "return")
     newest = services.latest(memorandum)
@@ -106,23 +99,15 @@ def withdrawn_approvals(memorandum: Memorandum) -> int:
 def approve(actor: User, memorandum: Memorandum, version_number: int) -> MemorandumApproval:
     """The actor's party approves the version it read; the third party's approval of the same
     version makes the memorandum agreed."""
-    if not partnerships.can_view(actor, memorandum.partnership):
-        raise NotVisible()
-    party = services.party_of(actor, memorandum.partnership)
-    if party is None:
-        raise ServiceError(_("Only a manager of each organisation and an embassy officer "
-                             "approve a memorandum."))
-    services.require_open_partnership(memorandum.partnership)
+    require(approve_refusal(actor, memorandum))
     services.lock(memorandum)
-    if memorandum.state not in workflow.APPROVABLE:
-        raise ServiceError(_("Approvals are given while the memorandum is in review."))
+    # Asked again now the memorandum is locked: a step taken meanwhile counts.
+    require(approve_refusal(actor, memorandum))
+    party = services.party_of(actor, memorandum.partnership)
     newest = services.latest(memorandum)
     if version_number != newest.number:
         raise ServiceError(_("Version %(number)d was saved after the one you read; read it "
                              "and approve again.", number=newest.number))
-    approvals = current_approvals(memorandum)
-    if party in approvals:
-        raise ServiceError(_("Your side has already approved this version."))
     approval = MemorandumApproval(memorandum_id=memorandum.id, version_id=newest.id,
                                   party=party, user_id=actor.id, created_at=utcnow())
     db.session.add(approval)
@@ -153,18 +138,15 @@ def _agree(actor: User, memorandum: Memorandum, version) -> None:
     _move(actor, memorandum, "agree", version=version.number, sha256=memorandum.text_hash)
 
 
-def require_signable(memorandum: Memorandum) -> None:
-    """Only an agreed memorandum of an open partnership is signed (else a ServiceError)."""
-    services.require_open_partnership(memorandum.partnership)
-    if memorandum.state != MemorandumState.AGREED:
-        raise ServiceError(_("Only an agreed memorandum can be signed."))
+def require_signable(actor: User, memorandum: Memorandum) -> None:
+    """Only an embassy officer signs, only an agreed memorandum of an open partnership."""
+    require(sign_refusal(actor, memorandum))
 
 
 def sign(actor: User, memorandum: Memorandum, *, signed_on: date, place: str,
          signatories: str, scan) -> None:
     """An embassy officer records the signature and keeps the signed scan (PDF only)."""
-    require_role(actor, Role.EMBASSY_OFFICER)
-    require_signable(memorandum)
+    require_signable(actor, memorandum)
     if signed_on > date.today():
         raise ServiceError(_("The date of signature cannot be in the future."), "signed_on")
     if memorandum.agreed_at and signed_on < memorandum.agreed_at.date():
@@ -193,7 +175,7 @@ def scan_path(actor: User, memorandum: Memorandum):
 
 def terminate(actor: User, memorandum: Memorandum, reason: str) -> None:
     """The embassy ends a memorandum, with the reason."""
-    require_role(actor, Role.EMBASSY_OFFICER, Role.ADMIN)
+    require(end_refusal(actor, memorandum, "terminate"))
     if not reason.strip():
         raise ServiceError(_("Say why the memorandum ends."), "reason")
     memorandum.end_reason = reason.strip()
@@ -203,7 +185,7 @@ def terminate(actor: User, memorandum: Memorandum, reason: str) -> None:
 def supersede(actor: User, memorandum: Memorandum) -> Memorandum:
     """The embassy replaces an agreed or signed memorandum by a new draft that starts from its
     text (for an amendment); the old one stays readable and verifiable as superseded."""
-    require_role(actor, Role.EMBASSY_OFFICER, Role.ADMIN)
+    require(end_refusal(actor, memorandum, "supersede"))
     previous = services.latest(memorandum)
     _move(actor, memorandum, "supersede")
     return services.create_memorandum(actor, memorandum.partnership, clauses=previous.clauses,
@@ -246,3 +228,147 @@ def follow_partnership(actor: User, partnership, target: PartnershipStatus, note
 def register(app) -> None:
     """Take part in the partnership's life: its memoranda follow when the embassy moves it."""
     hooks.add(app, MOVED, "memoranda", follow_partnership)
+
+
+# --- who may do what: the services raise these refusals, the page shows the buttons -----
+
+Refusal = Exception | None
+ENDING_ROLES = EMBASSY_ROLES
+
+
+def require(refusal: Refusal) -> None:
+    """Raise the refusal, if there is one."""
+    if refusal is not None:
+        raise refusal
+
+
+def _open(memorandum: Memorandum) -> Refusal:
+    try:
+        services.require_open_partnership(memorandum.partnership)
+    except ServiceError as error:
+        return error
+    return None
+
+
+def _step(memorandum: Memorandum, action: str) -> Refusal:
+    if action in workflow.allowed(memorandum.state):
+        return None
+    return ServiceError(_("This step is not possible now: the memorandum is %(state)s.",
+                          state=state_label(memorandum.state)))
+
+
+def editor_refusal(actor: User, memorandum: Memorandum) -> Refusal:
+    """The embassy and both organisations' managers change and move the text."""
+    if not partnerships.can_view(actor, memorandum.partnership):
+        return NotVisible()
+    if not services.can_edit(actor, memorandum.partnership):
+        return ServiceError(_("Only the embassy and the organisations' managers may do this."))
+    return _open(memorandum)
+
+
+def edit_refusal(actor: User, memorandum: Memorandum) -> Refusal:
+    """Editing clauses and particulars: an editor, while the text is not frozen."""
+    return services.edit_refusal(actor, memorandum)
+
+
+def submit_refusal(actor: User, memorandum: Memorandum) -> Refusal:
+    return editor_refusal(actor, memorandum) or _step(memorandum, "submit")
+
+
+def return_refusal(actor: User, memorandum: Memorandum) -> Refusal:
+    return editor_refusal(actor, memorandum) or _step(memorandum, "return")
+
+
+def approve_refusal(actor: User, memorandum: Memorandum) -> Refusal:
+    """A manager of each organisation and an embassy officer approve, once per version, while
+    the memorandum is in review."""
+    if not partnerships.can_view(actor, memorandum.partnership):
+        return NotVisible()
+    party = services.party_of(actor, memorandum.partnership)
+    if party is None:
+        return ServiceError(_("Only a manager of each organisation and an embassy officer "
+                              "approve a memorandum."))
+    refusal = _open(memorandum)
+    if refusal is not None:
+        return refusal
+    if memorandum.state not in workflow.APPROVABLE:
+        return ServiceError(_("Approvals are given while the memorandum is in review."))
+    if party in current_approvals(memorandum):
+        return ServiceError(_("Your side has already approved this version."))
+    return None
+
+
+def sign_refusal(actor: User, memorandum: Memorandum) -> Refusal:
+    """An embassy officer records the signature of an agreed memorandum."""
+    if not getattr(actor, "is_authenticated", False) or actor.role != Role.EMBASSY_OFFICER:
+        return AccessDenied()
+    refusal = _open(memorandum)
+    if refusal is None and memorandum.state != MemorandumState.AGREED:
+        return ServiceError(_("Only an agreed memorandum can be signed."))
+    return refusal
+
+
+def end_refusal(actor: User, memorandum: Memorandum, action: str) -> Refusal:
+    """The embassy terminates or supersedes (``action``) a memorandum. Terminating also ends
+    a memorandum whose partnership is on hold; superseding starts a new draft, which waits
+    until the partnership is open again."""
+    if not getattr(actor, "is_authenticated", False) or actor.role not in ENDING_ROLES:
+        return AccessDenied()
+    if action == "supersede":
+        return _open(memorandum) or _step(memorandum, action)
+    return _step(memorandum, action)
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """What the actor may do with the memorandum now: the page's buttons."""
+
+    edit: bool
+    submit: bool
+    return_to_draft: bool
+    approve: bool
+    sign: bool
+    terminate: bool
+    supersede: bool
+
+    @property
+    def end(self) -> bool:
+        return self.terminate or self.supersede
+
+
+def can_edit(actor: User, memorandum: Memorandum) -> bool:
+    return edit_refusal(actor, memorandum) is None
+
+
+def can_submit(actor: User, memorandum: Memorandum) -> bool:
+    return submit_refusal(actor, memorandum) is None
+
+
+def can_return(actor: User, memorandum: Memorandum) -> bool:
+    return return_refusal(actor, memorandum) is None
+
+
+def can_approve(actor: User, memorandum: Memorandum) -> bool:
+    return approve_refusal(actor, memorandum) is None
+
+
+def can_sign(actor: User, memorandum: Memorandum) -> bool:
+    return sign_refusal(actor, memorandum) is None
+
+
+def can_terminate(actor: User, memorandum: Memorandum) -> bool:
+    return end_refusal(actor, memorandum, "terminate") is None
+
+
+def can_supersede(actor: User, memorandum: Memorandum) -> bool:
+    return end_refusal(actor, memorandum, "supersede") is None
+
+
+def permissions_of(actor: User, memorandum: Memorandum) -> Permissions:
+    """Every step's answer for the actor, from the same functions that guard the steps."""
+    return Permissions(
+        edit=can_edit(actor, memorandum), submit=can_submit(actor, memorandum),
+        return_to_draft=can_return(actor, memorandum),
+        approve=can_approve(actor, memorandum), sign=can_sign(actor, memorandum),
+        terminate=can_terminate(actor, memorandum),
+        supersede=can_supersede(actor, memorandum))

@@ -160,11 +160,45 @@ def can_edit(actor: User, partnership: Partnership) -> bool:
     return partnerships.can_edit_objectives(actor, partnership)
 
 
+def edit_refusal(actor: User, memorandum: Memorandum) -> Exception | None:
+    """Why the actor may not change the text now, or None: the edit page's buttons and
+    ``save_version`` both ask this."""
+    if not partnerships.can_view(actor, memorandum.partnership):
+        return NotVisible()
+    if not can_edit(actor, memorandum.partnership):
+        return ServiceError(_("Only the embassy and the organisations' managers edit the "
+                              "memorandum."))
+    try:
+        require_open_partnership(memorandum.partnership)
+    except ServiceError as error:
+        return error
+    if memorandum.state not in workflow.EDITABLE:
+        return TextFrozen()
+    return None
+
+
+def _raise(refusal: Exception | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def start_refusal(actor: User, partnership: Partnership) -> Exception | None:
+    """Why the actor may not start a memorandum for the partnership now, or None."""
+    if not can_edit(actor, partnership):
+        return NotVisible()
+    if partnership.status in CLOSED_PARTNERSHIP:
+        return ServiceError(_("The partnership is on hold or has ended: no memorandum can be "
+                              "started."))
+    if _open_memorandum(partnership):
+        return ServiceError(_("This partnership already has a memorandum."))
+    return None
+
+
 def can_start(actor: User, partnership: Partnership) -> bool:
     """Whether the actor may start a memorandum now: an editor, the partnership neither on hold
-    nor ended, and no memorandum of it open (``create_memorandum`` checks the same)."""
-    return (can_edit(actor, partnership) and partnership.status not in CLOSED_PARTNERSHIP
-            and not _open_memorandum(partnership))
+    nor ended, and no memorandum of it open (the partnership page's "Start the memorandum"
+    button, and ``create_memorandum``'s guard)."""
+    return start_refusal(actor, partnership) is None
 
 
 def _open_memorandum(partnership: Partnership) -> bool:
@@ -241,13 +275,7 @@ def create_memorandum(actor: User, partnership: Partnership, clauses: list | Non
     """A draft memorandum for the partnership from the current template (an editor);
     the partnership moves to "memorandum being drafted". An amendment passes the clauses and
     particulars of the memorandum it replaces."""
-    if not can_edit(actor, partnership):
-        raise NotVisible()
-    if partnership.status in CLOSED_PARTNERSHIP:
-        raise ServiceError(_("The partnership is on hold or has ended: no memorandum can be "
-                             "started."))
-    if _open_memorandum(partnership):
-        raise ServiceError(_("This partnership already has a memorandum."))
+    _raise(start_refusal(actor, partnership))
     template = current_template()
     memorandum = Memorandum(partnership=partnership, template=template,
                             state=MemorandumState.DRAFT, created_at=utcnow(),
@@ -289,15 +317,9 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
     """A new immutable version from the newest one with changed clauses or particulars.
     ``base_number`` is the version the editor started from: an older one is a conflict.
     Approvals given to the previous version are withdrawn (they stay in the history)."""
-    if not partnerships.can_view(actor, memorandum.partnership):
-        raise NotVisible()
-    if not can_edit(actor, memorandum.partnership):
-        raise ServiceError(_("Only the embassy and the organisations' managers edit the "
-                             "memorandum."))
+    _raise(edit_refusal(actor, memorandum))
     lock(memorandum)
-    require_open_partnership(memorandum.partnership)
-    if memorandum.state not in workflow.EDITABLE:
-        raise TextFrozen()
+    _raise(edit_refusal(actor, memorandum))  # again, as the memorandum is now it is locked
     newest = latest(memorandum)
     if base_number != newest.number:
         raise EditConflict()

@@ -84,10 +84,8 @@ def _render_page(memorandum, comment_form=None):
         withdrawn=approvals.withdrawn_approvals(memorandum),
         parties=approvals.PARTIES,
         my_party=services.party_of(current_user, memorandum.partnership),
-        can_edit=(services.can_edit(current_user, memorandum.partnership)
-                  and memorandum.state in workflow.EDITABLE and held is None),
-        held=held,
-        actions=workflow.allowed(memorandum.state), editable=workflow.EDITABLE,
+        may=approvals.permissions_of(current_user, memorandum), held=held,
+        editable=workflow.EDITABLE,
         language_sets=labels.LANGUAGE_SETS)
 
 

@@ -60,7 +60,7 @@ def approve(memorandum_id: int):
 def sign(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     try:  # a stale link or a second tab: the memorandum is not (or no longer) to be signed
-        approvals.require_signable(memorandum)
+        approvals.require_signable(current_user, memorandum)
     except ServiceError as error:
         flash(error.message, "error")
         return page_redirect(memorandum)
@@ -164,4 +164,5 @@ def end_form(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
     return render_template("memoranda/end.html", memorandum=memorandum, form=EndForm(),
                            button_form=ActionForm(),
+                           may=approvals.permissions_of(current_user, memorandum),
                            back=url_for("memoranda.page", memorandum_id=memorandum.id))

@@ -21,7 +21,6 @@ from wtforms.validators import (
     Email,
     EqualTo,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -29,7 +28,7 @@ from wtforms.validators import (
 from ..auth.passwords import MAX_LENGTH
 from ..core.forms import MultiCheckboxField
 from ..core.roles import Role
-from . import labels, validation
+from . import labels, rules, validation
 from .validation import (
     BEDS,
     CITY_LENGTH,
@@ -45,10 +44,38 @@ from .validation import (
 )
 
 
-def within(bounds: validation.Bounds) -> NumberRange:
-    """The form's check of a whole number, with the limits the import uses too."""
-    return NumberRange(min=bounds.minimum, max=bounds.maximum,
-                       message=validation.NUMBER_MESSAGE)
+class Within:
+    """The form's check of a whole number: the import's rule, with its limits and words."""
+
+    def __init__(self, bounds: validation.Bounds):
+        self.bounds = bounds
+        self.min, self.max = bounds.minimum, bounds.maximum
+        self.field_flags = {"min": self.min, "max": self.max}  # the input's min and max
+
+    def __call__(self, _form, field) -> None:
+        message = rules.number_problem(self.bounds, field.data)
+        if message:
+            raise ValidationError(message)
+
+
+def longest(length: int) -> Length:
+    """The form's check of a text's length, with the import's message."""
+    return Length(max=length, message=rules.TOO_LONG)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; what is not one is refused with the import's words."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(rules.NOT_WHOLE_NUMBER) % {"value": valuelist[0][:40]}) \
+                from error
 
 
 def web_address(_form, field) -> None:
@@ -58,31 +85,36 @@ def web_address(_form, field) -> None:
 
 
 class ProfileForm(FlaskForm):
-    kind = SelectField(_l("Kind of organisation"), choices=lambda: labels.choices(labels.KINDS))
-    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=NAME_LENGTH)])
-    name_kk = StringField(_l("Name in Kazakh"), validators=[Optional(), Length(max=NAME_LENGTH)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=NAME_LENGTH)])
+    # The choices are offered as lists; what is accepted is checked by ``rules``, the same
+    # functions the import calls (hence validate_choice=False: one message, not two).
+    kind = SelectField(_l("Kind of organisation"), choices=lambda: labels.choices(labels.KINDS),
+                       validate_choice=False, validators=[rules.validator(rules.kind_problem)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), longest(NAME_LENGTH)])
+    name_kk = StringField(_l("Name in Kazakh"), validators=[Optional(), longest(NAME_LENGTH)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), longest(NAME_LENGTH)])
     name_ru = StringField(_l("Name in Russian (optional)"),
-                          validators=[Optional(), Length(max=NAME_LENGTH)])
-    region = SelectField(_l("Region"), choices=labels.region_choices)
-    city = StringField(_l("City or town"), validators=[DataRequired(), Length(max=CITY_LENGTH)])
+                          validators=[Optional(), longest(NAME_LENGTH)])
+    region = SelectField(_l("Region"), choices=labels.region_choices, validate_choice=False)
+    city = StringField(_l("City or town"), validators=[
+        DataRequired(message=rules.CITY_REQUIRED), longest(CITY_LENGTH)])
     languages = MultiCheckboxField(_l("Working languages"),
                                    choices=lambda: labels.choices(labels.LANGUAGES),
-                                   validators=[DataRequired()])
-    beds = IntegerField(_l("Beds (optional)"), validators=[Optional(), within(BEDS)])
-    staff = IntegerField(_l("Staff (optional)"), validators=[Optional(), within(STAFF)])
+                                   validate_choice=False,
+                                   validators=[rules.validator(rules.languages_problem)])
+    beds = WholeNumberField(_l("Beds (optional)"), validators=[Optional(), Within(BEDS)])
+    staff = WholeNumberField(_l("Staff (optional)"), validators=[Optional(), Within(STAFF)])
     description = TextAreaField(
         _l("Description"),
-        validators=[Optional(), Length(max=ORGANISATION_DESCRIPTION_LENGTH)],
+        validators=[Optional(), longest(ORGANISATION_DESCRIPTION_LENGTH)],
         description=_l("What the organisation does, its strengths and what it is proud of."))
     contact_name = StringField(_l("Contact person"), validators=[
-        DataRequired(), Length(max=CONTACT_NAME_LENGTH)])
+        DataRequired(message=rules.CONTACT_NAME_REQUIRED), longest(CONTACT_NAME_LENGTH)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[
-        DataRequired(), Email(), Length(max=EMAIL_LENGTH)])
+        rules.validator(rules.email_problem), longest(EMAIL_LENGTH)])
     contact_phone = StringField(_l("Contact phone"),
-                                validators=[Optional(), Length(max=PHONE_LENGTH)])
+                                validators=[Optional(), longest(PHONE_LENGTH)])
     website = URLField(_l("Website"), validators=[
-        Optional(), Length(max=WEBSITE_LENGTH), web_address])
+        Optional(), longest(WEBSITE_LENGTH), web_address])
     open_to_cooperation = BooleanField(_l("Open to new partnerships"), default=True)
     public_listing = BooleanField(
         _l("Show the organisation in the public directory"),
@@ -98,9 +130,12 @@ class ProfileForm(FlaskForm):
 
 class RegistrationForm(ProfileForm):
     country = RadioField(_l("Country"), choices=lambda: labels.choices(labels.COUNTRIES),
-                         validators=[DataRequired()])
+                         validate_choice=False,
+                         validators=[DataRequired(message=rules.COUNTRY_MESSAGE),
+                                     rules.validator(rules.country_problem)])
     registry_code = StringField(
-        _l("Registry code"), validators=[DataRequired(), Length(max=20)],
+        _l("Registry code"), validators=[DataRequired(message=rules.REGISTRY_CODE_REQUIRED),
+                                         longest(20)],
         description=_l("Ukraine: the EDRPOU code (8 digits). Kazakhstan: the BIN (12 digits)."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
     manager_name = StringField(_l("Your full name"), validators=[DataRequired(),
@@ -134,19 +169,26 @@ class InviteColleagueForm(FlaskForm):
 
 
 class ItemForm(FlaskForm):
-    area = SelectField(_l("Area"), choices=labels.area_choices)
-    dimension = SelectField(_l("Dimension"), choices=lambda: labels.choices(labels.DIMENSIONS))
-    form = SelectField(_l("Form of cooperation"), choices=lambda: labels.choices(labels.FORMS))
-    description = TextAreaField(_l("Description"), validators=[DataRequired(),
-                                                                Length(max=ITEM_DESCRIPTION_LENGTH)],
+    # As in the profile: the lists are offered here, what is accepted is checked by ``rules``.
+    area = SelectField(_l("Area"), choices=labels.area_choices, validate_choice=False,
+                       validators=[rules.validator(rules.area_problem)])
+    dimension = SelectField(_l("Dimension"), choices=lambda: labels.choices(labels.DIMENSIONS),
+                            validate_choice=False,
+                            validators=[rules.validator(rules.dimension_problem)])
+    form = SelectField(_l("Form of cooperation"), choices=lambda: labels.choices(labels.FORMS),
+                       validate_choice=False, validators=[rules.validator(rules.form_problem)])
+    description = TextAreaField(_l("Description"), validators=[
+        DataRequired(message=rules.DESCRIPTION_REQUIRED), longest(ITEM_DESCRIPTION_LENGTH)],
                                 description=_l("What exactly, for whom, how and when."))
-    quantity = IntegerField(_l("Capacity or quantity (optional)"),
-                            validators=[Optional(), within(QUANTITY)],
-                            description=_l("Places, trainees, units: a number."))
+    quantity = WholeNumberField(_l("Capacity or quantity (optional)"),
+                                validators=[Optional(), Within(QUANTITY)],
+                                description=_l("Places, trainees, units: a number."))
     urgency = SelectField(_l("Urgency"), choices=lambda: labels.choices(labels.URGENCIES),
-                          default="medium")
+                          default="medium", validate_choice=False,
+                          validators=[rules.validator(rules.urgency_problem)])
     languages = MultiCheckboxField(_l("Languages"), choices=lambda: labels.choices(
-        labels.LANGUAGES), validators=[DataRequired()])
+        labels.LANGUAGES), validate_choice=False,
+        validators=[rules.validator(rules.languages_problem)])
     valid_until = DateField(_l("Valid until"), validators=[Optional()],
                             description=_l("Twelve months from today if left empty."))
     submit = SubmitField(_l("Save"))

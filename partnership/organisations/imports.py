@@ -19,7 +19,7 @@ from ..core.audit import record
 from ..core.database import utcnow
 from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from . import registry, validation
+from . import registry, rules, validation
 from .items import default_valid_until, description_key
 from .models import (
     WORKING_LANGUAGES,
@@ -36,13 +36,13 @@ from .models import (
 )
 from .search import search_key
 from .tables import FileProblem, read_table, unneutralise
-from .taxonomy import areas, regions
+from .taxonomy import regions
 
+# Registration asks for a contact person and address: so does the import.
 ORG_REQUIRED = ("registry_code", "country", "kind", "name_uk", "name_kk", "name_en", "region",
-                "city", "languages")
-ORG_OPTIONAL = ("name_ru", "beds", "staff", "description", "contact_name", "contact_email",
-                "contact_phone", "website", "open_to_cooperation", "public_listing",
-                "on_agreed_list", "status")
+                "city", "languages", "contact_name", "contact_email")
+ORG_OPTIONAL = ("name_ru", "beds", "staff", "description", "contact_phone", "website",
+                "open_to_cooperation", "public_listing", "on_agreed_list", "status")
 ITEM_REQUIRED = ("registry_code", "direction", "area", "dimension", "form", "description",
                  "quantity", "urgency", "languages", "valid_until")
 TRUE = {"1", "true", "yes", "y", "так", "иә", "да", "+"}
@@ -50,7 +50,6 @@ FALSE = {"0", "false", "no", "n", "ні", "жоқ", "нет", "-", ""}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF and CR are text
 PROGRESS_EVERY = 250  # rows checked between two progress reports
 Progress = Callable[[int], None]
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass
@@ -79,6 +78,7 @@ class _Row:
     def __init__(self, number: int, header: list[str], cells: list[str], report: ImportReport):
         self.number = number
         self.report = report
+        self.ok = True
         self.values = {}
         for i, name in enumerate(header):
             value = unneutralise(cells[i].strip()) if i < len(cells) else ""
@@ -95,11 +95,18 @@ class _Row:
 
     def error(self, column: str, message: str) -> None:
         self.report.errors.append(RowError(self.number, column, message))
+        self.ok = False
+
+    def check(self, column: str, message: str | None) -> bool:
+        """Report the rule broken, if any; whether the value passed."""
+        if message:
+            self.error(column, message)
+        return not message
 
     def text(self, column: str, max_length: int | None = None) -> str:
         value = self.values.get(column, "")
         if max_length is not None and len(value) > max_length:
-            self.error(column, _("The text is longer than %(max)d characters.", max=max_length))
+            self.error(column, str(rules.TOO_LONG) % {"max": max_length})
         return value
 
     def choice(self, column: str, allowed, *, required=True) -> str | None:
@@ -119,11 +126,10 @@ class _Row:
         try:
             number = int(value)
         except ValueError:
-            self.error(column, _("“%(value)s” is not a whole number.", value=value[:40]))
+            self.error(column, str(rules.NOT_WHOLE_NUMBER) % {"value": value[:40]})
             return None
         if number not in bounds:
-            self.error(column, _("Enter a whole number from %(min)d to %(max)d.",
-                                 min=bounds.minimum, max=bounds.maximum))
+            self.error(column, rules.number_problem(bounds, number))
             return None
         return number
 
@@ -139,11 +145,8 @@ class _Row:
         return default
 
     def languages(self, column: str) -> list[str]:
-        codes = [c for c in re.split(r"[\s,;]+", self.text(column).lower()) if c]
-        wrong = [c for c in codes if c not in WORKING_LANGUAGES]
-        if wrong or not codes:
-            self.error(column, _("Use language codes from: %(allowed)s.",
-                                 allowed=", ".join(WORKING_LANGUAGES)))
+        codes = rules.language_codes(self.text(column))
+        self.check(column, rules.languages_problem(codes))
         return [c for c in WORKING_LANGUAGES if c in codes]
 
     def day(self, column: str) -> date | None:
@@ -236,43 +239,41 @@ def import_organisations(actor: User | None, data: bytes, filename: str,
 
 
 def _organisation_values(row: _Row) -> dict:
-    country = row.choice("country", [c.value.lower() for c in Country])
-    country = country.upper() if country else None
-    values = {"country": country}
-    kind = row.choice("kind", [k.value for k in Kind])
-    values["kind"] = kind
+    """A row's organisation, checked by the registration's own rules (``rules``)."""
+    country = row.text("country").upper()
+    row.check("country", rules.country_problem(country))
+    values = {"country": country if country in {c.value for c in Country} else None}
+    kind = row.text("kind").lower()
+    values["kind"] = kind if rules.kind_problem(kind) is None else None
     code = registry.normalise(row.text("registry_code"))
-    if country and not registry.is_valid(country, code):
-        what = _("EDRPOU code") if country == "UA" else _("BIN")
-        row.error("registry_code", _("“%(value)s” is not a valid %(what)s.", value=code,
-                                     what=what))
+    if values["country"] and not row.check(
+            "registry_code", rules.registry_code_problem(values["country"], code)):
         code = None
     values["registry_code"] = code
     for name in ("name_uk", "name_kk", "name_en", "name_ru"):
         values[name] = row.text(name, validation.NAME_LENGTH) or None
-    native = "name_uk" if country == "UA" else "name_kk"
-    if country and not values[native]:
-        row.error(native, _("The name in the country's own language is required."))
-    region = regions().get(row.text("region").lower())
-    if region is None or (country and region.country != country):
-        row.error("region", _("“%(value)s” is not a region code of this country.",
-                              value=row.text("region")))
-    values["region"] = region.code if region else None
+    region = row.text("region").lower()
+    values["region"] = region if region in regions() else None
+    if values["country"]:  # the kind is checked with the other rules of the country
+        for problem in rules.profile_problems(values["country"],
+                                              {**values, "kind": kind, "region": region}):
+            row.error(problem.field, problem.message)
+    else:
+        row.check("kind", rules.kind_problem(kind))
     values["city"] = row.text("city", validation.CITY_LENGTH)
-    if not values["city"]:
-        row.error("city", _("The city is required."))
+    row.check("city", rules.city_problem(values["city"]))
     values["languages"] = row.languages("languages")
     values["beds"] = row.integer("beds", validation.BEDS)
     values["staff"] = row.integer("staff", validation.STAFF)
     values["description"] = row.text("description", validation.ORGANISATION_DESCRIPTION_LENGTH)
     values["contact_name"] = row.text("contact_name", validation.CONTACT_NAME_LENGTH)
+    row.check("contact_name", rules.contact_name_problem(values["contact_name"]))
     values["contact_phone"] = row.text("contact_phone", validation.PHONE_LENGTH)
     values["website"] = row.text("website", validation.WEBSITE_LENGTH)
     if values["website"] and not validation.is_web_url(values["website"]):
         row.error("website", str(validation.WEBSITE_MESSAGE))
     values["contact_email"] = row.text("contact_email", validation.EMAIL_LENGTH).lower()
-    if values["contact_email"] and not EMAIL.match(values["contact_email"]):
-        row.error("contact_email", _("This is not an e-mail address."))
+    row.check("contact_email", rules.email_problem(values["contact_email"]))
     values["open_to_cooperation"] = row.flag("open_to_cooperation", True)
     values["public_listing"] = row.flag("public_listing", False)
     values["on_agreed_list"] = row.flag("on_agreed_list", False)
@@ -334,35 +335,32 @@ def import_items(actor: User | None, data: bytes, filename: str,
 
 
 def _item_values(row: _Row, organisations: dict) -> dict | None:
+    """A row's offer or need, checked by the item form's own rules (``rules``)."""
     organisation = organisations.get(registry.normalise(row.text("registry_code")))
     if organisation is None:
         row.error("registry_code", _("No organisation with this registry code is on the "
                                      "platform; import the organisation first."))
     direction = row.choice("direction", [d.value for d in Direction])
-    area = row.text("area").lower()
-    if area not in areas():
-        row.error("area", _("“%(value)s” is not an area code of the taxonomy.", value=area))
-    dimension = row.choice("dimension", [d.value for d in Dimension])
-    form = row.choice("form", [f.value for f in Form])
-    description = row.text("description", validation.ITEM_DESCRIPTION_LENGTH)
-    if not description:
-        row.error("description", _("The description is required."))
-    quantity = row.integer("quantity", validation.QUANTITY)
-    urgency = row.choice("urgency", [u.value for u in Urgency], required=False)
-    if direction == "offer" and urgency:
+    values = {name: row.text(name).lower() for name in ("area", "dimension", "form", "urgency")}
+    values["description"] = row.text("description", validation.ITEM_DESCRIPTION_LENGTH)
+    values["quantity"] = row.integer("quantity", validation.QUANTITY)
+    values["languages"] = row.languages("languages")
+    values["valid_until"] = row.day("valid_until")
+    for problem in rules.item_problems(values):
+        if problem.field not in ("quantity", "languages"):  # reported while reading them
+            row.error(problem.field, problem.message)
+    if direction == Direction.OFFER and values["urgency"]:
         row.error("urgency", _("Only needs have an urgency."))
-    languages = row.languages("languages")
-    valid_until = row.day("valid_until")
-    if valid_until and valid_until < date.today():
-        row.error("valid_until", _("The date is in the past."))
-    if organisation is None or None in (direction, dimension, form) or area not in areas():
+    if organisation is None or direction is None or not row.ok:
         return None
-    return {"organisation": organisation, "direction": Direction(direction), "area": area,
-            "dimension": Dimension(dimension), "form": Form(form), "description": description,
-            "description_key": description_key(description), "quantity": quantity,
-            "urgency": (Urgency(urgency) if urgency else Urgency.MEDIUM)
-            if direction == "need" else None,
-            "languages": languages, "valid_until": valid_until}
+    return {"organisation": organisation, "direction": Direction(direction),
+            "area": values["area"], "dimension": Dimension(values["dimension"]),
+            "form": Form(values["form"]), "description": values["description"],
+            "description_key": description_key(values["description"]),
+            "quantity": values["quantity"],
+            "urgency": Urgency(values["urgency"] or Urgency.MEDIUM)
+            if direction == Direction.NEED else None,
+            "languages": values["languages"], "valid_until": values["valid_until"]}
 
 
 def _apply_item(actor, key, values, report: ImportReport, dry_run: bool) -> None:

@@ -14,7 +14,7 @@ from ..core.links import external_url
 from ..core.mail import mail_each
 from ..core.services import ServiceError
 from ..extensions import db
-from . import access, services
+from . import access, rules, services
 from .models import Direction, Item, ItemStatus, Organisation, Urgency
 from .taxonomy import areas
 
@@ -35,21 +35,15 @@ def default_valid_until(today: date | None = None) -> date:
 
 
 def check_item(direction: Direction, values: dict) -> dict:
-    """Rules on an item's values; returns them cleaned."""
-    if values.get("area") not in areas():
-        raise ServiceError(_("Choose an area from the list."), field="area")
+    """Rules on an item's values (``rules``, which the import calls too); returns them cleaned."""
+    for problem in rules.item_problems(values):
+        raise ServiceError(problem.message, field=problem.field)
     values = dict(values)
-    values["description"] = (values.get("description") or "").strip()
-    if not values["description"]:
-        raise ServiceError(_("Describe what is offered or needed."), field="description")
+    values["description"] = values["description"].strip()
     if direction == Direction.OFFER:
         values["urgency"] = None
     elif not values.get("urgency"):
         values["urgency"] = Urgency.MEDIUM
-    if values.get("quantity") is not None and values["quantity"] <= 0:
-        raise ServiceError(_("Use a positive number, or leave it empty."), field="quantity")
-    if values.get("valid_until") and values["valid_until"] < date.today():
-        raise ServiceError(_("The date must not be in the past."), field="valid_until")
     values["valid_until"] = values.get("valid_until") or default_valid_until()
     return values
 
@@ -121,9 +115,16 @@ def renew_item(actor: User, item: Item) -> None:
            valid_until=item.valid_until.isoformat())
 
 
+def can_withdraw(actor: User, item: Item) -> bool:
+    """Managers withdraw an active item (the page's button and ``withdraw_item``'s guard)."""
+    return access.can_manage(actor, item.organisation) and item.status == ItemStatus.ACTIVE
+
+
 def withdraw_item(actor: User, item: Item) -> None:
     """Take an item out of matching; it stays in the history."""
     access.require_manager(actor, item.organisation)
+    if not can_withdraw(actor, item):
+        raise ServiceError(_("This item is already withdrawn."))
     item.status = ItemStatus.WITHDRAWN
     item.updated_at = utcnow()
     record(f"{item.direction.value}.withdrawn", actor=actor, obj=item)

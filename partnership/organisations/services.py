@@ -23,10 +23,9 @@ from ..core.models import AuditEvent
 from ..core.roles import ORG_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
-from . import access, registry
-from .models import Country, Kind, Organisation, Status
+from . import access, registry, rules
+from .models import Country, Organisation, Status
 from .search import search_key
-from .taxonomy import regions
 
 PROFILE_FIELDS = (
     "kind", "name_uk", "name_kk", "name_en", "name_ru", "region", "city", "languages", "beds",
@@ -68,29 +67,18 @@ def get_organisation(organisation_id: int) -> Organisation | None:
 
 
 def check_profile(country: str, profile: dict) -> None:
-    """Rules the form cannot check alone: native name present, region of the right country."""
-    region = regions().get(profile.get("region") or "")
-    if region is None or region.country != country:
-        raise ServiceError(_("Choose a region of the organisation's country."), field="region")
-    native = "name_uk" if country == Country.UA else "name_kk"
-    if not (profile.get(native) or "").strip():
-        raise ServiceError(_("The name in the country's own language is required."),
-                           field=native)
-    Kind(profile["kind"])
-    if country == Country.UA and profile["kind"] in (Kind.BUSINESS, Kind.CHARITY):
-        raise ServiceError(_("Businesses and charities taking part are Kazakh; Ukrainian "
-                             "institutions register as the medical institution they are."),
-                           field="kind")
+    """Rules the form cannot check alone: native name present, region and kind of the country
+    (``rules``, which the import calls too)."""
+    for problem in rules.profile_problems(country, profile):
+        raise ServiceError(problem.message, field=problem.field)
 
 
 def check_registry_code(country: str, code: str, exclude_id: int | None = None) -> str:
     """The normalised code, if valid for the country and not registered yet."""
-    code = registry.normalise(code)
-    if not registry.is_valid(country, code):
-        message = (_("An EDRPOU code has 8 digits and a valid check digit. Please check it.")
-                   if country == Country.UA else
-                   _("A BIN has 12 digits and a valid check digit. Please check it."))
+    message = rules.registry_code_problem(country, code)
+    if message:
         raise ServiceError(message, field="registry_code")
+    code = registry.normalise(code)
     taken = db.session.scalar(select(Organisation.id).where(Organisation.registry_code == code))
     if taken is not None and taken != exclude_id:
         raise ServiceError(_("An organisation with this registry code is already registered. "
@@ -395,6 +383,13 @@ def _tell_owner_of_invitation(owner: User, actor: User, organisation: Organisati
     record("user.invited", actor=actor, obj=owner, existing_account=True)
 
 
+def can_remove_colleague(actor: User, organisation: Organisation, user: User) -> bool:
+    """A manager removes a colleague of the organisation, never themselves (the page's button
+    and ``remove_colleague``'s guard)."""
+    return (access.can_manage(actor, organisation) and user.organisation_id == organisation.id
+            and user.id != actor.id)
+
+
 def remove_colleague(actor: User, organisation: Organisation, user_id: int) -> None:
     """Remove a colleague: the account is deactivated and its sessions end."""
     from ..auth.sessions import end_user_sessions
@@ -403,7 +398,7 @@ def remove_colleague(actor: User, organisation: Organisation, user_id: int) -> N
     user = db.session.get(User, user_id)
     if user is None or user.organisation_id != organisation.id:
         raise NotVisible()
-    if user.id == actor.id:
+    if not can_remove_colleague(actor, organisation, user):
         raise ServiceError(_("You cannot remove yourself. Ask another manager or the embassy."))
     user.active = False
     user.organisation_id = None

@@ -8,7 +8,7 @@ from ..core import hooks
 from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.roles import ORG_ROLES
-from ..core.services import attempt
+from ..core.services import ServiceError, attempt
 from ..core.urls import int_param
 from ..extensions import db, limiter
 from . import access, directory, items, services
@@ -122,8 +122,14 @@ def decision():
 @login_required
 def manage(organisation_id: int):
     organisation = services.workspace(current_user, organisation_id)
+    colleagues = services.colleagues(organisation)
     return render_template("organisations/manage.html", organisation=organisation,
-                           colleagues=services.colleagues(organisation),
+                           colleagues=colleagues,
+                           withdrawable={i.id for i in organisation.items
+                                         if items.can_withdraw(current_user, i)},
+                           removable={p.id for p in colleagues
+                                      if services.can_remove_colleague(current_user,
+                                                                       organisation, p)},
                            **hooks.gather(MANAGE_SECTIONS, organisation),
                            can_manage=access.can_manage(current_user, organisation),
                            can_invite=access.can_invite(current_user, organisation),
@@ -217,7 +223,11 @@ def _item_action(organisation_id: int, item_id: int, operation, message: str):
     organisation = services.for_manager(current_user, organisation_id)
     item = items.get_item(current_user, organisation, item_id)
     if ActionForm().validate_on_submit():
-        operation(current_user, item)
+        try:
+            operation(current_user, item)
+        except ServiceError as error:  # a second tab: the step is no longer possible
+            flash(error.message, "error")
+            return redirect(url_for("organisations.manage", organisation_id=organisation.id))
         db.session.commit()
         services.announce_change(organisation.id)
         flash(message, "success")

@@ -1,5 +1,6 @@
 """Partnership operations: start from a vetted match, see, describe, move through its life."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -8,6 +9,7 @@ from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
+from ..core.services import ServiceError
 from ..extensions import db
 from ..matching import decisions
 from ..matching.models import Match
@@ -85,11 +87,6 @@ def partnerships_of(actor: User, organisation_id: int | None = None) -> list[Par
     return list(db.session.scalars(statement.order_by(Partnership.id.desc())))
 
 
-def can_change_status(actor: User) -> bool:
-    """The embassy moves partnerships along their life."""
-    return bool(actor.is_authenticated and actor.role in EMBASSY_ROLES)
-
-
 def can_edit_objectives(actor: User, partnership: Partnership) -> bool:
     return access.is_embassy(actor) or bool(
         actor.role == Role.ORG_MANAGER and actor.organisation_id in (
@@ -106,9 +103,18 @@ def update_objectives(actor: User, partnership: Partnership, objectives: str) ->
         record("partnership.objectives", actor=actor, obj=partnership)
 
 
+def can_change_status(actor: User, partnership: Partnership) -> bool:
+    """The embassy moves a partnership along its table, while a move is left from its status
+    (the page's status form, and ``change_status``'s guard)."""
+    return (actor.is_authenticated and actor.role in EMBASSY_ROLES
+            and bool(workflow.TRANSITIONS[partnership.status]))
+
+
 def change_status(actor: User, partnership: Partnership, target: str, note: str) -> None:
     """Move the partnership along its table (embassy); the step joins the history."""
     require_role(actor, *EMBASSY_ROLES)
+    if not can_change_status(actor, partnership):
+        raise ServiceError(_("A partnership cannot move from this status to that one."))
     workflow.move(actor, partnership, target, note)
 
 

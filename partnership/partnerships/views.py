@@ -50,7 +50,7 @@ def page(partnership_id: int):
         "partnerships/page.html", partnership=partnership,
         objectives=ObjectivesForm(objectives=partnership.objectives),
         can_edit=services.can_edit_objectives(current_user, partnership),
-        can_change_status=services.can_change_status(current_user),
+        can_change_status=services.can_change_status(current_user, partnership),
         status_form=_status_form(partnership),
         **hooks.gather(PAGE_SECTIONS, partnership))
 

@@ -16,12 +16,13 @@ from ..conftest import post_form
 from ..factories import OrganisationFactory
 
 HEADER = ("registry_code,country,kind,name_uk,name_kk,name_en,region,city,languages,beds,"
-          "description,public_listing")
+          "description,public_listing,contact_name,contact_email")
+CONTACT = ",Олена Коваль,olena@clinic.example"
 ROWS = [
     "14360570,UA,childrens_hospital,Миколаївська дитяча лікарня,,Mykolaiv Children's Hospital,"
-    "ua_mykolaiv,Миколаїв,uk en,420,Дитяча лікарня,yes",
+    "ua_mykolaiv,Миколаїв,uk en,420,Дитяча лікарня,yes" + CONTACT,
     "971240001315,KZ,rehabilitation_centre,,Ақтау оңалту орталығы,Aktau Rehabilitation Centre,"
-    "kz_mangystau,Ақтау,\"kk,ru\",120,Оңалту,так",
+    "kz_mangystau,Ақтау,\"kk,ru\",120,Оңалту,так" + CONTACT,
 ]
 
 
@@ -74,11 +75,11 @@ def errors_of(report):
 def test_every_bad_row_is_reported_and_nothing_is_written(app):
     rows = [
         ROWS[0],
-        "14360571,UA,hospital,Лікарня,,X,ua_lviv,Львів,uk,,,",           # bad check digit
-        "971240001315,KZ,hospital,,Аурухана,X,ua_lviv,Ақтау,kk,,,",       # region of Ukraine
-        "00032129,UA,spaceport,Лікарня,,X,ua_lviv,Львів,uk,-5,,maybe",   # kind, beds, flag
-        "14360570,UA,hospital,Друга,,X,ua_lviv,Львів,uk,,,",             # duplicate code
-        "21560045,UA,hospital,,,X,ua_lviv,,klingon,,,",                  # name, city, language
+        "14360571,UA,hospital,Лікарня,,X,ua_lviv,Львів,uk,,," + CONTACT,  # bad check digit
+        "971240001315,KZ,hospital,,Аурухана,X,ua_lviv,Ақтау,kk,,," + CONTACT,  # region of Ukraine
+        "00032129,UA,spaceport,Лікарня,,X,ua_lviv,Львів,uk,-5,,maybe" + CONTACT,  # kind, beds, flag
+        "14360570,UA,hospital,Друга,,X,ua_lviv,Львів,uk,,," + CONTACT,  # duplicate code
+        "21560045,UA,hospital,,,X,ua_lviv,,klingon,,," + CONTACT,  # name, city, language
     ]
     report = import_organisations(None, csv_bytes(rows), "orgs.csv")
     assert not report.ok
@@ -114,7 +115,7 @@ def test_xlsx_import(app):
     sheet = workbook.active
     sheet.append(HEADER.split(","))
     sheet.append(["14360570", "UA", "hospital", "Лікарня", None, "Hospital", "ua_lviv", "Львів",
-                  "uk", 300, "Опис", "yes"])
+                  "uk", 300, "Опис", "yes", "Олена Коваль", "olena@clinic.example"])
     out = io.BytesIO()
     workbook.save(out)
     report = import_organisations(None, out.getvalue(), "orgs.xlsx")
@@ -150,7 +151,7 @@ def test_items_import_all_or_nothing_and_idempotent(app):
 
 def test_cli_import_exits_non_zero_on_a_bad_row(app, tmp_path):
     path = tmp_path / "orgs.csv"
-    path.write_bytes(csv_bytes(ROWS + ["1,UA,hospital,Х,,X,ua_lviv,Львів,uk,,,"]))
+    path.write_bytes(csv_bytes(ROWS + ["1,UA,hospital,Х,,X,ua_lviv,Львів,uk,,," + CONTACT]))
     result = app.test_cli_runner().invoke(args=["import-organisations", str(path)])
     assert result.exit_code != 0
     assert "row 4, column registry_code" in result.output
@@ -194,7 +195,7 @@ def test_an_export_imports_back_unchanged(client, login_as):
 
 def test_upload_page_reports_errors(client, login_as):
     login_as(Role.EMBASSY_OFFICER)
-    data = csv_bytes(ROWS + ["1,UA,hospital,Х,,X,ua_lviv,Львів,uk,,,"])
+    data = csv_bytes(ROWS + ["1,UA,hospital,Х,,X,ua_lviv,Львів,uk,,," + CONTACT])
     response = post_form(client, "/embassy/import", {
         "kind": "organisations", "file": (io.BytesIO(data), "orgs.csv")},
         content_type="multipart/form-data")

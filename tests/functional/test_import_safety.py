@@ -22,7 +22,8 @@ from ..factories import DEFAULT_PASSWORD, ItemFactory, OrganisationFactory, User
 
 ORG = {"registry_code": "14360570", "country": "UA", "kind": "hospital", "name_uk": "Лікарня",
        "name_kk": "", "name_en": "Hospital", "region": "ua_lviv", "city": "Львів",
-       "languages": "uk", "beds": "", "staff": "", "website": "", "description": ""}
+       "languages": "uk", "beds": "", "staff": "", "website": "", "description": "",
+       "contact_name": "Олена Коваль", "contact_email": "olena@clinic.example"}
 ITEM = {"registry_code": "14360570", "direction": "need", "area": "burns_care",
         "dimension": "professional", "form": "training", "description": "Навчання",
         "quantity": "3", "urgency": "high", "languages": "uk", "valid_until": ""}
