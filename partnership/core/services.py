@@ -43,7 +43,10 @@ def queue_email(recipient: str, subject: str, body: str) -> OutboxEmail:
 
 
 def send_pending_emails(limit: int = 100) -> int:
-    """Send what waits in the outbox; return how many went out. Commits per e-mail."""
+    """Send what waits in the outbox; return how many went out. Each e-mail is a unit of its
+    own, so one that went out is never sent again."""
+    from .unit_of_work import step
+
     pending = db.session.scalars(
         select(OutboxEmail)
         .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < 5)
@@ -52,16 +55,17 @@ def send_pending_emails(limit: int = 100) -> int:
     ).all()
     sent = 0
     for mail in pending:
-        mail.attempts += 1
-        try:
-            _deliver(mail)
-        except (OSError, smtplib.SMTPException) as exc:
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            log.warning("e-mail %s to the outbox recipient failed: %s", mail.id, mail.last_error)
-        else:
-            mail.sent_at = utcnow()
-            sent += 1
-        db.session.commit()
+        with step():
+            mail.attempts += 1
+            try:
+                _deliver(mail)
+            except (OSError, smtplib.SMTPException) as exc:
+                mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                log.warning("e-mail %s to the outbox recipient failed: %s", mail.id,
+                            mail.last_error)
+            else:
+                mail.sent_at = utcnow()
+                sent += 1
     return sent
 
 
@@ -129,9 +133,13 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def show_error(form, error: ServiceError) -> None:
-    """Put a service's message next to its field (or flash it when it concerns no field)."""
+    """Undo the refused service call (the unit of work ends with a rollback, though the page
+    answers 200) and put its message next to its field, or flash it when it concerns no field."""
     from flask import flash
 
+    from . import unit_of_work
+
+    unit_of_work.abandon()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
@@ -148,13 +156,11 @@ class Outcome:
 
 
 def attempt(operation, form=None) -> Outcome:
-    """Run one service call for a view (one commit per request): commit when it succeeds;
-    when it breaks a rule, roll back and show the message next to its field, or as a flash."""
+    """Run one service call for a view. When it breaks a rule, undo it and show the message
+    next to its field, or as a flash; the request's unit of work commits what succeeded."""
     try:
         value = operation()
     except ServiceError as error:
-        db.session.rollback()
         show_error(form, error)
         return Outcome(False)
-    db.session.commit()
     return Outcome(True, value)

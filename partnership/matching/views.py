@@ -134,9 +134,7 @@ def propose_by_hand():
 def gate():
     if ReasonForm().validate_on_submit():
         services.set_agreed_list_gate(current_user, request.form.get("on") == "1")
-        db.session.commit()
-        state = jobs.recompute(None)
-        flash(_("Saved. Proposals are being recomputed.") if state == "queued" else
+        flash(_("Saved. Proposals are being recomputed.") if jobs.runs_in_background() else
               _("Saved. Proposals have been recomputed."), "success")
     return redirect(url_for("matching.curation_list"))
 
@@ -145,7 +143,7 @@ def gate():
 @roles_required(*EMBASSY)
 def run():
     if ReasonForm().validate_on_submit():
-        state = jobs.recompute(None)
-        flash(_("Proposals are being recomputed.") if state == "queued" else
+        services.request_recomputation(current_user)
+        flash(_("Proposals are being recomputed.") if jobs.runs_in_background() else
               _("Proposals have been recomputed."), "success")
     return redirect(url_for("matching.curation_list"))

@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import Role, User
+from ..core import unit_of_work
 from ..core.database import utcnow
+from ..core.events import MemorandumChanged, emit
 from ..core.services import NotVisible, ServiceError, record, require_role
 from ..core.uploads import delete_upload, store_upload, upload_path
 from ..extensions import db
@@ -52,9 +54,10 @@ def _move(actor: User, memorandum: Memorandum, action: str, **details) -> None:
         raise ServiceError(_("This step is not possible now: the memorandum is %(state)s.",
                              state=state_label(memorandum.state))) from None
     before = memorandum.state
-    memorandum.state, memorandum.updated_at = target, utcnow()
+    memorandum.state = target
     record(f"memorandum.{action}", actor=actor, obj=memorandum, before=str(before),
            after=str(target), **details)
+    emit(MemorandumChanged(memorandum_id=memorandum.id, change=action, state=str(target)))
     follow(actor, memorandum)
 
 
@@ -206,7 +209,7 @@ def scan_path(actor: User, memorandum: Memorandum):
         path = upload_path(UPLOAD_AREA, memorandum.scan_name)
     except FileNotFoundError:
         raise NotVisible() from None
-    record("memorandum.scan_read", actor=actor, obj=memorandum)
+    unit_of_work.keep_read(record("memorandum.scan_read", actor=actor, obj=memorandum))
     return path
 
 

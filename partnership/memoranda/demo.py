@@ -37,7 +37,6 @@ def _manager(organisation: Organisation) -> User:
 def _partnership(officer: User, ua: Organisation, kz: Organisation) -> Partnership:
     partnership = Partnership(reference="pending", ukrainian_organisation_id=ua.id,
                               kazakh_organisation_id=kz.id, created_at=utcnow(),
-                              updated_at=utcnow(),
                               objectives="Demo: a partnership whose memorandum shows one state.")
     db.session.add(partnership)
     db.session.flush()

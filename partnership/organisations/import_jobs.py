@@ -3,7 +3,9 @@ background (RQ, with REDIS_URL), each with its status, progress and report kept 
 
 A job is queued, running, succeeded or failed. Its file is kept in the job's row only until it
 has run. The import itself is all or nothing as before: the rows are written, together with the
-job's final status, in one transaction, and only when every row is good.
+job's final status, in one unit of work, and only when every row is good. The upload's record,
+the job's status while it runs and its progress are written apart, in short transactions of
+their own.
 """
 
 import logging
@@ -15,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import defer, joinedload
 
 from ..auth.models import User
+from ..core import unit_of_work
 from ..core.database import utcnow
 from ..core.services import NotVisible, record, require_role
 from ..extensions import db
@@ -49,11 +52,16 @@ def create_job(actor: User, kind: str, data: bytes, filename: str, dry_run: bool
     else:
         job.rows_total = len(body)
         job.content = data
-    db.session.add(job)
-    db.session.flush()
-    record("import.uploaded", actor=actor, obj=job, kind=job.kind.value,
-           rows=job.rows_total, dry_run=dry_run)
-    return job
+    # The upload and its report are kept whatever becomes of the import: written apart, which
+    # also lets the import report its progress while its own unit of work is still open.
+    with unit_of_work.apart() as apart:
+        apart.add(job)
+        apart.flush()
+        uploaded = record("import.uploaded", actor=actor, obj=job, kind=job.kind.value,
+                          rows=job.rows_total, dry_run=dry_run)
+        db.session.expunge(uploaded)
+        apart.add(uploaded)
+    return db.session.get(ImportJob, job.id)
 
 
 def max_rows() -> int:
@@ -62,8 +70,8 @@ def max_rows() -> int:
 
 
 def run_or_queue(job: ImportJob) -> str:
-    """Run the job now, or queue it when it is large and a worker is configured; call after
-    commit. Returns 'queued', 'done' (ran here) or 'finished' (nothing left to run)."""
+    """Run the job now, in the caller's unit of work, or queue it when it is large and a worker
+    is configured. Returns 'queued', 'done' (ran here) or 'finished' (nothing left to run)."""
     if job.status != ImportStatus.QUEUED:
         return "finished"
     queue = None
@@ -76,18 +84,28 @@ def run_or_queue(job: ImportJob) -> str:
             log.exception("import job %s could not be queued; running it now", job.id)
         else:
             return "queued"
-    run_import(job.id)
+    _run(job.id)
     return "done"
 
 
+@unit_of_work.job
 def run_import(job_id: int) -> None:
-    """The job: check every row, write all or nothing, keep the report (commits)."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.status != ImportStatus.QUEUED:
+    """The background job: one unit of work."""
+    _run(job_id)
+
+
+def _run(job_id: int) -> None:
+    """Claim the job, check every row, write all rows or none, keep the report. The job's
+    status and progress are written apart, so its page sees them meanwhile."""
+    with unit_of_work.apart() as apart:
+        claimed = apart.execute(
+            update(ImportJob).where(ImportJob.id == job_id,
+                                    ImportJob.status == ImportStatus.QUEUED)
+            .values(status=ImportStatus.RUNNING, started_at=utcnow())).rowcount
+    if not claimed:
         return  # run already, or by another worker
-    job.status = ImportStatus.RUNNING
-    job.started_at = utcnow()
-    db.session.commit()
+    job = db.session.get(ImportJob, job_id)
+    db.session.refresh(job)
     importer, actor = IMPORTERS[job.kind], job.created_by
     dry_run, language = job.dry_run, job.language
     try:
@@ -97,23 +115,17 @@ def run_import(job_id: int) -> None:
             report = importer(actor, job.content or b"", job.filename, dry_run=dry_run,
                               max_rows=max_rows(), progress=_progress(job_id))
     except Exception:  # noqa: BLE001 - whatever broke, the job must end as failed
-        db.session.rollback()
+        unit_of_work.discard()
         log.exception("import job %s failed", job_id)
         with force_locale(language):
             message = _("The import stopped with an unexpected error; nothing was written.")
         _finish(job_id, ImportStatus.FAILED, [{"row": 0, "column": "", "message": message}])
         return
-    wrote = report.ok and not dry_run
-    if not wrote:
-        db.session.rollback()  # a dry run, or a bad row: nothing of the file stays
+    if not report.ok or dry_run:
+        unit_of_work.discard()  # a dry run, or a bad row: nothing of the file stays
     _finish(job_id, ImportStatus.SUCCEEDED if report.ok else ImportStatus.FAILED,
             [{"row": e.row, "column": e.column, "message": str(e.message)}
              for e in report.errors], report)
-    if wrote:
-        try:
-            matching_jobs.recompute(None)
-        except Exception:  # noqa: BLE001 - the import is committed already; say so in the log
-            log.exception("proposals were not recomputed after import job %s", job_id)
 
 
 def _finish(job_id: int, status: ImportStatus, errors: list[dict], report=None) -> None:
@@ -128,7 +140,6 @@ def _finish(job_id: int, status: ImportStatus, errors: list[dict], report=None) 
         job.unchanged_count = report.unchanged
     record("import.finished", actor=job.created_by, obj=job, status=status.value,
            rows=job.rows_total, problems=len(errors), dry_run=job.dry_run)
-    db.session.commit()
 
 
 def _progress(job_id: int):

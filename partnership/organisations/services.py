@@ -13,6 +13,7 @@ from ..auth.models import Role, TokenPurpose, User, UserToken
 from ..auth.passwords import hash_password, password_problems
 from ..auth.services import find_user, find_valid_token, issue_token, normalise_email
 from ..core.database import utcnow
+from ..core.events import OrganisationChanged, emit
 from ..core.models import AuditEvent
 from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
 from ..extensions import db
@@ -91,8 +92,6 @@ def apply_profile(organisation: Organisation, profile: dict) -> dict:
     organisation.search_key = search_key(
         organisation.name_uk, organisation.name_kk, organisation.name_en, organisation.name_ru,
         organisation.city, organisation.description)
-    if changes:
-        organisation.updated_at = utcnow()
     return changes
 
 
@@ -313,6 +312,7 @@ def update_profile(actor: User, organisation: Organisation, profile: dict) -> No
     if changes:
         record("organisation.updated", actor=actor, obj=organisation,
                fields=sorted(changes))
+        emit(OrganisationChanged(organisation_id=organisation.id, fields=tuple(sorted(changes))))
 
 
 def colleagues(organisation: Organisation) -> list[User]:

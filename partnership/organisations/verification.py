@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from ..auth.models import Role, User
 from ..core.database import utcnow
+from ..core.events import AgreedListChanged, OrganisationDecided, emit
 from ..core.services import NotVisible, ServiceError, queue_email, record, require_role
 from ..extensions import db
 from . import access
@@ -65,12 +66,12 @@ def decide(actor: User, organisation: Organisation, action: str, reason: str = "
     before = organisation.status
     organisation.status = target
     organisation.status_reason = reason
-    organisation.updated_at = utcnow()
     if target == Status.VERIFIED:
         organisation.verified_at = utcnow()
     record(f"organisation.{action}", actor=actor, obj=organisation, before=str(before),
            after=str(target), reason=reason)
-    _tell_managers(organisation, action, reason)
+    emit(OrganisationDecided(organisation_id=organisation.id, action=action,
+                             status=str(target), reason=reason))
 
 
 def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> None:
@@ -78,11 +79,13 @@ def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> N
     require_role(actor, *access.EMBASSY_ROLES)
     if organisation.on_agreed_list != on_list:
         organisation.on_agreed_list = on_list
-        organisation.updated_at = utcnow()  # the worker's warm matching world reads changes by it
         record("organisation.agreed_list", actor=actor, obj=organisation, on_list=on_list)
+        emit(AgreedListChanged(organisation_id=organisation.id, on_list=on_list))
 
 
-def _tell_managers(organisation: Organisation, action: str, reason: str) -> None:
+def tell_managers(organisation: Organisation, action: str, reason: str) -> None:
+    """E-mail the organisation's managers a decision, each in their language (the handler of
+    ``OrganisationDecided``)."""
     managers = db.session.scalars(select(User).where(
         User.organisation_id == organisation.id, User.role == Role.ORG_MANAGER,
         User.active.is_(True))).all()

@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
 from ..core.database import utcnow
+from ..core.events import PartnershipOpened, PartnershipStatusChanged, emit
 from ..core.services import NotVisible, ServiceError, record, require_role
 from ..extensions import db
 from ..organisations import access
@@ -34,12 +35,13 @@ def partnership_for_match(actor: User, match) -> Partnership:
         return found
     partnership = Partnership(reference="pending", ukrainian_organisation_id=ua.id,
                               kazakh_organisation_id=kz.id, status=PartnershipStatus.FORMING,
-                              created_at=utcnow(), updated_at=utcnow())
+                              created_at=utcnow())
     db.session.add(partnership)
     db.session.flush()
     partnership.reference = _reference(partnership.id)
     partnership.events.append(PartnershipEvent(actor_id=actor.id, to_status="forming"))
     record("partnership.created", actor=actor, obj=partnership, match_id=match.id)
+    emit(PartnershipOpened(partnership_id=partnership.id))
     return partnership
 
 
@@ -92,7 +94,6 @@ def update_objectives(actor: User, partnership: Partnership, objectives: str) ->
         raise NotVisible()
     if partnership.objectives != objectives.strip():
         partnership.objectives = objectives.strip()
-        partnership.updated_at = utcnow()
         record("partnership.objectives", actor=actor, obj=partnership)
 
 
@@ -106,11 +107,12 @@ def change_status(actor: User, partnership: Partnership, target: str, note: str)
     if not workflow.can_move(partnership.status, target):
         raise ServiceError(_("A partnership cannot move from this status to that one."))
     before = partnership.status
-    partnership.status, partnership.updated_at = target, utcnow()
+    partnership.status = target
     partnership.events.append(PartnershipEvent(actor_id=actor.id, from_status=str(before),
                                                to_status=str(target), note=note.strip()))
     record("partnership.status", actor=actor, obj=partnership, before=str(before),
            after=str(target), note=note.strip())
+    emit(PartnershipStatusChanged(partnership_id=partnership.id, status=str(target)))
     from ..memoranda import approvals as memorandum_approvals
     from ..memoranda import services as memoranda
 
@@ -139,11 +141,12 @@ def follow_memorandum(actor: User, partnership: Partnership, target: Partnership
     if partnership.status == target or partnership.status not in MEMORANDUM_PHASE:
         return
     before = partnership.status
-    partnership.status, partnership.updated_at = target, utcnow()
+    partnership.status = target
     partnership.events.append(PartnershipEvent(actor_id=actor.id, from_status=str(before),
                                                to_status=str(target), note=note))
     record("partnership.status", actor=actor, obj=partnership, before=str(before),
            after=str(target), note=note)
+    emit(PartnershipStatusChanged(partnership_id=partnership.id, status=str(target)))
 
 
 def counts(actor: User) -> dict[str, int]:

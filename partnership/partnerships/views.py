@@ -7,7 +7,6 @@ from wtforms.fields.choices import SelectChoice
 
 from ..core.access import roles_required
 from ..core.services import attempt
-from ..extensions import db
 from ..matching.labels import PARTNERSHIP_STATUSES
 from ..organisations.access import EMBASSY_ROLES
 from . import services, workflow
@@ -50,7 +49,6 @@ def objectives(partnership_id: int):
     form = ObjectivesForm()
     if form.validate_on_submit():
         services.update_objectives(current_user, partnership, form.objectives.data or "")
-        db.session.commit()
         flash(_("The objectives are saved."), "success")
     return redirect(url_for("partnerships.page", partnership_id=partnership.id))
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
 from ..core.database import utcnow
+from ..core.events import ChildCaseChanged, emit
 from ..core.services import NotVisible, ServiceError, external_url, queue_email, record
 from ..extensions import db
 from . import identity, workflow
@@ -52,6 +53,8 @@ def add_event(case: ChildCase, actor: User | None, kind: str, *, from_state=None
                       to_state=None if to_state is None else str(to_state),
                       note=note.strip(), details=details)
     db.session.add(event)
+    # The domain event names the case by its code only: never who the child is.
+    emit(ChildCaseChanged(case_code=case.code, change=kind, state=str(case.state)))
     return event
 
 
@@ -88,7 +91,7 @@ def refer_case(actor: User, data: CaseData, person: identity.Identity) -> ChildC
                      representative_type=data.representative_type, needs=data.needs.strip(),
                      languages=list(data.languages),
                      accompanying_adult_relation=data.accompanying_adult_relation.strip(),
-                     state=CaseState.REFERRED, created_at=now, updated_at=now)
+                     state=CaseState.REFERRED, created_at=now)
     db.session.add(case)
     db.session.flush()
     identity.store_identity(case, person)
@@ -114,7 +117,7 @@ def update_case(actor: User, case: ChildCase, data: CaseData,
     case.accompanying_adult_relation = data.accompanying_adult_relation.strip()
     if person is not None and case.identity_erased_at is None:
         identity.store_identity(case, person)
-    case.updated_at = utcnow()
+    case.updated_at = utcnow()  # the identity is a row of its own: the case's row may not change
     add_event(case, actor, "updated")
     record("programme.case_updated", actor=actor, obj=case, code=case.code)
 
@@ -205,7 +208,7 @@ def _enter(actor: User | None, case: ChildCase, target: CaseState, note: str = "
     if target in workflow.ENDS_PLACEMENT:
         end_placement(case)
     now = utcnow()
-    case.state, case.updated_at = target, now
+    case.state = target
     if target == CaseState.COMPLETED:
         from .followups import schedule_follow_ups
 
