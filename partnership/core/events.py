@@ -232,7 +232,7 @@ def dispatch(event_ids: list[int], batch: dict | None = None) -> int:
         row = db.session.get(OutboxEvent, event_id)
         if row is None or row.dispatched_at is not None:
             continue
-        event = load(row)
+        event, kind = load(row), row.kind
         try:
             for handler in HANDLERS.get(type(event), []):
                 name = handler_name(handler)
@@ -242,7 +242,7 @@ def dispatch(event_ids: list[int], batch: dict | None = None) -> int:
                     handler(event, batch)
                     db.session.add(HandledEvent(event_id=event_id, handler=name))
         except Exception as error:  # noqa: BLE001 - kept for a retry; the change is committed
-            log.exception("event %s (%s): a handler failed", event_id, row.kind)
+            log.exception("event %s (%s): a handler failed", event_id, kind)
             with step():
                 row = db.session.get(OutboxEvent, event_id)
                 row.attempts += 1

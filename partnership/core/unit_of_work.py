@@ -114,10 +114,10 @@ def step() -> Iterator[None]:
     event handler): commit at the end of the block, roll back if it raises."""
     try:
         yield
+        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
 
 
 @contextmanager
@@ -180,6 +180,10 @@ def job(function: Callable) -> Callable:
 
 def _request_ends(response):
     succeeded = response.status_code < 400 and request.method not in SAFE_METHODS
+    if g.pop("wrote_on_safe_request", None):
+        db.session.rollback()
+        # Raised here, after the view, so no error page can swallow it: the test fails.
+        raise WriteOnSafeRequest(f"{request.method} {request.path} tried to write")
     try:
         finish(succeeded)
     except Exception as error:  # noqa: BLE001 - a failed commit fails the request: its page
@@ -192,6 +196,7 @@ def _refuse_writes_on_safe_requests(session, _flush_context, _instances) -> None
         return
     if (request.method in SAFE_METHODS and current_app.config.get("STRICT_SAFE_METHODS")
             and (session.new or session.dirty or session.deleted)):
+        g.wrote_on_safe_request = True
         raise WriteOnSafeRequest(f"{request.method} {request.path} tried to write")
 
 
