@@ -8,7 +8,12 @@ the same way. A safe request (GET, HEAD, OPTIONS) writes nothing: its changes ar
 and with ``STRICT_SAFE_METHODS`` (the tests) a flush during one fails loudly.
 
 What must be written whatever happens to the unit (the server-side session's touch, an import's
-progress) goes through ``apart``: a short transaction on its own connection.
+progress, the audit record of a read on a GET) goes through ``apart``: a short transaction on its
+own connection. ``on_rollback`` undoes what is not in the database (a stored file) when the
+session rolls back; ``after_commit`` runs a follow-up only once the unit has committed.
+
+A view marks a refused service call with ``fail`` (``attempt`` and ``show_error`` do it), or
+starts over with ``discard`` when something after the refusal must still be kept.
 """
 
 import functools
@@ -101,10 +106,16 @@ def finish(succeeded: bool) -> bool:
     except BaseException:
         session.rollback()
         raise
-    if event_ids:
-        events.dispatch(event_ids)
-    for callback in then:
-        callback()
+    # The unit has committed: what follows may fail without undoing it (an event not handed
+    # over stays in the outbox for the next dispatch).
+    try:
+        if event_ids:
+            events.dispatch(event_ids)
+        for callback in then:
+            callback()
+    except Exception:  # noqa: BLE001 - the change holds; the worker or a command catches up
+        log.exception("after the commit: dispatching or a follow-up failed")
+        db.session.rollback()
     return True
 
 

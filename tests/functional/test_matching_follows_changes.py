@@ -61,10 +61,10 @@ def world(app):
 
 def an_organisation(country: Country) -> Organisation:
     """One that takes part in proposals, with both offers and needs."""
-    return db.session.scalars(select(Organisation).join(Match, Match.need_organisation_id
-                                                        == Organisation.id)
-                              .where(Organisation.country == country)
-                              .order_by(Organisation.id)).first()
+    first = db.session.scalars(select(Match.need_organisation_id).join(
+        Organisation, Match.need_organisation_id == Organisation.id)
+        .where(Organisation.country == country).order_by(Organisation.id)).first()
+    return db.session.get(Organisation, first)
 
 
 def manager_of(client, organisation: Organisation):
@@ -107,10 +107,11 @@ def a_kind_that_changes_scores(organisation: Organisation) -> str:
 
 def an_offering_organisation(country: Country) -> Organisation:
     """One whose proposals change with its kind."""
-    candidates = db.session.scalars(
-        select(Organisation).join(Match, Match.offer_organisation_id == Organisation.id)
-        .where(Organisation.country == country).distinct().order_by(Organisation.id))
-    return next(o for o in candidates if a_kind_that_changes_scores(o))
+    ids = db.session.scalars(
+        select(Organisation.id).join(Match, Match.offer_organisation_id == Organisation.id)
+        .where(Organisation.country == country).distinct().order_by(Organisation.id)).all()
+    return next(o for o in (db.session.get(Organisation, i) for i in ids)
+                if a_kind_that_changes_scores(o))
 
 
 def scores_of(organisation_id: int) -> dict:
