@@ -74,12 +74,6 @@ class Event:
 
 
 @dataclass(frozen=True)
-class OrganisationRegistered(Event):
-    kind: ClassVar[str] = "organisation.registered"
-    organisation_id: int
-
-
-@dataclass(frozen=True)
 class OrganisationChanged(Event):
     """Profile fields changed (names in ``fields``)."""
 
