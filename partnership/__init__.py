@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_error_handlers(app)
     register_request_hooks(app)
+    register_unit_of_work(app)
     return app
 
 
@@ -114,6 +115,14 @@ def register_url_converters(app: Flask) -> None:
     from .core.urls import IdConverter
 
     app.url_map.converters["int"] = IdConverter
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """One commit point per request; domain events go to the handlers listed in ``handlers``."""
+    from . import handlers  # noqa: F401 - registers the event handlers
+    from .core import unit_of_work
+
+    unit_of_work.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

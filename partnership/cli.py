@@ -1,4 +1,7 @@
-"""``flask`` commands: create-admin, seed-demo, demo-logins, send-emails, purge-sessions."""
+"""``flask`` commands: create-admin, seed-demo, demo-logins, send-emails, purge-sessions, ...
+
+Every command is one unit of work (``core.unit_of_work.transactional``): it commits when the
+command returns and rolls back when it fails, whatever it had done by then."""
 
 from pathlib import Path
 
@@ -6,6 +9,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import delete
 
+from .core import unit_of_work
 from .core.database import utcnow
 from .core.services import ServiceError
 from .extensions import db
@@ -18,7 +22,11 @@ def register(app: Flask) -> None:
 
     for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions,
                     import_organisations, import_items, send_reminders, propose_matches,
-                    export_matches, worker, *programme_commands, *memoranda_commands):
+                    export_matches, worker, dispatch_events, *programme_commands,
+                    *memoranda_commands):
+        if not getattr(command.callback, "in_unit_of_work", False):
+            command.callback = unit_of_work.transactional(command.callback)
+            command.callback.in_unit_of_work = True
         app.cli.add_command(command)
 
 
@@ -33,9 +41,7 @@ def create_admin(email: str, name: str, password: str) -> None:
     try:
         user = create(email, password, name)
     except ServiceError as error:
-        db.session.rollback()
         raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"Administrator {user.email} created. Two-step sign-in is set up at first log-in.")
 
 
@@ -54,7 +60,6 @@ def seed_demo(if_empty: bool, generated: int | None, seed: int) -> None:
         raise click.ClickException("seed-demo does not run in production.")
     if generated:
         count = demo.generate(generated, seed)
-        db.session.commit()
         click.echo(f"{count} generated organisations added (seed {seed}).")
         return
     if not database_is_empty():
@@ -71,7 +76,7 @@ def seed_demo(if_empty: bool, generated: int | None, seed: int) -> None:
     seed_demo_partnership()
     seed_demo_programme()
     seed_demo_memoranda()
-    db.session.commit()
+    db.session.flush()  # the log-ins file is written only for data that holds
     path = write_logins(current_app.instance_path, lines)
     click.echo(f"Demo data loaded: {len(organisations)} organisations. Log-ins saved in {path}; "
                "`flask demo-logins` prints them.")
@@ -101,7 +106,6 @@ def purge_sessions() -> None:
 
     cutoff = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
     count = db.session.execute(delete(AuthSession).where(AuthSession.created_at < cutoff)).rowcount
-    db.session.commit()
     click.echo(f"{count} expired session(s) deleted.")
 
 
@@ -119,13 +123,11 @@ def _run_import(importer, path: str, dry_run: bool) -> None:
     report = importer(None, data, Path(path).name, dry_run=dry_run)
     _print_report(report)
     if not report.ok:
-        db.session.rollback()
         raise click.ClickException("Nothing was imported: fix the rows above.")
     if dry_run:
-        db.session.rollback()
+        unit_of_work.fail()
         click.echo("Dry run: nothing written.")
     else:
-        db.session.commit()
         click.echo("Imported.")
 
 
@@ -156,8 +158,7 @@ def send_reminders() -> None:
     from .organisations.items import send_expiry_reminders
 
     count = send_expiry_reminders()
-    db.session.commit()
-    send_pending_emails()
+    unit_of_work.after_commit(send_pending_emails)
     click.echo(f"{count} item(s) reminded.")
 
 
@@ -172,7 +173,6 @@ def propose_matches(organisation_id: int | None) -> None:
 
     start = time.perf_counter()
     summary = propose(organisation_id)
-    db.session.commit()
     click.echo(f"{summary.proposals} proposals: {summary.created} new, {summary.updated} "
                f"rescored, {summary.reopened} reopened, {summary.closed} closed "
                f"({time.perf_counter() - start:.1f} s).")
@@ -188,6 +188,14 @@ def export_matches(fmt: str, status: str | None) -> None:
     from .matching.exports import match_records
 
     click.echo(json.dumps(match_records(status), ensure_ascii=False, indent=1))
+
+
+@click.command("dispatch-events")
+def dispatch_events() -> None:
+    """Hand undispatched domain events to their handlers (after a crash; safe to repeat)."""
+    from .core.events import dispatch_pending
+
+    click.echo(f"{dispatch_pending()} event(s) dispatched.")
 
 
 @click.command("worker")

@@ -82,6 +82,8 @@ class Config:
     # without it, development and testing keep instance/identity_keys, production refuses.
     PROGRAMME_IDENTITY_KEYS: str | None = None
     PROGRAMME_RETENTION_DAYS = 365  # after a case is closed, its identity record is erased
+    # Tests: a flush during a GET or HEAD request raises (they must write nothing).
+    STRICT_SAFE_METHODS = False
 
 
 class DevelopmentConfig(Config):
@@ -98,6 +100,7 @@ class TestingConfig(DevelopmentConfig):
     TESTING = True
     PUBLIC_BASE_URL = None  # tests set it when they need it; links then follow the test client
     LOG_LEVEL = "WARNING"
+    STRICT_SAFE_METHODS = True  # a GET that writes fails the test (core.unit_of_work)
 
 
 class ProductionConfig(Config):

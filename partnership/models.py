@@ -2,6 +2,7 @@
 
 from .auth.models import LoginFailure, PendingSignIn, RecoveryCode, User, UserToken  # noqa: F401
 from .auth.sessions import AuthSession  # noqa: F401
+from .core.events import HandledEvent, OutboxEvent  # noqa: F401
 from .core.models import AuditEvent, OutboxEmail  # noqa: F401
 from .matching.models import Match, MatchingSetting  # noqa: F401
 from .memoranda.models import (  # noqa: F401

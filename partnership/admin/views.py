@@ -10,7 +10,6 @@ from ..core.forms import ActionForm
 from ..core.roles import ADMIN_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
-from ..extensions import db
 from . import services
 from .forms import UserCreateForm, UserEditForm
 
@@ -85,7 +84,6 @@ def reset_second_factor(user_id: int):
     user = _load_user(user_id)
     if ActionForm().validate_on_submit():
         accounts.reset_second_factor(current_user, user)
-        db.session.commit()
         flash(_("Two-step sign-in has been reset. The person sets it up again at the next "
                 "sign-in."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
 from itsdangerous import BadSignature
-from sqlalchemy import ForeignKey, String, delete, select
+from sqlalchemy import ForeignKey, String, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
+from ..core import unit_of_work
 from ..core.database import UTCDateTime, utcnow
 from ..extensions import db
 from .models import PendingSignIn, User
@@ -120,7 +121,7 @@ class ServerSessionInterface(SessionInterface):
             ).first()
         except SQLAlchemyError:
             # The database is down: serve the request as a visitor (health checks must answer).
-            db.session.rollback()
+            unit_of_work.discard()
             return None
         if found is None:
             return None
@@ -132,8 +133,7 @@ class ServerSessionInterface(SessionInterface):
             or now - row.created_at > app.config["SESSION_ABSOLUTE_TIMEOUT"]
         )
         if expired:
-            db.session.delete(row)
-            db.session.commit()
+            self._delete_row(row)
             return None
         session = ServerSession(dict(row.data), token=token, row=row)
         if now - row.last_seen_at > app.config["SESSION_TOUCH_INTERVAL"]:
@@ -152,9 +152,9 @@ class ServerSessionInterface(SessionInterface):
         if session.row is None or session.regenerate_requested:
             self._rotate(app, session, response)
         elif session.modified:
-            session.row.data = self._payload(session)
-            session.row.last_seen_at = utcnow()
-            db.session.commit()
+            with unit_of_work.apart() as apart:
+                apart.execute(update(AuthSession).where(AuthSession.id == session.row.id)
+                              .values(data=self._payload(session), last_seen_at=utcnow()))
         response.vary.add("Cookie")
 
     def _rotate(self, app: Flask, session: ServerSession, response) -> None:
@@ -172,8 +172,8 @@ class ServerSessionInterface(SessionInterface):
             client_address=request.remote_addr,
             user_agent=(request.user_agent.string or "")[:255],
         )
-        db.session.add(row)
-        db.session.commit()
+        with unit_of_work.apart() as apart:
+            apart.add(row)
         session.row, session.token = row, token
         response.set_cookie(
             app.config["SESSION_COOKIE_NAME"],
@@ -210,8 +210,8 @@ class ServerSessionInterface(SessionInterface):
 
     @staticmethod
     def _delete_row(row: AuthSession) -> None:
-        db.session.execute(delete(AuthSession).where(AuthSession.id == row.id))
-        db.session.commit()
+        with unit_of_work.apart() as apart:
+            apart.execute(delete(AuthSession).where(AuthSession.id == row.id))
 
     @staticmethod
     def _cookie_scope(app: Flask) -> dict:

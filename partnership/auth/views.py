@@ -14,9 +14,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core import unit_of_work
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import safe_next
-from ..extensions import db, limiter
+from ..extensions import limiter
 from . import services, totp
 from .forms import (
     AcceptInvitationForm,
@@ -73,7 +74,7 @@ def login():
                                                 request.remote_addr)
         if outcome.ok:
             return _after_password(outcome.user, form.next.data)
-        db.session.commit()  # the failure and its audit event
+        # The failure and its audit event are kept: the unit of work commits them.
         if outcome.locked:
             flash(_("Too many failed attempts. Sign-in for this account is paused for "
                     "15 minutes. You can reset your password meanwhile."), "error")
@@ -87,7 +88,6 @@ def _after_password(user: User, next_url: str):
         return _finish_login(user, next_url)
     # The cookie keeps only a random token: who is signing in stays on the server.
     session["pending_login"] = services.start_pending_sign_in(user, safe_next(next_url, ""))
-    db.session.commit()
     return redirect(url_for("auth.second_factor" if user.has_totp else "auth.enrol_at_login"))
 
 
@@ -103,14 +103,13 @@ def _finish_login(user: User, next_url: str, recovery_codes: list[str] | None = 
     try:
         services.complete_login(user, pending)
     except ServiceError:
-        db.session.rollback()  # another request finished this sign-in first
+        unit_of_work.abandon()  # another request finished this sign-in first
         return _expired_pending()
     session.pop("pending_login", None)
     login_user(user)
     session.regenerate()
     if user.locale:
         session["language"] = user.locale
-    db.session.commit()
     if recovery_codes:
         return render_template("auth/recovery_codes.html", codes=recovery_codes,
                                next_url=safe_next(next_url, url_for("core.home")))
@@ -133,7 +132,6 @@ def second_factor():
     if form.validate_on_submit():
         if services.check_second_factor(user, form.code.data, request.remote_addr):
             return _finish_login(user, pending.next_url, pending=pending)
-        db.session.commit()
         form.code.errors = [_("That code is not right or has already been used.")]
     return render_template("auth/second_factor.html", form=form)
 
@@ -150,7 +148,6 @@ def enrol_at_login():
         try:
             codes = services.enrol_totp(user, secret, form.code.data)
         except ServiceError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             return _finish_login(user, pending.next_url, codes, pending=pending)
@@ -169,7 +166,6 @@ def logout():
         from ..core.audit import record
 
         record("auth.logout", actor=current_user, obj=current_user)
-        db.session.commit()
     language = session.get("language")
     logout_user()
     session.clear()
@@ -187,7 +183,6 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         flash(_("If an account uses this address, we have sent it a link to choose a new "
                 "password. The link works for one hour."), "info")
         return redirect(url_for("auth.login"))
@@ -246,11 +241,9 @@ def change_password():
             services.change_password(current_user, form.current_password.data,
                                      form.password.data, keep_token=session.token)
         except ServiceError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             session.regenerate()
-            db.session.commit()
             flash(_("Your password has been changed. Other sessions have been signed out."),
                   "success")
             return redirect(url_for("auth.account"))
@@ -258,11 +251,12 @@ def change_password():
 
 
 def _refused_reauthentication(form, error: ServiceError, purpose: str) -> None:
-    """Roll back, show the message next to its field and keep a trace of a wrong password."""
-    db.session.rollback()
+    """Undo the refused change, show the message next to its field and keep (commit) a trace
+    of a wrong password."""
     show_error(form, error)
     if error.field == "current_password":
-        attempt(lambda: services.note_refused_reauthentication(current_user, purpose))
+        unit_of_work.discard()  # the unit goes on: only the trace is written
+        services.note_refused_reauthentication(current_user, purpose)
 
 
 @bp.route("/account/two-step", methods=["GET", "POST"])
@@ -282,7 +276,6 @@ def enrol():
             _refused_reauthentication(form, error, "totp_enrolment")
         else:
             session.pop("pending_totp", None)
-            db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes,
                                    next_url=url_for("auth.account"))
     return _render_enrolment(form, current_user, secret, at_login=False)
@@ -301,7 +294,6 @@ def new_recovery_codes():
         except ServiceError as error:
             _refused_reauthentication(form, error, "recovery_codes")
         else:
-            db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes,
                                    next_url=url_for("auth.account"))
     return _render_account(form)

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..extensions import db, limiter
+from ..extensions import limiter
+from . import unit_of_work
 from .access import AccessDenied, NotVisible
 
 
@@ -40,16 +41,21 @@ def render_error(code: int, retry_after: int | None = None):
 def register(app: Flask) -> None:
     """Attach the handlers."""
 
+    # Every error page ends its unit of work with a rollback (the commit point sees the status);
+    # the session is rolled back now already, so the page itself reads clean data.
     @app.errorhandler(AccessDenied)
     def denied(_error):
+        unit_of_work.abandon()
         return render_error(403)
 
     @app.errorhandler(NotVisible)
     def not_visible(_error):
+        unit_of_work.abandon()
         return render_error(404)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):
+        unit_of_work.abandon()
         current = limiter.current_limit
         retry_after = None
         if current is not None:
@@ -64,8 +70,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if error.code and error.code >= 500:
-            db.session.rollback()
+        unit_of_work.abandon()
         if error.code == 405:
             response = app.make_response(render_error(405))
             if error.valid_methods:
@@ -75,7 +80,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        db.session.rollback()
+        unit_of_work.abandon()
         if isinstance(error, HTTPException):
             return http_error(error)
         app.logger.exception("unhandled error on %s %s", request.method, request.path)

@@ -41,7 +41,10 @@ def mail_each(users: Iterable, compose: Callable[..., tuple[str, str]]) -> int:
 
 
 def send_pending_emails(limit: int = 100) -> int:
-    """Send what waits in the outbox; return how many went out. Commits per e-mail."""
+    """Send what waits in the outbox; return how many went out. Each e-mail is a unit of its
+    own, so one that went out is never sent again."""
+    from .unit_of_work import step
+
     pending = db.session.scalars(
         select(OutboxEmail)
         .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < 5)
@@ -50,16 +53,17 @@ def send_pending_emails(limit: int = 100) -> int:
     ).all()
     sent = 0
     for mail in pending:
-        mail.attempts += 1
-        try:
-            _deliver(mail)
-        except (OSError, smtplib.SMTPException) as exc:
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            log.warning("e-mail %s to the outbox recipient failed: %s", mail.id, mail.last_error)
-        else:
-            mail.sent_at = utcnow()
-            sent += 1
-        db.session.commit()
+        with step():
+            mail.attempts += 1
+            try:
+                _deliver(mail)
+            except (OSError, smtplib.SMTPException) as exc:
+                mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                log.warning("e-mail %s to the outbox recipient failed: %s", mail.id,
+                            mail.last_error)
+            else:
+                mail.sent_at = utcnow()
+                sent += 1
     return sent
 
 

@@ -1,9 +1,7 @@
-"""What a view does with one service call: run it, commit when it holds, and put a broken
-rule's message next to its field."""
+"""What a view does with one service call: run it, let the request's unit of work commit when it
+holds, and put a broken rule's message next to its field."""
 
 from dataclasses import dataclass
-
-from ..extensions import db
 
 
 class ServiceError(Exception):
@@ -16,9 +14,13 @@ class ServiceError(Exception):
 
 
 def show_error(form, error: ServiceError) -> None:
-    """Put a service's message next to its field (or flash it when it concerns no field)."""
+    """Undo the refused service call (the unit of work ends with a rollback, though the page
+    answers 200) and put its message next to its field, or flash it when it concerns no field."""
     from flask import flash
 
+    from . import unit_of_work
+
+    unit_of_work.abandon()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
@@ -35,13 +37,11 @@ class Outcome:
 
 
 def attempt(operation, form=None) -> Outcome:
-    """Run one service call for a view (one commit per request): commit when it succeeds;
-    when it breaks a rule, roll back and show the message next to its field, or as a flash."""
+    """Run one service call for a view. When it breaks a rule, undo it and show the message
+    next to its field, or as a flash; the request's unit of work commits what succeeded."""
     try:
         value = operation()
     except ServiceError as error:
-        db.session.rollback()
         show_error(form, error)
         return Outcome(False)
-    db.session.commit()
     return Outcome(True, value)

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from . import unit_of_work
 from .files import private_folder
 from .services import ServiceError
 
@@ -82,6 +83,8 @@ def store_upload(stream, area: str, kinds=("pdf",), max_bytes: int = MAX_UPLOAD_
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as target:
         target.write(data)
+    # The file belongs to rows of the current unit of work: gone if they do not commit.
+    unit_of_work.on_rollback(lambda: delete_upload(area, name))
     return StoredFile(name=name, media_type=media_type, size=len(data),
                       sha256=hashlib.sha256(data).hexdigest())
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from . import unit_of_work
 from .language import set_locale
 from .urls import safe_next
 
@@ -24,7 +25,6 @@ def set_language():
         session["language"] = language
         if current_user.is_authenticated:
             set_locale(current_user, language)
-            db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("core.home")))
 
 
@@ -33,7 +33,7 @@ def healthz():
     try:
         db.session.execute(select(1))
     except SQLAlchemyError:
-        db.session.rollback()
+        unit_of_work.abandon()
         current_app.logger.exception("health check: the database does not answer")
         return {"status": "unavailable", "database": "down"}, 503
     return {"status": "ok", "database": "up"}, 200

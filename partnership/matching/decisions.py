@@ -10,6 +10,7 @@ from ..auth.models import User
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import MatchDecided, emit
 from ..core.links import external_url
 from ..core.mail import mail_each
 from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
@@ -115,11 +116,12 @@ def _act(actor: User, match: Match, action: str, reason: str = "") -> MatchStatu
     who = side_of(actor, match)
     target = workflow.next_state(match.status, action, who)
     before = match.status
-    match.status, match.updated_at = target, utcnow()
+    match.status = target
     if reason:
         match.status_reason = reason
     record(f"match.{action}", actor=actor, obj=match, before=str(before), after=str(target),
            side=who, reason=reason)
+    emit(MatchDecided(match_id=match.id, status=str(target)))
     return target
 
 
@@ -212,7 +214,7 @@ def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
     for key, value in values.items():
         setattr(existing, key, value)
     existing.status, existing.origin = MatchStatus.PROPOSED, Origin.MANUAL
-    existing.rationale, existing.updated_at = proposal.rationale.strip(), utcnow()
+    existing.rationale = proposal.rationale.strip()
     db.session.flush()
     record("match.proposed_by_hand", actor=actor, obj=existing, rationale=existing.rationale)
     return existing

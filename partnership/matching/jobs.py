@@ -2,27 +2,38 @@
 
 import logging
 
-from ..core import hooks
+from flask import current_app
+
+from ..core import unit_of_work
 from ..core.jobs import DONE, QUEUED, queue
-from ..extensions import db
-from ..organisations import services as organisations
 
 log = logging.getLogger(__name__)
 _in_worker = False  # set by ``work``: this process keeps a warm world between jobs
 
 
+def runs_in_background() -> bool:
+    """Whether recomputations go to the worker (a Redis queue is configured)."""
+    return bool(current_app.config.get("REDIS_URL"))
+
+
 def recompute(organisation_id: int | None = None) -> str:
-    """Ask for fresh proposals after a change; returns 'queued' or 'done'. Call after commit."""
+    """Fresh proposals after a change: queued for the worker ('queued'), or computed in the
+    current unit of work ('done'). Called by the event handler, after the change committed."""
     jobs = queue()
     if jobs is not None:
         jobs.enqueue(run_recompute, organisation_id, job_timeout=600)
         return QUEUED
-    run_recompute(organisation_id)
+    _propose(organisation_id)
     return DONE
 
 
+@unit_of_work.job
 def run_recompute(organisation_id: int | None = None) -> None:
-    """The job: propose, then commit (runs in the worker's application context)."""
+    """The job: propose (runs in the worker's application context, one unit of work)."""
+    _propose(organisation_id)
+
+
+def _propose(organisation_id: int | None) -> None:
     from datetime import date
 
     from .services import propose_matches
@@ -32,7 +43,6 @@ def run_recompute(organisation_id: int | None = None) -> None:
     world = (warm_world(today, organisation_id is None, organisation_id) if _in_worker
              else None)
     summary = propose_matches(organisation_id, today, world)
-    db.session.commit()
     log.info("proposals for %s: %s", organisation_id or "everyone", summary)
 
 
@@ -45,9 +55,8 @@ def work(burst: bool = False) -> None:
     if jobs is None:
         raise RuntimeError("REDIS_URL is not set: without it, proposals are computed inline.")
     _in_worker = True  # SimpleWorker runs the jobs in this process: the world stays warm
+    from ..core.events import dispatch_pending
+
+    dispatch_pending()  # what a crash between a commit and its dispatch left behind
     SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)
 
-
-def register(app) -> None:
-    """Recompute an organisation's proposals when the organisations area says it changed."""
-    hooks.add(app, organisations.CHANGED, "matching", recompute)

@@ -67,7 +67,8 @@ class Match(db.Model):
     partnership_id: Mapped[int | None] = mapped_column(
         ForeignKey("partnership.id", ondelete="SET NULL"), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
 
     need = relationship("Item", foreign_keys=[need_id])
     offer = relationship("Item", foreign_keys=[offer_id])
@@ -82,6 +83,7 @@ class MatchingSetting(db.Model):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)

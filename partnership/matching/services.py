@@ -10,6 +10,7 @@ from ..auth.models import User
 from ..core.access import require_role
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import MatchingSettingsChanged, RecomputationRequested, emit
 from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
 from ..organisations.models import Item, ItemStatus, Organisation, Status
@@ -46,10 +47,18 @@ def set_agreed_list_gate(actor: User, on: bool) -> None:
     setting = db.session.get(MatchingSetting, GATE) or MatchingSetting(key=GATE, value="off")
     value = "on" if on else "off"
     if setting.value != value or setting not in db.session:
-        setting.value, setting.updated_at, setting.updated_by_id = value, utcnow(), actor.id
+        setting.value, setting.updated_by_id = value, actor.id
         db.session.add(setting)
         record("matching.agreed_list_gate", actor=actor, object_type="matching_setting",
                object_id=GATE, value=value)
+        emit(MatchingSettingsChanged(names=(GATE,)))
+
+
+def request_recomputation(actor: User) -> None:
+    """The embassy asks for fresh proposals for everyone now (audited)."""
+    require_role(actor, *EMBASSY_ROLES)
+    record("matching.recomputation_requested", actor=actor)
+    emit(RecomputationRequested())
 
 
 def as_party(organisation: Organisation) -> engine.Party:

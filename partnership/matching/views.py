@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.access import roles_required
-from ..core.jobs import QUEUED
 from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
@@ -20,9 +19,6 @@ from .models import MatchStatus
 bp = Blueprint("matching", __name__)
 
 
-@bp.record_once
-def _register(state) -> None:
-    jobs.register(state.app)
 EMBASSY = EMBASSY_ROLES
 
 
@@ -130,9 +126,7 @@ def propose_by_hand():
 def gate():
     if ReasonForm().validate_on_submit():
         services.set_agreed_list_gate(current_user, request.form.get("on") == "1")
-        db.session.commit()
-        state = jobs.recompute(None)
-        flash(_("Saved. Proposals are being recomputed.") if state == QUEUED else
+        flash(_("Saved. Proposals are being recomputed.") if jobs.runs_in_background() else
               _("Saved. Proposals have been recomputed."), "success")
     return redirect(url_for("matching.curation_list"))
 
@@ -141,7 +135,7 @@ def gate():
 @roles_required(*EMBASSY)
 def run():
     if ReasonForm().validate_on_submit():
-        state = jobs.recompute(None)
-        flash(_("Proposals are being recomputed.") if state == QUEUED else
+        services.request_recomputation(current_user)
+        flash(_("Proposals are being recomputed.") if jobs.runs_in_background() else
               _("Proposals have been recomputed."), "success")
     return redirect(url_for("matching.curation_list"))

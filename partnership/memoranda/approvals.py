@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
-from ..core import hooks
+from ..core import hooks, unit_of_work
 from ..core.access import AccessDenied, NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import MemorandumChanged, emit
 from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError
 from ..core.uploads import delete_upload, store_upload, upload_path
@@ -42,9 +43,10 @@ def _move(actor: User, memorandum: Memorandum, action: str, **details) -> None:
         raise ServiceError(_("This step is not possible now: the memorandum is %(state)s.",
                              state=state_label(memorandum.state))) from None
     before = memorandum.state
-    memorandum.state, memorandum.updated_at = target, utcnow()
+    memorandum.state = target
     record(f"memorandum.{action}", actor=actor, obj=memorandum, before=str(before),
            after=str(target), **details)
+    emit(MemorandumChanged(memorandum_id=memorandum.id, change=action, state=str(target)))
     workflow.follow(actor, memorandum)
 
 
@@ -169,7 +171,7 @@ def scan_path(actor: User, memorandum: Memorandum):
         path = upload_path(UPLOAD_AREA, memorandum.scan_name)
     except FileNotFoundError:
         raise NotVisible() from None
-    record("memorandum.scan_read", actor=actor, obj=memorandum)
+    unit_of_work.keep_read(record("memorandum.scan_read", actor=actor, obj=memorandum))
     return path
 
 

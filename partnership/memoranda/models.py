@@ -60,7 +60,8 @@ class Memorandum(db.Model):
         str_enum(MemorandumState, "memorandum_state"), nullable=False,
         default=MemorandumState.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
     # Agreement: the frozen version, the SHA-256 of its canonical text, the public code.
     agreed_number: Mapped[int | None] = mapped_column(nullable=True)
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from ..core import unit_of_work
 from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.files import private_folder
@@ -134,8 +135,8 @@ def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
     with os.fdopen(descriptor, "wb") as target:
         target.write(data)
     os.replace(temporary, path)
-    record("memorandum.rendered", actor=actor, obj=memorandum, version=version.number,
-           languages="-".join(languages))
+    unit_of_work.keep_read(record("memorandum.rendered", actor=actor, obj=memorandum,
+                                  version=version.number, languages="-".join(languages)))
     return data, False
 
 

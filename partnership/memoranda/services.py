@@ -9,9 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
+from ..core import unit_of_work
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import MemorandumChanged, emit
 from ..core.roles import Role
 from ..core.services import ServiceError
 from ..extensions import db
@@ -86,12 +88,17 @@ def current_template() -> MemorandumTemplate:
     first = MemorandumTemplate(number=shipped.version, content=texts.as_data(shipped),
                                note="shipped with the application", created_at=utcnow())
     try:
-        with db.session.begin_nested():
-            db.session.add(first)
+        if unit_of_work.in_safe_request():  # a page that only reads: stored apart
+            with unit_of_work.apart() as apart:
+                apart.add(first)
+        else:
+            with db.session.begin_nested():
+                db.session.add(first)
+            return first
     except IntegrityError:  # another request stored it at the same moment
-        return db.session.scalar(select(MemorandumTemplate)
-                                 .where(MemorandumTemplate.number == shipped.version))
-    return first
+        pass
+    return db.session.scalar(select(MemorandumTemplate)
+                             .where(MemorandumTemplate.number == shipped.version))
 
 
 def template_versions(actor: User) -> list[MemorandumTemplate]:
@@ -278,8 +285,7 @@ def create_memorandum(actor: User, partnership: Partnership, clauses: list | Non
     _raise(start_refusal(actor, partnership))
     template = current_template()
     memorandum = Memorandum(partnership=partnership, template=template,
-                            state=MemorandumState.DRAFT, created_at=utcnow(),
-                            updated_at=utcnow())
+                            state=MemorandumState.DRAFT, created_at=utcnow())
     db.session.add(memorandum)
     db.session.flush()
     if not hasattr(partnership, "matches"):
@@ -336,9 +342,11 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
         raise TextFrozen()
     withdrawn = db.session.scalar(select(func.count(MemorandumApproval.id)).where(
         MemorandumApproval.version_id == newest.id))
-    memorandum.updated_at = utcnow()
+    memorandum.updated_at = utcnow()  # a new version row: the memorandum's own row is unchanged
     record("memorandum.version", actor=actor, obj=memorandum, number=created.number,
            note=note[:300], approvals_withdrawn=withdrawn)
+    emit(MemorandumChanged(memorandum_id=memorandum.id, change="edited",
+                           state=str(memorandum.state)))
     return created
 
 

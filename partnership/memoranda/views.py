@@ -8,12 +8,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from ..core import unit_of_work
 from ..core.access import NotVisible, roles_required
 from ..core.forms import ActionForm
 from ..core.language import current_language
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import id_or, int_param
-from ..extensions import db
 from ..partnerships import services as partnerships
 from . import approvals, content, diff, labels, services, workflow
 from .blueprint import base_version, bp, page_redirect
@@ -106,14 +106,12 @@ def _save(memorandum, form, operation, template: str, **context):
     try:
         created = operation()
     except services.EditConflict as error:
-        db.session.rollback()
+        unit_of_work.abandon()
         return _conflict(memorandum, form, template, error, **context)
     except ServiceError as error:
-        db.session.rollback()
         show_error(form, error)
         return render_template(template, memorandum=memorandum, form=form,
                                newest=services.latest(memorandum), conflict=False, **context)
-    db.session.commit()
     flash(_("Saved as version %(number)d.", number=created.number), "success")
     return None
 
@@ -201,15 +199,13 @@ def _structure_change(memorandum, form, operation):
     try:
         created = operation()
     except services.EditConflict:
-        db.session.rollback()
+        unit_of_work.abandon()
         flash(_("Someone saved a newer version while you were reading: nothing was changed. "
                 "Here is the newest text; do it again if it is still needed."), "error")
         return page_redirect(memorandum), None
     except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        show_error(None, error)
         return page_redirect(memorandum), None
-    db.session.commit()
     flash(_("Saved as version %(number)d.", number=created.number), "success")
     return None, created
 
@@ -323,8 +319,7 @@ def comment(memorandum_id: int):
 @bp.route("/embassy/memorandum-template")
 @roles_required(*services.TEMPLATE_EDITORS)
 def template_versions():
-    found = services.template_versions(current_user)
-    db.session.commit()  # the shipped version 1 is stored on first use
+    found = services.template_versions(current_user)  # version 1 is stored apart on first use
     return render_template("memoranda/template_versions.html", templates=found)
 
 
@@ -336,7 +331,6 @@ def edit_template():
     form = template_form(clauses, current.content["title"], formdata=request.method == "POST")
     if request.method == "GET":
         form.base_number.data = str(current.number)
-        db.session.commit()
     if form.validate_on_submit():
         titles, texts = template_changes(form, clauses)
         base = id_or(form.base_number.data, -1)

@@ -66,18 +66,13 @@ def sign(memorandum_id: int):
         return page_redirect(memorandum)
     form = SignForm()
     if form.validate_on_submit():
+        # The stored scan is deleted again if the unit of work does not commit.
         try:
             approvals.sign(current_user, memorandum, signed_on=form.signed_on.data,
                            place=form.place.data, signatories=form.signatories.data,
                            scan=form.scan.data.stream)
-            db.session.commit()
         except ServiceError as error:
-            db.session.rollback()
             show_error(form, error)
-        except Exception:
-            approvals.discard_scan(memorandum)
-            db.session.rollback()
-            raise
         else:
             flash(_("The signature is recorded and the signed scan is kept."), "success")
             return page_redirect(memorandum)
@@ -88,8 +83,7 @@ def sign(memorandum_id: int):
 @login_required
 def scan(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    path = approvals.scan_path(current_user, memorandum)
-    db.session.commit()  # the read is audited
+    path = approvals.scan_path(current_user, memorandum)  # the read is audited, apart
     return _attachment(path.read_bytes(),
                        f"memorandum-{memorandum.partnership.reference}-signed.pdf")
 
@@ -131,9 +125,7 @@ def download(memorandum_id: int):
     except ServiceError as error:
         flash(error.message, "error")
         return page_redirect(memorandum)
-    data, cached = printing.pdf_bytes(current_user, memorandum, version, languages)
-    if not cached:
-        db.session.commit()  # the rendering is audited
+    data, _cached = printing.pdf_bytes(current_user, memorandum, version, languages)
     return _attachment(data, printing.file_name(memorandum, version, languages))
 
 

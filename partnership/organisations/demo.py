@@ -44,7 +44,7 @@ def load_hand_written(today: date | None = None) -> dict[str, Organisation]:
         item_entries = entry.pop("items", [])
         status = Status(entry.pop("status", "verified"))
         organisation = Organisation(
-            status=status, created_at=utcnow(), updated_at=utcnow(),
+            status=status, created_at=utcnow(),
             verified_at=utcnow() if status == Status.VERIFIED else None, **entry)
         organisation.search_key = search_key(organisation.name_uk, organisation.name_kk,
                                              organisation.name_en, organisation.name_ru,
@@ -63,7 +63,7 @@ def load_hand_written(today: date | None = None) -> dict[str, Organisation]:
                 urgency=Urgency(item["urgency"]) if item.get("urgency") else None,
                 languages=item.get("languages") or organisation.languages,
                 valid_until=today + timedelta(days=days), status=ItemStatus.ACTIVE,
-                created_at=utcnow(), updated_at=utcnow()))
+                created_at=utcnow()))
         created[key] = organisation
     db.session.flush()
     return created

@@ -9,10 +9,9 @@ from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.jobs import QUEUED
 from ..core.roles import EMBASSY_ROLES
-from ..core.services import ServiceError
+from ..core.services import ServiceError, show_error
 from ..core.urls import int_param
-from ..extensions import db
-from . import exports, import_jobs, services, verification
+from . import exports, import_jobs, verification
 from .forms import DecisionForm, ImportForm
 from .models import ImportStatus, Status
 from .validation import MAX_CELL_CHARS
@@ -51,13 +50,10 @@ def decide(organisation_id: int, action: str):
         try:
             verification.decide(current_user, found, action, form.reason.data or "")
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            show_error(None, error)
             return render_template("embassy/organisation.html", organisation=found,
                                    actions=verification.allowed_actions(found),
                                    decision=form, action=ActionForm()), 422
-        db.session.commit()
-        services.announce_change(found.id)
         flash(_("The decision is recorded and the organisation's manager informed."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 
@@ -68,8 +64,6 @@ def agreed_list(organisation_id: int):
     found = verification.get_for_embassy(current_user, organisation_id)
     if ActionForm().validate_on_submit():
         verification.set_agreed_list(current_user, found, request.form.get("on_list") == "1")
-        db.session.commit()
-        services.announce_change(found.id)
         flash(_("The agreed list is updated."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 
@@ -82,7 +76,6 @@ def import_file():
         upload = form.file.data
         job = import_jobs.create_job(current_user, form.kind.data, upload.read(),
                                      upload.filename, form.dry_run.data, str(get_locale()))
-        db.session.commit()
         if import_jobs.run_or_queue(job) == QUEUED:
             flash(_("The file is large: it is being imported in the background. This page "
                     "shows its progress."), "info")

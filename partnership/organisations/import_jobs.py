@@ -3,7 +3,9 @@ background (RQ, with REDIS_URL), each with its status, progress and report kept 
 
 A job is queued, running, succeeded or failed. Its file is kept in the job's row only until it
 has run. The import itself is all or nothing as before: the rows are written, together with the
-job's final status, in one transaction, and only when every row is good.
+job's final status, in one unit of work, and only when every row is good. The upload's record,
+the job's status while it runs and its progress are written apart, in short transactions of
+their own.
 """
 
 import logging
@@ -15,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import defer, joinedload
 
 from ..auth.models import User
+from ..core import unit_of_work
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
@@ -22,7 +25,7 @@ from ..core.jobs import DONE, QUEUED
 from ..core.jobs import queue as job_queue
 from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from . import imports, services
+from . import imports
 from .models import ImportJob, ImportKind, ImportStatus
 from .tables import FileProblem, read_table
 
@@ -52,11 +55,16 @@ def create_job(actor: User, kind: str, data: bytes, filename: str, dry_run: bool
     else:
         job.rows_total = len(body)
         job.content = data
-    db.session.add(job)
-    db.session.flush()
-    record("import.uploaded", actor=actor, obj=job, kind=job.kind.value,
-           rows=job.rows_total, dry_run=dry_run)
-    return job
+    # The upload and its report are kept whatever becomes of the import: written apart, which
+    # also lets the import report its progress while its own unit of work is still open.
+    with unit_of_work.apart() as apart:
+        apart.add(job)
+        apart.flush()
+        uploaded = record("import.uploaded", actor=actor, obj=job, kind=job.kind.value,
+                          rows=job.rows_total, dry_run=dry_run)
+        db.session.expunge(uploaded)
+        apart.add(uploaded)
+    return db.session.get(ImportJob, job.id)
 
 
 def max_rows() -> int:
@@ -65,8 +73,8 @@ def max_rows() -> int:
 
 
 def run_or_queue(job: ImportJob) -> str:
-    """Run the job now, or queue it when it is large and a worker is configured; call after
-    commit. Returns 'queued', 'done' (ran here) or 'finished' (nothing left to run)."""
+    """Run the job now, in the caller's unit of work, or queue it when it is large and a worker
+    is configured. Returns 'queued', 'done' (ran here) or 'finished' (nothing left to run)."""
     if job.status != ImportStatus.QUEUED:
         return "finished"
     queue = None
@@ -79,18 +87,28 @@ def run_or_queue(job: ImportJob) -> str:
             log.exception("import job %s could not be queued; running it now", job.id)
         else:
             return QUEUED
-    run_import(job.id)
+    _run(job.id)
     return DONE
 
 
+@unit_of_work.job
 def run_import(job_id: int) -> None:
-    """The job: check every row, write all or nothing, keep the report (commits)."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.status != ImportStatus.QUEUED:
+    """The background job: one unit of work."""
+    _run(job_id)
+
+
+def _run(job_id: int) -> None:
+    """Claim the job, check every row, write all rows or none, keep the report. The job's
+    status and progress are written apart, so its page sees them meanwhile."""
+    with unit_of_work.apart() as apart:
+        claimed = apart.execute(
+            update(ImportJob).where(ImportJob.id == job_id,
+                                    ImportJob.status == ImportStatus.QUEUED)
+            .values(status=ImportStatus.RUNNING, started_at=utcnow())).rowcount
+    if not claimed:
         return  # run already, or by another worker
-    job.status = ImportStatus.RUNNING
-    job.started_at = utcnow()
-    db.session.commit()
+    job = db.session.get(ImportJob, job_id)
+    db.session.refresh(job)
     importer, actor = IMPORTERS[job.kind], job.created_by
     dry_run, language = job.dry_run, job.language
     try:
@@ -100,23 +118,17 @@ def run_import(job_id: int) -> None:
             report = importer(actor, job.content or b"", job.filename, dry_run=dry_run,
                               max_rows=max_rows(), progress=_progress(job_id))
     except Exception:  # noqa: BLE001 - whatever broke, the job must end as failed
-        db.session.rollback()
+        unit_of_work.discard()
         log.exception("import job %s failed", job_id)
         with force_locale(language):
             message = _("The import stopped with an unexpected error; nothing was written.")
         _finish(job_id, ImportStatus.FAILED, [{"row": 0, "column": "", "message": message}])
         return
-    wrote = report.ok and not dry_run
-    if not wrote:
-        db.session.rollback()  # a dry run, or a bad row: nothing of the file stays
+    if not report.ok or dry_run:
+        unit_of_work.discard()  # a dry run, or a bad row: nothing of the file stays
     _finish(job_id, ImportStatus.SUCCEEDED if report.ok else ImportStatus.FAILED,
             [{"row": e.row, "column": e.column, "message": str(e.message)}
              for e in report.errors], report)
-    if wrote:
-        try:
-            services.announce_change(None)
-        except Exception:  # noqa: BLE001 - the import is committed already; say so in the log
-            log.exception("proposals were not recomputed after import job %s", job_id)
 
 
 def _finish(job_id: int, status: ImportStatus, errors: list[dict], report=None) -> None:
@@ -131,7 +143,6 @@ def _finish(job_id: int, status: ImportStatus, errors: list[dict], report=None) 
         job.unchanged_count = report.unchanged
     record("import.finished", actor=job.created_by, obj=job, status=status.value,
            rows=job.rows_total, problems=len(errors), dry_run=job.dry_run)
-    db.session.commit()
 
 
 def _progress(job_id: int):

@@ -17,6 +17,7 @@ from ..auth.models import User
 from ..core.access import require_role
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import ImportApplied, emit
 from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
 from . import registry, rules, validation
@@ -232,10 +233,16 @@ def import_organisations(actor: User | None, data: bytes, filename: str,
             for key, value in changes.items():
                 setattr(organisation, key, value)
             _refresh_key(organisation)
-            organisation.updated_at = utcnow()
             record("organisation.imported", actor=actor, obj=organisation,
                    fields=sorted(changes))
+    _applied("organisations", report, dry_run)
     return report
+
+
+def _applied(what: str, report: ImportReport, dry_run: bool) -> None:
+    """Say that a file changed organisations or items (matching follows the event)."""
+    if not dry_run and report.ok and (report.created or report.updated):
+        emit(ImportApplied(what=what, rows=report.rows))
 
 
 def _organisation_values(row: _Row) -> dict:
@@ -293,7 +300,7 @@ def _refresh_key(organisation: Organisation) -> None:
 def _create_organisation(actor: User | None, values: dict) -> Organisation:
     values = dict(values)
     status = values.pop("status", None) or Status.PENDING
-    organisation = Organisation(status=status, created_at=utcnow(), updated_at=utcnow(),
+    organisation = Organisation(status=status, created_at=utcnow(),
                                 verified_at=utcnow() if status == Status.VERIFIED else None,
                                 **values)
     _refresh_key(organisation)
@@ -331,6 +338,7 @@ def import_items(actor: User | None, data: bytes, filename: str,
         return report
     for key, values in parsed:
         _apply_item(actor, key, values, report, dry_run)
+    _applied("items", report, dry_run)
     return report
 
 
@@ -375,7 +383,7 @@ def _apply_item(actor, key, values, report: ImportReport, dry_run: bool) -> None
             fields = {k: v for k, v in values.items() if k != "organisation"}
             fields["valid_until"] = fields["valid_until"] or default_valid_until()
             item = Item(organisation_id=organisation_id, status=ItemStatus.ACTIVE,
-                        created_at=utcnow(), updated_at=utcnow(), **fields)
+                        created_at=utcnow(), **fields)
             db.session.add(item)
             db.session.flush()
             record(f"{direction.value}.imported", actor=actor, obj=item, created=True)
@@ -392,5 +400,4 @@ def _apply_item(actor, key, values, report: ImportReport, dry_run: bool) -> None
     if not dry_run:
         for name, value in changes.items():
             setattr(item, name, value)
-        item.updated_at = utcnow()
         record(f"{direction.value}.imported", actor=actor, obj=item, fields=sorted(changes))

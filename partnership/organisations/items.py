@@ -4,12 +4,13 @@ import hashlib
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..auth.models import User
 from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import ItemChanged, emit
 from ..core.links import external_url
 from ..core.mail import mail_each
 from ..core.services import ServiceError
@@ -70,13 +71,18 @@ def create_item(actor: User | None, organisation: Organisation, direction: str,
                            field="description")
     item = Item(organisation_id=organisation.id, direction=direction,
                 description_key=description_key(values["description"]),
-                status=ItemStatus.ACTIVE, created_at=utcnow(), updated_at=utcnow(),
+                status=ItemStatus.ACTIVE, created_at=utcnow(),
                 **{k: values.get(k) for k in ITEM_FIELDS})
     db.session.add(item)
     db.session.flush()
     record(f"{direction.value}.created", actor=actor, obj=item, organisation_id=organisation.id,
            area=item.area)
+    _changed(item, "created")
     return item
+
+
+def _changed(item: Item, change: str) -> None:
+    emit(ItemChanged(item_id=item.id, organisation_id=item.organisation_id, change=change))
 
 
 def get_item(actor: User, organisation: Organisation, item_id: int) -> Item:
@@ -99,9 +105,9 @@ def update_item(actor: User, item: Item, values: dict) -> None:
         setattr(item, key, values.get(key))
     item.description_key = description_key(item.description)
     if changed:
-        item.updated_at = utcnow()
         item.reminder_sent_at = None
         record(f"{item.direction.value}.updated", actor=actor, obj=item, fields=changed)
+        _changed(item, "updated")
 
 
 def renew_item(actor: User, item: Item) -> None:
@@ -110,9 +116,9 @@ def renew_item(actor: User, item: Item) -> None:
     item.valid_until = default_valid_until()
     item.status = ItemStatus.ACTIVE
     item.reminder_sent_at = None
-    item.updated_at = utcnow()
     record(f"{item.direction.value}.renewed", actor=actor, obj=item,
            valid_until=item.valid_until.isoformat())
+    _changed(item, "renewed")
 
 
 def can_withdraw(actor: User, item: Item) -> bool:
@@ -126,8 +132,8 @@ def withdraw_item(actor: User, item: Item) -> None:
     if not can_withdraw(actor, item):
         raise ServiceError(_("This item is already withdrawn."))
     item.status = ItemStatus.WITHDRAWN
-    item.updated_at = utcnow()
     record(f"{item.direction.value}.withdrawn", actor=actor, obj=item)
+    _changed(item, "withdrawn")
 
 
 def send_expiry_reminders(today: date | None = None) -> int:
@@ -152,6 +158,7 @@ def send_expiry_reminders(today: date | None = None) -> int:
                 link=external_url("organisations.manage", organisation_id=organisation_id))
 
         mail_each(services.active_managers(organisation_id), compose)
-        for item in items:
-            item.reminder_sent_at = utcnow()
+    if due:  # a reminder is no change of the item: its version (updated_at) stays
+        db.session.execute(update(Item).where(Item.id.in_([i.id for i in due]))
+                           .values(reminder_sent_at=utcnow(), updated_at=Item.updated_at))
     return len(due)

@@ -119,8 +119,9 @@ class Organisation(db.Model):
     public_listing: Mapped[bool] = mapped_column(nullable=False, default=False)
     search_key: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Set on every change of the row; the matching worker's warm world reads changes by it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
-                                                 index=True)  # read by the matching worker
+                                                 onupdate=utcnow, index=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     items: Mapped[list["Item"]] = relationship(back_populates="organisation",
@@ -173,8 +174,9 @@ class Item(db.Model):
                                                default=ItemStatus.ACTIVE)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Set on every change of the row; the matching worker's warm world reads changes by it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
-                                                 index=True)  # read by the matching worker
+                                                 onupdate=utcnow, index=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="items")
 

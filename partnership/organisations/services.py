@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.models import TokenPurpose, User, UserToken
 from ..auth.passwords import hash_password, password_problems
 from ..auth.services import find_user, find_valid_token, issue_token, normalise_email
-from ..core import hooks
 from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import OrganisationChanged, emit
 from ..core.language import language_of
 from ..core.links import external_url
 from ..core.mail import mail_each, queue_email
@@ -45,21 +45,11 @@ class Registration:
     password: str
     profile: dict
 
-# hooks.call(CHANGED, organisation_id): something that feeds the proposals changed (None: any
-# organisation's, after an import); the matching area recomputes them. Called after commit.
-CHANGED = "organisation.changed"
-
-
 def active_managers(organisation_id: int) -> list[User]:
     """The organisation's managers who may sign in: they hear of its proposals and decisions."""
     return list(db.session.scalars(select(User).where(
         User.organisation_id == organisation_id, User.role == Role.ORG_MANAGER,
         User.active.is_(True)).order_by(User.id)))
-
-
-def announce_change(organisation_id: int | None) -> None:
-    """Tell the areas above that an organisation's profile, items or standing changed."""
-    hooks.call(CHANGED, organisation_id)
 
 
 def get_organisation(organisation_id: int) -> Organisation | None:
@@ -102,8 +92,6 @@ def apply_profile(organisation: Organisation, profile: dict) -> dict:
     organisation.search_key = search_key(
         organisation.name_uk, organisation.name_kk, organisation.name_en, organisation.name_ru,
         organisation.city, organisation.description)
-    if changes:
-        organisation.updated_at = utcnow()
     return changes
 
 
@@ -323,6 +311,7 @@ def update_profile(actor: User, organisation: Organisation, profile: dict) -> No
     if changes:
         record("organisation.updated", actor=actor, obj=organisation,
                fields=sorted(changes))
+        emit(OrganisationChanged(organisation_id=organisation.id, fields=tuple(sorted(changes))))
 
 
 def colleagues(organisation: Organisation) -> list[User]:

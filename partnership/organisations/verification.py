@@ -7,6 +7,7 @@ from ..auth.models import User
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import AgreedListChanged, OrganisationDecided, emit
 from ..core.mail import mail_each
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError
@@ -67,12 +68,12 @@ def decide(actor: User, organisation: Organisation, action: str, reason: str = "
     before = organisation.status
     organisation.status = target
     organisation.status_reason = reason
-    organisation.updated_at = utcnow()
     if target == Status.VERIFIED:
         organisation.verified_at = utcnow()
     record(f"organisation.{action}", actor=actor, obj=organisation, before=str(before),
            after=str(target), reason=reason)
-    _tell_managers(organisation, action, reason)
+    emit(OrganisationDecided(organisation_id=organisation.id, action=action,
+                             status=str(target), reason=reason))
 
 
 def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> None:
@@ -80,11 +81,13 @@ def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> N
     require_role(actor, *EMBASSY_ROLES)
     if organisation.on_agreed_list != on_list:
         organisation.on_agreed_list = on_list
-        organisation.updated_at = utcnow()  # the worker's warm matching world reads changes by it
         record("organisation.agreed_list", actor=actor, obj=organisation, on_list=on_list)
+        emit(AgreedListChanged(organisation_id=organisation.id, on_list=on_list))
 
 
-def _tell_managers(organisation: Organisation, action: str, reason: str) -> None:
+def tell_managers(organisation: Organisation, action: str, reason: str) -> None:
+    """E-mail the organisation's managers a decision, each in their language (the handler of
+    ``OrganisationDecided``)."""
     def compose(_manager, language):
         name = organisation.name(language)
         return {

@@ -8,9 +8,9 @@ from ..core import hooks
 from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.roles import ORG_ROLES
-from ..core.services import ServiceError, attempt
+from ..core.services import attempt
 from ..core.urls import int_param
-from ..extensions import db, limiter
+from ..extensions import limiter
 from . import access, directory, items, services
 from .forms import EditProfileForm, InviteColleagueForm, ItemForm, RegistrationForm
 from .models import Direction
@@ -73,7 +73,6 @@ def confirm_registration(token: str):
     form = ActionForm()
     if form.validate_on_submit():
         services.confirm_registration(token)
-        db.session.commit()
         flash(_("Your e-mail address is confirmed. Sign in to fill in the profile while the "
                 "embassy verifies your organisation."), "success")
         return redirect(url_for("auth.login"))
@@ -193,7 +192,6 @@ def new_item(organisation_id: int, direction: str):
         outcome = attempt(lambda: items.create_item(
             current_user, organisation, direction, form.values()), form)
         if outcome.ok:
-            services.announce_change(organisation.id)
             flash(_("Saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/item_form.html", form=form, organisation=organisation,
@@ -212,7 +210,6 @@ def edit_item(organisation_id: int, item_id: int):
     if form.validate_on_submit():
         outcome = attempt(lambda: items.update_item(current_user, item, form.values()), form)
         if outcome.ok:
-            services.announce_change(organisation.id)
             flash(_("Saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/item_form.html", form=form, organisation=organisation,
@@ -223,13 +220,9 @@ def _item_action(organisation_id: int, item_id: int, operation, message: str):
     organisation = services.for_manager(current_user, organisation_id)
     item = items.get_item(current_user, organisation, item_id)
     if ActionForm().validate_on_submit():
-        try:
-            operation(current_user, item)
-        except ServiceError as error:  # a second tab: the step is no longer possible
-            flash(error.message, "error")
+        # A second tab may have taken the step already: the service's message is flashed.
+        if not attempt(lambda: operation(current_user, item)).ok:
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
-        db.session.commit()
-        services.announce_change(organisation.id)
         flash(message, "success")
     return redirect(url_for("organisations.manage", organisation_id=organisation.id))
 

@@ -43,7 +43,8 @@ class Partnership(db.Model):
         default=PartnershipStatus.FORMING)
     objectives: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
 
     ukrainian_organisation = relationship("Organisation",
                                           foreign_keys=[ukrainian_organisation_id])

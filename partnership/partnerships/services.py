@@ -8,6 +8,7 @@ from ..auth.models import User
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import PartnershipOpened, emit
 from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
@@ -41,6 +42,7 @@ def partnership_for_match(actor: User, match) -> Partnership:
     db.session.flush()
     partnership.reference = _reference(partnership.id)
     record("partnership.created", actor=actor, obj=partnership, match_id=match.id)
+    emit(PartnershipOpened(partnership_id=partnership.id))
     return partnership
 
 
@@ -99,7 +101,6 @@ def update_objectives(actor: User, partnership: Partnership, objectives: str) ->
         raise NotVisible()
     if partnership.objectives != objectives.strip():
         partnership.objectives = objectives.strip()
-        partnership.updated_at = utcnow()
         record("partnership.objectives", actor=actor, obj=partnership)
 
 

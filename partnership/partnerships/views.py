@@ -10,7 +10,6 @@ from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
-from ..extensions import db
 from ..matching import decisions
 from ..organisations.views import MANAGE_SECTIONS
 from . import labels, services, workflow
@@ -62,7 +61,6 @@ def objectives(partnership_id: int):
     form = ObjectivesForm()
     if form.validate_on_submit():
         services.update_objectives(current_user, partnership, form.objectives.data or "")
-        db.session.commit()
         flash(_("The objectives are saved."), "success")
     return redirect(url_for("partnerships.page", partnership_id=partnership.id))
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from ..core import hooks
 from ..core.audit import record
 from ..core.database import utcnow
+from ..core.events import PartnershipStatusChanged, emit
 from ..core.services import ServiceError
 from .models import Partnership, PartnershipEvent
 from .models import PartnershipStatus as S
@@ -55,7 +56,7 @@ def can_move(state: S, target: S) -> bool:
 def start(actor, partnership: Partnership) -> Partnership:
     """A new partnership begins in forming, with the first entry of its history."""
     partnership.status = S.FORMING
-    partnership.created_at = partnership.updated_at = utcnow()
+    partnership.created_at = utcnow()  # updated_at: its column's default and onupdate
     partnership.events.append(PartnershipEvent(actor_id=actor.id, to_status=str(S.FORMING)))
     return partnership
 
@@ -81,8 +82,9 @@ def follow_memorandum(actor, partnership: Partnership, target: S, note: str) -> 
 
 def _set(actor, partnership: Partnership, target: S, note: str) -> None:
     before = partnership.status
-    partnership.status, partnership.updated_at = target, utcnow()
+    partnership.status = target
     partnership.events.append(PartnershipEvent(actor_id=actor.id, from_status=str(before),
                                                to_status=str(target), note=note))
     record("partnership.status", actor=actor, obj=partnership, before=str(before),
            after=str(target), note=note)
+    emit(PartnershipStatusChanged(partnership_id=partnership.id, status=str(target)))

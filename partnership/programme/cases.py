@@ -82,7 +82,7 @@ def refer_case(actor: User, data: CaseData, person: identity.Identity) -> ChildC
                      representative_type=data.representative_type, needs=data.needs.strip(),
                      languages=list(data.languages),
                      accompanying_adult_relation=data.accompanying_adult_relation.strip(),
-                     state=CaseState.REFERRED, created_at=now, updated_at=now)
+                     state=CaseState.REFERRED, created_at=now)
     db.session.add(case)
     db.session.flush()
     identity.store_identity(case, person)
@@ -108,7 +108,7 @@ def update_case(actor: User, case: ChildCase, data: CaseData,
     case.accompanying_adult_relation = data.accompanying_adult_relation.strip()
     if person is not None and case.identity_erased_at is None:
         identity.store_identity(case, person)
-    case.updated_at = utcnow()
+    case.updated_at = utcnow()  # the identity is a row of its own: the case's row may not change
     add_event(case, actor, "updated")
     record("programme.case_updated", actor=actor, obj=case, code=case.code)
 
@@ -199,7 +199,7 @@ def _enter(actor: User | None, case: ChildCase, target: CaseState, note: str = "
     if target in workflow.ENDS_PLACEMENT:
         end_placement(case)
     now = utcnow()
-    case.state, case.updated_at = target, now
+    case.state = target
     if target == CaseState.COMPLETED:
         case.completed_at = now
         schedule_follow_ups(case)

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from ..core import unit_of_work
 from ..extensions import db
 
 
@@ -42,9 +43,7 @@ def rotate_identity_key(reencrypt_only: bool, print_new_key: bool) -> None:
         for row in rows:
             row.ciphertext, row.key_id = crypto.reencrypt(row.ciphertext)
     except crypto.IdentityKeysMissing as error:
-        db.session.rollback()
         raise click.ClickException(str(error.message)) from None
-    db.session.commit()
     click.echo(f"{len(rows)} identity record(s) re-encrypted with key {newest}. Old keys stay "
                "configured: remove them once no backup you keep needs them.")
 
@@ -58,11 +57,10 @@ def purge_programme_identities(dry_run: bool) -> None:
 
     report = purge_identities(dry_run=dry_run)
     if dry_run:
-        db.session.rollback()
+        unit_of_work.fail()  # nothing is written
         click.echo(f"Dry run: {len(report.codes)} case(s) would be erased: "
                    + (", ".join(report.codes) or "none") + ".")
         return
-    db.session.commit()
     click.echo(f"{len(report.codes)} case(s) erased ({report.documents} document(s)): "
                + (", ".join(report.codes) or "none") + ".")
 
@@ -106,9 +104,7 @@ def convert_accompanying_adults() -> None:
     try:
         report = convert_adult_names()
     except ServiceError as error:  # no key configured, or a record under a removed key
-        db.session.rollback()
         raise click.ClickException(str(error.message)) from None
-    db.session.commit()
     click.echo(f"Accompanying adults: {report.converted} converted, {report.left} left for "
                "review by a programme coordinator.")
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..core import unit_of_work
 from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
@@ -132,8 +133,9 @@ def consent_document(actor: User, consent: Consent):
         path = upload_path(UPLOAD_AREA, consent.document_name)
     except FileNotFoundError:
         raise NotVisible() from None
-    record("programme.consent_document_read", actor=actor, obj=consent.case,
-           code=consent.case.code, consent_id=consent.id)
+    unit_of_work.keep_read(record("programme.consent_document_read", actor=actor,
+                                  obj=consent.case, code=consent.case.code,
+                                  consent_id=consent.id))
     return path, consent.document_media_type
 
 

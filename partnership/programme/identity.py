@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, fields
 from flask_babel import gettext as _
 
 from ..auth.models import User
+from ..core import unit_of_work
 from ..core.access import NotVisible
 from ..core.audit import record
-from ..core.database import utcnow
 from ..core.services import ServiceError
 from . import crypto
 from .access import is_centre_staff, require_coordinator
@@ -103,10 +103,9 @@ def store_identity(case: ChildCase, person: Identity) -> None:
             "accompanying_adult_name", "")
     ciphertext, key_id = crypto.encrypt(values)
     if case.identity is None:
-        case.identity = ChildIdentity(ciphertext=ciphertext, key_id=key_id, updated_at=utcnow())
+        case.identity = ChildIdentity(ciphertext=ciphertext, key_id=key_id)
     else:
         case.identity.ciphertext, case.identity.key_id = ciphertext, key_id
-        case.identity.updated_at = utcnow()
     case.has_accompanying_adult = Identity.from_record(values).adult_named
     case.adult_name_to_review = bool(values["accompanying_adult_name"])
 
@@ -139,7 +138,8 @@ def centre_card(actor: User, case: ChildCase) -> CentreCard:
     if case.identity is None:
         return CentreCard("", "")
     person = Identity.from_record(crypto.decrypt(case.identity.ciphertext))
-    record("programme.centre_card_read", actor=actor, obj=case, code=case.code)
+    unit_of_work.keep_read(record("programme.centre_card_read", actor=actor, obj=case,
+                                  code=case.code))
     return CentreCard(person.first_name, adult_for_centre(person))
 
 

@@ -142,7 +142,8 @@ class ChildCase(db.Model):
     state: Mapped[CaseState] = mapped_column(str_enum(CaseState, "case_state"), nullable=False,
                                              default=CaseState.REFERRED, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     identity_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -175,7 +176,8 @@ class ChildIdentity(db.Model):
                                          nullable=False, unique=True)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     key_id: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
 
     case: Mapped[ChildCase] = relationship(back_populates="identity")
 

@@ -2,6 +2,7 @@
 
 from ..auth.models import User
 from ..core.database import utcnow
+from ..core.events import ChildCaseChanged, emit
 from ..extensions import db
 from .models import CaseEvent, ChildCase
 
@@ -14,4 +15,6 @@ def add_event(case: ChildCase, actor: User | None, kind: str, *, from_state=None
                       to_state=None if to_state is None else str(to_state),
                       note=note.strip(), details=details)
     db.session.add(event)
+    # The domain event names the case by its code only: never who the child is.
+    emit(ChildCaseChanged(case_code=case.code, change=kind, state=str(case.state)))
     return event

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..core import unit_of_work
 from ..core.access import roles_required
 from ..core.database import utcnow
 from ..core.forms import ActionForm
@@ -28,7 +29,7 @@ from ..core.language import current_language
 from ..core.roles import CENTRE_ROLES, REPORT_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
-from ..extensions import db, limiter
+from ..extensions import limiter
 from . import (
     adults,
     care,
@@ -253,14 +254,8 @@ def new_consent(case_id: int):
             recorded.append(consents.record_consent(current_user, case, data, upload))
             return recorded[-1]
 
-        try:
-            outcome = attempt(operation, form)
-        except Exception:
-            # The file is stored but the transaction failed at commit: do not keep it.
-            for consent in recorded:
-                consents.discard_document(consent)
-            db.session.rollback()
-            raise
+        # A stored document is deleted again if the unit of work does not commit.
+        outcome = attempt(operation, form)
         if outcome.ok:
             flash(_("The consent is recorded."), "success")
             return redirect(url_for("programme.case_page", case_id=case.id))
@@ -429,7 +424,8 @@ def export_cases():
             name = f"people-of-the-future-cases-{utcnow():%Y%m%d}.csv"
             return Response(outcome.value, mimetype="text/csv", headers={
                 "Content-Disposition": f"attachment; filename={name}"})
-        attempt(lambda: exports.note_refused_export(current_user))
+        unit_of_work.discard()  # the refusal undid the export; its trace is kept
+        exports.note_refused_export(current_user)
     form.password.data = ""
     return render_template("programme/export.html", form=form)
 

@@ -3,7 +3,6 @@
 from flask import Flask
 
 from partnership.core import hooks
-from partnership.organisations.services import CHANGED
 from partnership.partnerships.views import PAGE_SECTIONS
 from partnership.partnerships.workflow import MOVED
 
@@ -30,6 +29,5 @@ def test_gather_merges_what_each_area_adds():
 
 
 def test_the_factory_wires_the_upper_areas_into_the_lower_ones(app):
-    assert [f.__qualname__ for f in hooks.registered(CHANGED)] == ["recompute"]
     assert [f.__qualname__ for f in hooks.registered(MOVED)] == ["follow_partnership"]
     assert [f.__qualname__ for f in hooks.registered(PAGE_SECTIONS)] == ["partnership_section"]
