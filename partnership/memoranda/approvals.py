@@ -101,11 +101,12 @@ def withdrawn_approvals(memorandum: Memorandum) -> int:
 def approve(actor: User, memorandum: Memorandum, version_number: int) -> MemorandumApproval:
     """The actor's party approves the version it read; the third party's approval of the same
     version makes the memorandum agreed."""
-    require(approve_refusal(actor, memorandum))
+    # Whose approval it is, read once (before the lock, as two approvals may arrive together).
+    party = services.party_of(actor, memorandum.partnership)
+    require(approve_refusal(actor, memorandum, party))
     services.lock(memorandum)
     # Asked again now the memorandum is locked: a step taken meanwhile counts.
-    require(approve_refusal(actor, memorandum))
-    party = services.party_of(actor, memorandum.partnership)
+    require(approve_refusal(actor, memorandum, party))
     newest = services.latest(memorandum)
     if version_number != newest.number:
         raise ServiceError(_("Version %(number)d was saved after the one you read; read it "
@@ -281,12 +282,16 @@ def return_refusal(actor: User, memorandum: Memorandum) -> Refusal:
     return editor_refusal(actor, memorandum) or _step(memorandum, "return")
 
 
-def approve_refusal(actor: User, memorandum: Memorandum) -> Refusal:
+_ASK = object()
+
+
+def approve_refusal(actor: User, memorandum: Memorandum, party=_ASK) -> Refusal:
     """A manager of each organisation and an embassy officer approve, once per version, while
-    the memorandum is in review."""
+    the memorandum is in review. ``party``: the actor's, when the caller has read it."""
     if not partnerships.can_view(actor, memorandum.partnership):
         return NotVisible()
-    party = services.party_of(actor, memorandum.partnership)
+    if party is _ASK:
+        party = services.party_of(actor, memorandum.partnership)
     if party is None:
         return ServiceError(_("Only a manager of each organisation and an embassy officer "
                               "approve a memorandum."))
