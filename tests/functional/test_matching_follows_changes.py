@@ -233,9 +233,11 @@ def test_an_organisation_import_reaches_the_proposals(world, client):
     organisation = an_offering_organisation(Country.UA)
     officer(client)
     new_kind = a_kind_that_changes_scores(organisation)
-    text = ("registry_code,country,kind,name_uk,name_kk,name_en,region,city,languages\n"
+    text = ("registry_code,country,kind,name_uk,name_kk,name_en,region,city,languages,"
+            "contact_name,contact_email\n"
             f"{organisation.registry_code},UA,{new_kind},{organisation.name_uk},,"
-            f"Renamed,{organisation.region},{organisation.city},uk;kk;ru\n")
+            f"Renamed,{organisation.region},{organisation.city},uk;kk;ru,"
+            "Олена Коваль,olena@example.org\n")
     response = _import(client, "organisations", text)
     assert response.status_code == 200
     db.session.expire_all()
