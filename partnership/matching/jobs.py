@@ -54,9 +54,16 @@ def work(burst: bool = False) -> None:
     jobs = queue()
     if jobs is None:
         raise RuntimeError("REDIS_URL is not set: without it, proposals are computed inline.")
-    _in_worker = True  # SimpleWorker runs the jobs in this process: the world stays warm
     from ..core.events import dispatch_pending
+    from .world import forget_world
 
-    dispatch_pending()  # what a crash between a commit and its dispatch left behind
-    SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)
+    _in_worker = True  # SimpleWorker runs the jobs in this process: the world stays warm
+    try:
+        dispatch_pending()  # what a crash between a commit and its dispatch left behind
+        SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)
+    finally:
+        # A stopped worker keeps no world: the next one (a burst run, a test on a database
+        # emptied and refilled under the same address) reads the database afresh.
+        _in_worker = False
+        forget_world()
 

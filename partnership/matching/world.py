@@ -186,3 +186,9 @@ def warm_world(today: date, full: bool = False, organisation_id: int | None = No
         _WORLD = World(related_areas())
     _WORLD.refresh(today, full, organisation_id)
     return _WORLD
+
+
+def forget_world() -> None:
+    """Drop this process's world (when its worker stops)."""
+    global _WORLD
+    _WORLD = None
