@@ -134,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     from .memoranda import views as _memoranda_views  # noqa: F401 - routes on the blueprint
     from .memoranda import workflow_views  # noqa: F401 - routes on the blueprint
     from .memoranda.blueprint import bp as memoranda_bp
+    from .notifications.views import bp as notifications_bp
     from .organisations.embassy_views import bp as verification_bp
     from .organisations.views import bp as organisations_bp
     from .partnerships.views import bp as partnerships_bp
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partnerships_bp)
     app.register_blueprint(memoranda_bp)
     app.register_blueprint(programme_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_commands(app: Flask) -> None:
@@ -169,6 +171,7 @@ def register_request_hooks(app: Flask) -> None:
     from .auth.services import load_user
     from .core import security, templating
     from .matching import labels as matching_labels
+    from .notifications import views as notifications
     from .organisations import labels
 
     login_manager.user_loader(load_user)
@@ -181,3 +184,4 @@ def register_request_hooks(app: Flask) -> None:
     templating.register(app)
     labels.register(app)
     matching_labels.register(app)
+    notifications.register(app)

@@ -22,7 +22,8 @@ def register(app: Flask) -> None:
 
     for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions,
                     import_organisations, import_items, send_reminders, propose_matches,
-                    export_matches, worker, dispatch_events, *programme_commands,
+                    export_matches, worker, dispatch_events, send_digests,
+                    purge_notifications, *programme_commands,
                     *memoranda_commands):
         if not getattr(command.callback, "in_unit_of_work", False):
             command.callback = unit_of_work.transactional(command.callback)
@@ -160,6 +161,26 @@ def send_reminders() -> None:
     count = send_expiry_reminders()
     unit_of_work.after_commit(send_pending_emails)
     click.echo(f"{count} item(s) reminded.")
+
+
+@click.command("send-digests")
+def send_digests() -> None:
+    """E-mail each user their daily digest of notifications (run daily; a second run the same
+    day sends nothing more)."""
+    from .core.mail import send_pending_emails
+    from .notifications.services import send_digests as send
+
+    count = send()
+    unit_of_work.after_commit(send_pending_emails)
+    click.echo(f"{count} digest(s) queued.")
+
+
+@click.command("purge-notifications")
+def purge_notifications() -> None:
+    """Delete notifications older than 180 days (run daily)."""
+    from .notifications.services import purge
+
+    click.echo(f"{purge()} notification(s) deleted.")
 
 
 @click.command("propose-matches")

@@ -12,6 +12,11 @@ from .memoranda.models import (  # noqa: F401
     MemorandumTemplate,
     MemorandumVersion,
 )
+from .notifications.models import (  # noqa: F401
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+)
 from .organisations.models import Item, Organisation  # noqa: F401
 from .partnerships.models import Partnership, PartnershipEvent  # noqa: F401
 from .programme.models import (  # noqa: F401

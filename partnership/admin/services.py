@@ -3,11 +3,13 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from ..auth import services as accounts
 from ..auth.models import User
 from ..core.access import require_role
 from ..core.models import AuditEvent
 from ..core.roles import Role
 from ..extensions import db
+from ..notifications.services import notify
 
 PAGE_SIZE = 50
 
@@ -36,3 +38,9 @@ def list_audit(actor: User, page: int, action: str = ""):
     if action:
         statement = statement.where(AuditEvent.action.startswith(action.strip()))
     return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def reset_second_factor(actor: User, user: User) -> None:
+    """Remove a user's second factor, and tell them (a security message: always sent)."""
+    accounts.reset_second_factor(actor, user)
+    notify([user], "second_factor_reset", endpoint="auth.account", actor_id=actor.id)

@@ -83,7 +83,7 @@ def resend_invitation(user_id: int):
 def reset_second_factor(user_id: int):
     user = _load_user(user_id)
     if ActionForm().validate_on_submit():
-        accounts.reset_second_factor(current_user, user)
+        services.reset_second_factor(current_user, user)
         flash(_("Two-step sign-in has been reset. The person sets it up again at the next "
                 "sign-in."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -469,3 +469,9 @@ def create_admin(email: str, password: str, full_name: str = "") -> User:
     db.session.flush()
     record("user.created", obj=user, role=str(user.role), via="cli")
     return user
+
+
+def active_with_role(*roles: str) -> list[User]:
+    """The users of these roles who may sign in (the embassy's officers, for instance)."""
+    return list(db.session.scalars(select(User).where(User.role.in_(roles),
+                                                      User.active.is_(True)).order_by(User.id)))

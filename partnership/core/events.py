@@ -138,12 +138,14 @@ class MatchDecided(Event):
     kind: ClassVar[str] = "match.decided"
     match_id: int
     status: str
+    actor_id: int | None = None      # who acted: never told of their own action
 
 
 @dataclass(frozen=True)
 class PartnershipOpened(Event):
     kind: ClassVar[str] = "partnership.opened"
     partnership_id: int
+    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ class PartnershipStatusChanged(Event):
     kind: ClassVar[str] = "partnership.status_changed"
     partnership_id: int
     status: str
+    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,9 @@ class MemorandumChanged(Event):
     memorandum_id: int
     change: str
     state: str = ""
+    actor_id: int | None = None
+    party: str = ""                  # the actor's party (approved, commented)
+    version: int = 0                 # the version approved
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,17 @@ class ChildCaseChanged(Event):
     case_code: str
     change: str
     state: str = ""
+    actor_id: int | None = None      # the staff member who acted (an account, not the child)
+
+
+@dataclass(frozen=True)
+class ColleagueInvited(Event):
+    """A manager invited a colleague to the organisation (a new account)."""
+
+    kind: ClassVar[str] = "organisation.colleague_invited"
+    organisation_id: int
+    user_id: int
+    actor_id: int | None = None
 
 
 # --- recording and dispatching --------------------------------------------------------------

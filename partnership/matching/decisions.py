@@ -11,13 +11,10 @@ from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.events import MatchDecided, emit
-from ..core.links import external_url
-from ..core.mail import mail_each
 from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
 from ..organisations import access
-from ..organisations import services as organisations
 from ..organisations.models import Direction, Item, ItemStatus, Organisation, Status
 from . import engine, workflow
 from .models import OPEN_STATUSES, Match, MatchStatus, Origin
@@ -121,16 +118,13 @@ def _act(actor: User, match: Match, action: str, reason: str = "") -> MatchStatu
         match.status_reason = reason
     record(f"match.{action}", actor=actor, obj=match, before=str(before), after=str(target),
            side=who, reason=reason)
-    emit(MatchDecided(match_id=match.id, status=str(target)))
+    emit(MatchDecided(match_id=match.id, status=str(target), actor_id=actor.id))
     return target
 
 
 def express_interest(actor: User, match: Match) -> MatchStatus:
     """A manager says their organisation is interested; both interested: mutually accepted."""
-    target = _act(actor, match, "interest")
-    if target == MatchStatus.MUTUALLY_ACCEPTED:
-        _tell_both(match)
-    return target
+    return _act(actor, match, "interest")
 
 
 def decline(actor: User, match: Match, reason: str) -> None:
@@ -154,21 +148,6 @@ def vet(actor: User, match: Match) -> None:
     starts or joins the partnership)."""
     require_role(actor, *EMBASSY_ROLES)
     _act(actor, match, "vet")
-
-
-def _tell_both(match: Match) -> None:
-    for organisation in (match.need_organisation, match.offer_organisation):
-        partner = (match.offer_organisation if organisation.id == match.need_organisation_id
-                   else match.need_organisation)
-
-        def compose(_manager, language, partner=partner, organisation=organisation):
-            return _("Both sides are interested"), _(
-                "%(partner)s is interested too. The embassy will now review the proposal "
-                "and, once it is vetted, open a partnership.\n\n%(link)s",
-                partner=partner.name(language),
-                link=external_url("matching.proposals", organisation_id=organisation.id))
-
-        mail_each(organisations.active_managers(organisation.id), compose)
 
 
 @dataclass

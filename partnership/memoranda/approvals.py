@@ -46,7 +46,8 @@ def _move(actor: User, memorandum: Memorandum, action: str, **details) -> None:
     memorandum.state = target
     record(f"memorandum.{action}", actor=actor, obj=memorandum, before=str(before),
            after=str(target), **details)
-    emit(MemorandumChanged(memorandum_id=memorandum.id, change=action, state=str(target)))
+    emit(MemorandumChanged(memorandum_id=memorandum.id, change=action, state=str(target),
+                           actor_id=getattr(actor, "id", None)))
     workflow.follow(actor, memorandum)
 
 
@@ -126,6 +127,9 @@ def approve(actor: User, memorandum: Memorandum, version_number: int) -> Memoran
         raise ServiceError(_("Approvals are given while the memorandum is in review."))
     record("memorandum.approved", actor=actor, obj=memorandum, version=newest.number,
            party=str(party))
+    emit(MemorandumChanged(memorandum_id=memorandum.id, change="approved",
+                           state=str(memorandum.state), actor_id=actor.id, party=str(party),
+                           version=newest.number))
     if set(current_approvals(memorandum)) == set(PARTIES):
         _agree(actor, memorandum, newest)
     return approval

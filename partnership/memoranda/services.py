@@ -228,6 +228,16 @@ def party_of(actor: User, partnership: Partnership) -> Party | None:
     return None
 
 
+def side_of(actor: User, partnership: Partnership) -> Party:
+    """Which party's side the actor is on (members too): their organisation's, else the
+    embassy's."""
+    if actor.organisation_id == partnership.ukrainian_organisation_id:
+        return Party.UKRAINIAN
+    if actor.organisation_id == partnership.kazakh_organisation_id:
+        return Party.KAZAKH
+    return Party.EMBASSY
+
+
 def get_memorandum(actor: User, memorandum_id: int) -> Memorandum:
     """The memorandum with its partnership and versions, if the actor may see it (else 404)."""
     memorandum = db.session.scalar(
@@ -429,6 +439,9 @@ def add_comment(actor: User, memorandum: Memorandum, clause_key: str, body: str,
     db.session.flush()
     record("memorandum.comment", actor=actor, obj=memorandum, comment_id=comment.id,
            clause=clause_key)
+    emit(MemorandumChanged(memorandum_id=memorandum.id, change="commented",
+                           state=str(memorandum.state), actor_id=actor.id,
+                           party=str(side_of(actor, memorandum.partnership))))
     return comment
 
 

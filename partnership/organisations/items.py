@@ -11,13 +11,11 @@ from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.events import ItemChanged, emit
-from ..core.links import external_url
-from ..core.mail import mail_each
 from ..core.services import ServiceError
 from ..extensions import db
+from ..notifications.services import notify
 from . import access, rules, services
 from .models import Direction, Item, ItemStatus, Organisation, Urgency
-from .taxonomy import areas
 
 VALIDITY = timedelta(days=365)
 REMINDER_BEFORE = timedelta(days=30)
@@ -137,7 +135,8 @@ def withdraw_item(actor: User, item: Item) -> None:
 
 
 def send_expiry_reminders(today: date | None = None) -> int:
-    """E-mail managers about items that expire within 30 days (once per item); return count."""
+    """Tell managers (in the app and by e-mail, as each chose) about items that expire within
+    30 days (once per item); return how many items."""
     today = today or date.today()
     due = db.session.scalars(
         select(Item).where(Item.status == ItemStatus.ACTIVE, Item.reminder_sent_at.is_(None),
@@ -148,16 +147,9 @@ def send_expiry_reminders(today: date | None = None) -> int:
     for item in due:
         by_organisation.setdefault(item.organisation_id, []).append(item)
     for organisation_id, items in by_organisation.items():
-        def compose(_manager, language, items=items, organisation_id=organisation_id):
-            lines = "\n".join(f"- {areas()[i.area].label(language)}: {i.description[:80]} "
-                              f"({i.valid_until.isoformat()})" for i in items)
-            return _("Offers and needs that expire soon"), _(
-                "These offers and needs of your organisation expire within 30 days. Renew "
-                "the ones that still hold, so partners can still find them:\n\n%(items)s"
-                "\n\n%(link)s", items=lines,
-                link=external_url("organisations.manage", organisation_id=organisation_id))
-
-        mail_each(services.active_managers(organisation_id), compose)
+        notify(services.active_managers(organisation_id), "items_expiring",
+               {"count": len(items)}, endpoint="organisations.manage",
+               link_args={"organisation_id": organisation_id})
     if due:  # a reminder is no change of the item: its version (updated_at) stays
         db.session.execute(update(Item).where(Item.id.in_([i.id for i in due]))
                            .values(reminder_sent_at=utcnow(), updated_at=Item.updated_at))

@@ -15,7 +15,7 @@ from ..auth.services import find_user, find_valid_token, issue_token, normalise_
 from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
-from ..core.events import OrganisationChanged, emit
+from ..core.events import ColleagueInvited, OrganisationChanged, emit
 from ..core.language import language_of
 from ..core.links import external_url
 from ..core.mail import mail_each, queue_email
@@ -50,6 +50,40 @@ def active_managers(organisation_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(
         User.organisation_id == organisation_id, User.role == Role.ORG_MANAGER,
         User.active.is_(True)).order_by(User.id)))
+
+
+def active_people(organisation_id: int) -> list[User]:
+    """The organisation's managers and members who may sign in: they hear of its partner
+    proposals, partnerships and memoranda."""
+    return list(db.session.scalars(select(User).where(
+        User.organisation_id == organisation_id, User.role.in_(ORG_ROLES),
+        User.active.is_(True)).order_by(User.id)))
+
+
+def names_of(organisation: Organisation) -> dict[str, str]:
+    """The organisation's name in each interface language (for a notification's text)."""
+    from ..notifications.texts import in_each_language
+
+    return in_each_language(organisation.name)
+
+
+def tell_of_invitation(organisation_id: int, invitee_id: int, actor_id: int | None) -> None:
+    """The organisation's other managers hear that a colleague was invited (the invitee has
+    the invitation e-mail; the inviter knows)."""
+    from ..core.roles import ROLE_LABELS
+    from ..notifications.services import notify
+    from ..notifications.texts import translated
+
+    organisation, invitee = db.session.get(Organisation, organisation_id), db.session.get(
+        User, invitee_id)
+    if organisation is None or invitee is None:
+        return
+    managers = [m for m in active_managers(organisation_id) if m.id != invitee_id]
+    notify(managers, "colleague_invited",
+           {"organisation": names_of(organisation), "email": invitee.email,
+            "role": translated(ROLE_LABELS[invitee.role])},
+           endpoint="organisations.manage", link_args={"organisation_id": organisation_id},
+           actor_id=actor_id)
 
 
 def get_organisation(organisation_id: int) -> Organisation | None:
@@ -347,6 +381,7 @@ def invite_colleague(actor: User, organisation: Organisation, email: str, full_n
     db.session.flush()
     record("organisation.colleague_invited", actor=actor, obj=organisation, user_id=user.id,
            role=str(role))
+    emit(ColleagueInvited(organisation_id=organisation.id, user_id=user.id, actor_id=actor.id))
     send_invitation(user, actor)
     return user
 

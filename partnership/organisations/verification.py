@@ -8,10 +8,10 @@ from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.events import AgreedListChanged, OrganisationDecided, emit
-from ..core.mail import mail_each
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError
 from ..extensions import db
+from ..notifications.services import notify
 from . import services
 from .models import Organisation, Status
 
@@ -86,24 +86,8 @@ def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> N
 
 
 def tell_managers(organisation: Organisation, action: str, reason: str) -> None:
-    """E-mail the organisation's managers a decision, each in their language (the handler of
-    ``OrganisationDecided``)."""
-    def compose(_manager, language):
-        name = organisation.name(language)
-        return {
-            "verify": (_("Your organisation has been verified"),
-                       _("The embassy has verified %(name)s. It now takes part in partner "
-                         "proposals.", name=name)),
-            "reject": (_("Your registration was not accepted"),
-                       _("The embassy could not verify %(name)s. The reason:\n\n%(reason)s"
-                         "\n\nIf you think this is a mistake, write to the embassy: it can "
-                         "verify the organisation after all.",
-                         name=name, reason=reason)),
-            "suspend": (_("Your organisation has been suspended"),
-                        _("The embassy has suspended %(name)s. The reason:\n\n%(reason)s",
-                          name=name, reason=reason)),
-            "reinstate": (_("Your organisation has been reinstated"),
-                          _("The embassy has reinstated %(name)s.", name=name)),
-        }[action]
-
-    mail_each(services.active_managers(organisation.id), compose)
+    """Tell the organisation's managers the embassy's decision, in the app and by e-mail, each
+    in their language (the handler of ``OrganisationDecided``)."""
+    endpoint = "organisations.decision" if action == "reject" else "organisations.mine"
+    notify(services.active_managers(organisation.id), f"organisation_{action}",
+           {"name": services.names_of(organisation), "reason": reason}, endpoint=endpoint)

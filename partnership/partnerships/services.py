@@ -42,7 +42,7 @@ def partnership_for_match(actor: User, match) -> Partnership:
     db.session.flush()
     partnership.reference = _reference(partnership.id)
     record("partnership.created", actor=actor, obj=partnership, match_id=match.id)
-    emit(PartnershipOpened(partnership_id=partnership.id))
+    emit(PartnershipOpened(partnership_id=partnership.id, actor_id=actor.id))
     return partnership
 
 

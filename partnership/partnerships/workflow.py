@@ -87,4 +87,5 @@ def _set(actor, partnership: Partnership, target: S, note: str) -> None:
                                                to_status=str(target), note=note))
     record("partnership.status", actor=actor, obj=partnership, before=str(before),
            after=str(target), note=note)
-    emit(PartnershipStatusChanged(partnership_id=partnership.id, status=str(target)))
+    emit(PartnershipStatusChanged(partnership_id=partnership.id, status=str(target),
+                                  actor_id=getattr(actor, "id", None)))

@@ -12,11 +12,10 @@ from ..auth.models import User
 from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
-from ..core.links import external_url
-from ..core.mail import mail_each
 from ..core.roles import Role
 from ..core.services import ServiceError
 from ..extensions import db
+from ..notifications import services as notifications
 from . import identity, workflow
 from .access import require_coordinator
 from .followups import schedule_follow_ups
@@ -224,25 +223,35 @@ def end_placement(case: ChildCase) -> Placement | None:
     return placement
 
 
-def notify(case: ChildCase, compose, centre_id: int | None = None) -> int:
-    """E-mail the coordinators (and that centre's staff) about a case, by its code only.
-    ``compose(code)`` returns (subject, body), called in each recipient's language."""
-    recipients = list(db.session.scalars(select(User).where(
-        User.role == Role.PROGRAMME_COORDINATOR, User.active.is_(True))))
-    if centre_id is not None:
-        from .models import Centre
+def coordinators() -> list[User]:
+    """The programme's coordinators who may sign in."""
+    return list(db.session.scalars(select(User).where(
+        User.role == Role.PROGRAMME_COORDINATOR, User.active.is_(True)).order_by(User.id)))
 
-        centre = db.session.get(Centre, centre_id)
-        recipients += list(db.session.scalars(select(User).where(
-            User.role == Role.CENTRE_STAFF, User.active.is_(True),
-            User.organisation_id == centre.organisation_id)))
-    def in_their_language(user, _language):
-        if user.role == Role.CENTRE_STAFF:
-            link = external_url("programme.my_centre")
-        else:
-            link = external_url("programme.case_page", case_id=case.id)
-        subject, body = compose(case.code)
-        return subject, body + "\n\n" + link
 
-    return mail_each(recipients, in_their_language)
+def centre_staff(centre_id: int | None) -> list[User]:
+    """The staff of a centre who may sign in (none without a centre)."""
+    if centre_id is None:
+        return []
+    from .models import Centre
+
+    centre = db.session.get(Centre, centre_id)
+    if centre is None:
+        return []
+    return list(db.session.scalars(select(User).where(
+        User.role == Role.CENTRE_STAFF, User.active.is_(True),
+        User.organisation_id == centre.organisation_id).order_by(User.id)))
+
+
+def notify(case: ChildCase, kind: str, centre_id: int | None = None,
+           actor: User | None = None) -> int:
+    """Tell the coordinators (and that centre's staff) about a case, by its code only, each
+    with a link they can open; the actor is not told of their own step."""
+    params = {"code": case.code}
+    actor_id = getattr(actor, "id", None)
+    told = notifications.notify(coordinators(), kind, params, endpoint="programme.case_page",
+                                link_args={"case_id": case.id}, actor_id=actor_id)
+    told += notifications.notify(centre_staff(centre_id), kind, params,
+                                 endpoint="programme.my_centre", actor_id=actor_id)
+    return len(told)
 

@@ -109,4 +109,16 @@ def convert_accompanying_adults() -> None:
                "review by a programme coordinator.")
 
 
-COMMANDS = (rotate_identity_key, purge_programme_identities, backup, convert_accompanying_adults)
+@click.command("remind-follow-ups")
+def remind_follow_ups() -> None:
+    """Tell the coordinators of follow-ups due within a week, once each (run daily)."""
+    from ..core.mail import send_pending_emails
+    from .notices import tell_of_follow_ups_due
+
+    count = tell_of_follow_ups_due()
+    unit_of_work.after_commit(send_pending_emails)
+    click.echo(f"{count} follow-up(s) due.")
+
+
+COMMANDS = (rotate_identity_key, purge_programme_identities, backup, convert_accompanying_adults,
+            remind_follow_ups)

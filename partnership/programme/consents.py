@@ -84,21 +84,6 @@ def get_consent(actor: User, consent_id: int) -> Consent:
     return consent
 
 
-def _withdrawal_message(code: str) -> tuple[str, str]:
-    return (_("People of the Future: consent withdrawn for case %(code)s", code=code),
-            _("The legal representative has withdrawn consent for case %(code)s. The case is "
-              "stopped and the child's place in the group is released. Please stop all "
-              "activities with this child and do not share the case data further.", code=code))
-
-
-def _partial_withdrawal_message(code: str) -> tuple[str, str]:
-    return (_("People of the Future: part of a consent withdrawn for case %(code)s", code=code),
-            _("The legal representative has withdrawn a consent for case %(code)s. The valid "
-              "consents still cover what the case needs now, so the case continues. Please "
-              "check what the withdrawn consent covered (for example photos) and respect it.",
-              code=code))
-
-
 def withdraw_consent(actor: User, consent: Consent) -> bool:
     """Withdraw a consent. When no valid consent still covers what the case's state needs
     (``workflow.withdrawal_stops``), the case moves to consent_withdrawn, the placement ends,
@@ -115,12 +100,12 @@ def withdraw_consent(actor: User, consent: Consent) -> bool:
            consent_id=consent.id, stopped=stops)
     if not stops:
         if case.state in workflow.CONSENT_WITHDRAWAL_FROM:
-            notify(case, _partial_withdrawal_message)
+            notify(case, "consent_partly_withdrawn", actor=actor)
         return False
     placement = case.current_placement
     centre_id = placement.group.centre_id if placement is not None else None
     _enter(actor, case, CaseState.CONSENT_WITHDRAWN, kind="state")
-    notify(case, _withdrawal_message, centre_id)
+    notify(case, "consent_withdrawn", centre_id, actor=actor)
     return True
 
 

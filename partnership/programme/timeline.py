@@ -16,5 +16,6 @@ def add_event(case: ChildCase, actor: User | None, kind: str, *, from_state=None
                       note=note.strip(), details=details)
     db.session.add(event)
     # The domain event names the case by its code only: never who the child is.
-    emit(ChildCaseChanged(case_code=case.code, change=kind, state=str(case.state)))
+    emit(ChildCaseChanged(case_code=case.code, change=kind, state=str(case.state),
+                          actor_id=getattr(actor, "id", None)))
     return event

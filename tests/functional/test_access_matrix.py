@@ -106,6 +106,12 @@ ROUTES = {
     "partnerships.objectives": ("/partnerships/1/objectives", everyone(405)),
     "partnerships.status": ("/partnerships/1/status", everyone(405)),
     "partnerships.embassy_list": ("/embassy/partnerships", only({"embassy_officer", "admin"})),
+    # Notifications: each user's own; notification 1 is nobody's here (404, not a leak).
+    "notifications.index": ("/notifications", signed_in(200)),
+    "notifications.open": ("/notifications/1/open", signed_in(404)),
+    "notifications.mark_read": ("/notifications/1/read", everyone(405)),
+    "notifications.mark_all_read": ("/notifications/read-all", everyone(405)),
+    "notifications.preferences": ("/notifications/preferences", signed_in(200)),
 }
 for _area in AREAS:
     assert not set(_area.ROUTES) & set(ROUTES), f"{_area.__name__} repeats an endpoint"
