@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 
 from .models import Category, Mode
 from .texts import CATEGORY_LABELS
@@ -21,5 +22,5 @@ class PreferencesForm(FlaskForm):
 
 for _category in CHOSEN:
     setattr(PreferencesForm, _category.value, RadioField(
-        CATEGORY_LABELS[_category], choices=[(m.value, MODE_LABELS[m]) for m in Mode],
+        CATEGORY_LABELS[_category], choices=[SelectChoice(m.value, MODE_LABELS[m]) for m in Mode],
         default=Mode.IMMEDIATELY.value))

@@ -165,8 +165,10 @@ def test_events_about_children_carry_the_case_code_only(app):
     assert "referred" in changes and "placed" in changes and "state" in changes
     assert "consent_recorded" in changes
     for row in rows:
-        assert set(row.payload) == {"case_code", "change", "state"}
+        # The acting staff member's account id (so they are not told of their own step).
+        assert set(row.payload) == {"case_code", "change", "state", "actor_id"}
         assert row.payload["case_code"] == case.code
+        assert row.payload["actor_id"] in (actor.id, None)
     everything = json.dumps([r.payload for r in db.session.scalars(select(OutboxEvent))],
                             ensure_ascii=False)
     for secret in (fp.SURNAME, fp.FIRST_NAME, fp.DOCUMENT, "2014-05-02", "Olena"):
