@@ -373,6 +373,10 @@ def invite_colleague(actor: User, organisation: Organisation, email: str, full_n
     existing = find_user(email)
     if existing is not None:
         _tell_owner_of_invitation(existing, actor, organisation)
+        # The managers hear of it as of any invitation: the same work either way, so the
+        # answer's timing does not tell whether the address has an account.
+        emit(ColleagueInvited(organisation_id=organisation.id, user_id=existing.id,
+                              actor_id=actor.id))
         return None
     user = User(email=email, full_name=full_name.strip(), role=role,
                 organisation_id=organisation.id, active=True, created_at=utcnow(),

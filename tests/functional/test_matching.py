@@ -9,6 +9,7 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
+from partnership.core import events
 from partnership.core.access import NotVisible
 from partnership.core.models import OutboxEmail
 from partnership.core.roles import Role
@@ -17,6 +18,7 @@ from partnership.extensions import db
 from partnership.matching import decisions, jobs, workflow
 from partnership.matching.models import Match, MatchStatus
 from partnership.matching.services import propose_matches, set_agreed_list_gate
+from partnership.notifications.models import Notification
 from partnership.organisations.models import Country, Direction, ItemStatus, Kind, Status
 from partnership.partnerships import services as partnerships
 from partnership.partnerships.models import Partnership, PartnershipStatus
@@ -153,8 +155,16 @@ def test_mutual_interest_notifies_both_and_vetting_opens_a_partnership(pair):
     assert decisions.express_interest(pair["kz_manager"], match) == \
         MatchStatus.MUTUALLY_ACCEPTED
     db.session.commit()
+    events.dispatch_pending()  # what the request's unit of work does after its commit
     recipients = set(db.session.scalars(select(OutboxEmail.recipient)))
     assert {pair["ua_manager"].email, pair["kz_manager"].email} <= recipients
+    # The Kazakh side heard of the interest; the side that asked first hears that the other
+    # answered (the one who answered knows), and the embassy that it may vet.
+    told = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
+    assert (pair["kz_manager"].id, "interest_received") in told
+    assert (pair["ua_manager"].id, "mutual_interest") in told
+    assert (pair["kz_manager"].id, "mutual_interest") not in told
+    assert (pair["officer"].id, "mutual_interest_embassy") in told
     with pytest.raises(ServiceError):
         decisions.express_interest(pair["ua_manager"], match)  # not twice
     partnership = partnerships.vet_match(pair["officer"], match)

@@ -141,7 +141,11 @@ def test_reminders_go_once_30_days_before_expiry(app):
     assert send_expiry_reminders() == 1
     db.session.commit()
     mail = db.session.scalar(select(OutboxEmail))
-    assert mail.recipient == "m@h.example" and soon.description[:40] in mail.body
+    # A notification (and its e-mail) says how many expire and links to the organisation's
+    # page, where they are listed with their dates.
+    assert mail.recipient == "m@h.example" and soon.valid_until > date.today()
+    assert "1 of your organisation's offers and needs expire within 30 days" in mail.body
+    assert "/notifications/" in mail.body
     assert send_expiry_reminders() == 0  # once
 
 

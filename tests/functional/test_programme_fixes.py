@@ -82,7 +82,8 @@ def test_withdrawn_cases_leave_the_follow_up_list(app, coordinator, group):
 # --- 2. scope of a withdrawal -------------------------------------------------------------
 
 def test_withdrawing_a_photos_only_consent_does_not_stop_the_case(app, coordinator, group):
-    coordinator.locale = "en"  # the e-mail is written in its reader's language
+    # The e-mail goes to the other coordinators (the actor knows), in its reader's language.
+    colleague = fp.coordinator(locale="en")
     case = fp.placed_case(coordinator, group)
     photos = consents.record_consent(coordinator, case, fp.consent_data(
         participation=False, travel=False, sharing_with_centre=False, photos=True))
@@ -97,7 +98,7 @@ def test_withdrawing_a_photos_only_consent_does_not_stop_the_case(app, coordinat
         AuditEvent.action == "programme.consent_withdrawn"))
     assert audit.details["code"] == case.code and audit.details["stopped"] is False
     mails = db.session.scalars(select(OutboxEmail)).all()
-    assert [m.recipient for m in mails] == [coordinator.email]
+    assert [m.recipient for m in mails] == [colleague.email]
     assert case.code in mails[0].subject and "continues" in mails[0].body
 
 
