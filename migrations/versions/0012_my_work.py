@@ -1,0 +1,34 @@
+"""my work: when each user last looked at the proposals page and at each memorandum, and the
+indexes the "My work" queries read
+
+Revision ID: 0012
+Revises: 0010
+Create Date: 2026-11-30 15:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import partnership.core.database  # noqa: F401 - custom column types
+
+
+# revision identifiers, used by Alembic.
+revision = '0012'
+down_revision = '0010'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('seen_mark',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('topic', sa.String(length=40), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('seen_at', partnership.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_seen_mark_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'topic', 'subject_id', name=op.f('pk_seen_mark'))
+    )
+
+
+def downgrade():
+    op.drop_table('seen_mark')
