@@ -5,6 +5,7 @@ landing after sign-in, and no child's identity on the page."""
 import re
 from datetime import timedelta
 
+import pyotp
 import pytest
 from sqlalchemy import event
 
@@ -319,3 +320,65 @@ def test_my_work_is_the_first_menu_entry(client, login_as):
     html = client.get("/account").get_data(as_text=True)
     menu = html[html.index("<nav"):]
     assert menu.index('href="/my-work"') < menu.index('href="/account"')
+
+
+# --- a fixed number of queries, whatever the size of the data -----------------------------------
+
+def _grow(size: int, ours, centre_group, coordinator_user) -> None:
+    """``size`` more of everything each role's entries count."""
+    today = utcnow().date()
+    for n in range(size):
+        kz = OrganisationFactory(country=Country.KZ)
+        _match(_need(ours), _offer(kz), MatchStatus.INTEREST_OFFER)
+        _match(_need(kz), _offer(ours))
+        _match(_need(OrganisationFactory()), _offer(kz), MatchStatus.MUTUALLY_ACCEPTED)
+        _offer(ours, valid_until=today + timedelta(days=5 + n))
+        OrganisationFactory(status=Status.PENDING)
+        db.session.add(ImportJob(kind=ImportKind.ITEMS, filename="x.csv", dry_run=False,
+                                 language="en", status=ImportStatus.FAILED))
+        new_case(coordinator_user)
+        placed_case(coordinator_user, centre_group)
+        UserFactory(role=Role.PROGRAMME_COORDINATOR)
+    db.session.commit()
+
+
+def _queries(app, client) -> int:
+    client.get("/my-work")  # the session's own bookkeeping settles
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/my-work").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_page_runs_a_fixed_number_of_queries_whatever_the_data(app):
+    boss = coordinator(totp_secret=pyotp.random_base32())
+    centre, group = centre_with_group(boss, capacity=40)
+    ours = OrganisationFactory()
+    users = {
+        Role.ORG_MANAGER: UserFactory(role=Role.ORG_MANAGER, organisation_id=ours.id),
+        Role.EMBASSY_OFFICER: UserFactory(role=Role.EMBASSY_OFFICER,
+                                          totp_secret=pyotp.random_base32()),
+        Role.PROGRAMME_COORDINATOR: boss,
+        Role.CENTRE_STAFF: UserFactory(role=Role.CENTRE_STAFF,
+                                       organisation_id=centre.organisation_id),
+        Role.ADMIN: UserFactory(role=Role.ADMIN, totp_secret=pyotp.random_base32()),
+    }
+    clients = {}
+    for role, user in users.items():
+        clients[role] = app.test_client()
+        log_in(clients[role], user, secret=user.totp_secret)
+    _grow(1, ours, group, boss)
+    small = {role: _queries(app, clients[role]) for role in users}
+    _grow(12, ours, group, boss)
+    large = {role: _queries(app, clients[role]) for role in users}
+    assert small == large
+    shown = entries(clients[Role.ORG_MANAGER])
+    assert shown["interest_waiting"]["count"] == 13  # the data did grow
+    assert entries(clients[Role.CENTRE_STAFF])["children_arriving"]["count"] == 13
