@@ -28,7 +28,20 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_seen_mark_user_id_app_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'topic', 'subject_id', name=op.f('pk_seen_mark'))
     )
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.create_index('ix_match_status_updated', ['status', 'updated_at'], unique=False)
+    with op.batch_alter_table('partnership', schema=None) as batch_op:
+        batch_op.create_index('ix_partnership_updated_at', ['updated_at'], unique=False)
+    with op.batch_alter_table('child_case', schema=None) as batch_op:
+        batch_op.create_index('ix_child_case_adult_review', ['adult_name_to_review'],
+                              unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('child_case', schema=None) as batch_op:
+        batch_op.drop_index('ix_child_case_adult_review')
+    with op.batch_alter_table('partnership', schema=None) as batch_op:
+        batch_op.drop_index('ix_partnership_updated_at')
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.drop_index('ix_match_status_updated')
     op.drop_table('seen_mark')
