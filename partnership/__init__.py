@@ -139,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     from .organisations.views import bp as organisations_bp
     from .partnerships.views import bp as partnerships_bp
     from .programme.views import bp as programme_bp
+    from .work.views import bp as work_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(memoranda_bp)
     app.register_blueprint(programme_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(work_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Every table of every area, imported in one place for the metadata and migrations."""
 
 from .auth.models import LoginFailure, PendingSignIn, RecoveryCode, User, UserToken  # noqa: F401
+from .auth.seen import SeenMark  # noqa: F401
 from .auth.sessions import AuthSession  # noqa: F401
 from .core.events import HandledEvent, OutboxEvent  # noqa: F401
 from .core.models import AuditEvent, OutboxEmail  # noqa: F401

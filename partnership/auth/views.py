@@ -59,13 +59,18 @@ _reauth = limiter.shared_limit(_reauth_limit, scope="account-reauthentication",
                                key_func=_reauth_key, methods=["POST"])
 
 
+# Where a sign-in lands unless a safe ``next`` was given: "My work" (the work package, above
+# this one, registers the page; it is named, not imported).
+LANDING = "work.my_work"
+
+
 # --- signing in ------------------------------------------------------------------------------
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for(LANDING))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -112,8 +117,8 @@ def _finish_login(user: User, next_url: str, recovery_codes: list[str] | None = 
         session["language"] = user.locale
     if recovery_codes:
         return render_template("auth/recovery_codes.html", codes=recovery_codes,
-                               next_url=safe_next(next_url, url_for("core.home")))
-    return redirect(safe_next(next_url, url_for("core.home")))
+                               next_url=safe_next(next_url, url_for(LANDING)))
+    return redirect(safe_next(next_url, url_for(LANDING)))
 
 
 def _expired_pending():

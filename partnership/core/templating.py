@@ -14,6 +14,7 @@ from .urls import is_web_url
 # declares with ``roles_required`` (a view without them is open to every signed-in user), so
 # the menu and the guards cannot drift apart.
 NAVIGATION = (
+    ("work.my_work", _l("My work")),
     ("organisations.directory_page", _l("Directory")),
     ("organisations.mine", _l("My organisation")),
     ("verification.queue", _l("Organisations")),

@@ -39,6 +39,7 @@ class Match(db.Model):
         Index("ix_match_need_organisation", "need_organisation_id", "status"),
         Index("ix_match_offer_organisation", "offer_organisation_id", "status"),
         Index("ix_match_status_score", "status", "score"),
+        Index("ix_match_status_updated", "status", "updated_at"),  # "My work": the oldest
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
         CheckConstraint("need_organisation_id <> offer_organisation_id", name="two_parties"),
         Index("uq_match_pair", "need_id", "offer_id", unique=True),

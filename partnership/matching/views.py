@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..auth import seen
 from ..core.access import roles_required
 from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES
@@ -12,7 +13,7 @@ from ..core.urls import float_param, int_param
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Direction, Item
-from . import curation, decisions, jobs, services
+from . import curation, decisions, grouping, jobs, services
 from .forms import ManualProposalForm, ReasonForm
 from .models import MatchStatus
 
@@ -27,8 +28,10 @@ EMBASSY = EMBASSY_ROLES
 def proposals(organisation_id: int):
     organisation = organisations.workspace(current_user, organisation_id)
     matches = decisions.proposals_for(current_user, organisation)
+    if current_user.organisation_id == organisation.id:
+        seen.mark_seen(current_user, seen.PROPOSALS)  # "My work" counts what is new since
     return render_template("matching/proposals.html", organisation=organisation,
-                           matches=matches, form=ReasonForm(),
+                           page=grouping.arrange(organisation.id, matches), form=ReasonForm(),
                            may={m.id: decisions.permissions_of(current_user, m)
                                 for m in matches})
 

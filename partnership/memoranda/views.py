@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from ..auth import seen
 from ..core import unit_of_work
 from ..core.access import NotVisible, roles_required
 from ..core.forms import ActionForm
@@ -53,7 +54,9 @@ def create(partnership_id: int):
 @bp.route("/memoranda/<int:memorandum_id>")
 @login_required
 def page(memorandum_id: int):
-    return _render_page(services.get_memorandum(current_user, memorandum_id))
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    seen.mark_seen(current_user, seen.MEMORANDUM, memorandum.id)  # "My work": new comments
+    return _render_page(memorandum)
 
 
 def _render_page(memorandum, comment_form=None):

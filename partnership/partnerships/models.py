@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UTCDateTime, str_enum, utcnow
@@ -30,6 +30,7 @@ class Partnership(db.Model):
     __table_args__ = (
         CheckConstraint("ukrainian_organisation_id <> kazakh_organisation_id",
                         name="two_organisations"),
+        Index("ix_partnership_updated_at", "updated_at"),  # "My work": quiet partnerships
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -116,6 +116,8 @@ class ChildCase(db.Model):
     __tablename__ = "child_case"
     __table_args__ = (
         CheckConstraint("birth_year BETWEEN 2000 AND 2100", name="birth_year_plausible"),
+        # "My work": the coordinator's list of adults' names to review (few of many cases)
+        Index("ix_child_case_adult_review", "adult_name_to_review"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -39,7 +39,7 @@ def test_admin_pages(live_server, browser, lang, width):
         page.get_by_label(gettext("Code from your authenticator app, or a recovery code")
                           ).fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name=gettext("Continue")).click()
-    page.wait_for_url(live_server.live_url + "/")
+    page.wait_for_url(live_server.live_url + "/my-work")
     for path in PAGES:
         page.goto(live_server.live_url + path)
         assert page.locator("html").get_attribute("lang") == lang, path

@@ -34,6 +34,7 @@ def only(allowed, status=200, others=403):
 # Paths with ids use ids that the fixture below creates (user 1 exists: it is the signed-in one).
 ROUTES = {
     "core.home": ("/", everyone(200)),
+    "work.my_work": ("/my-work", signed_in(200)),
     "core.healthz": ("/healthz", everyone(200)),
     "core.set_language": ("/language", everyone(405)),
     "auth.login": ("/login", {ANON: 200, **{r: 302 for r in SIGNED_IN}}),

@@ -1,0 +1,59 @@
+"""The proposals page: what waits for the organisation's answer first, then the proposals
+grouped by the organisation's own need (then offer), the three best of each group shown and the
+rest behind "more"."""
+
+import re
+
+from partnership.core.roles import Role
+from partnership.matching.models import MatchStatus
+from partnership.organisations.models import Country
+
+from ..factories import OrganisationFactory
+from .test_my_work import _match, _need, _offer
+
+
+def _positions(html: str, ids) -> list[int]:
+    return [html.index(f'id="match-{i}"') for i in ids]
+
+
+def test_waiting_first_then_grouped_by_need_best_three_first(client, login_as):
+    ours = OrganisationFactory()
+    partners = [OrganisationFactory(country=Country.KZ) for _ in range(7)]
+    need_a, need_b = _need(ours, area="psychotherapy"), _need(ours, area="cardiology")
+    offer = _offer(ours)
+    scores = [0.91, 0.88, 0.83, 0.8, 0.72]
+    group_a = [_match(need_a, _offer(p), score=s) for p, s in zip(partners, scores)]
+    group_b = [_match(need_b, _offer(partners[5]), score=0.95)]
+    ours_offered = [_match(_need(partners[6]), offer, score=0.99)]
+    waiting = _match(need_b, _offer(partners[6]), MatchStatus.INTEREST_OFFER, score=0.5)
+    login_as(Role.ORG_MANAGER.value, organisation_id=ours.id)
+    html = client.get(f"/organisations/{ours.id}/proposals").get_data(as_text=True)
+    # the proposal waiting for our answer is on top, with its button, whatever its score
+    top = html.index('id="waiting"')
+    assert top < html.index(f'id="match-{waiting.id}"') < html.index(f'id="item-{need_b.id}"')
+    waiting_section = html[top:html.index(f'id="item-{need_b.id}"')]
+    assert f'action="/matches/{waiting.id}/interest"' in waiting_section
+    # needs before offers; the group with the best proposal first
+    assert (html.index(f'id="item-{need_b.id}"') < html.index(f'id="item-{need_a.id}"')
+            < html.index(f'id="item-{offer.id}"'))
+    # within a group best first; the fourth and fifth behind "more"
+    section_a = html[html.index(f'id="item-{need_a.id}"'):html.index(f'id="item-{offer.id}"')]
+    positions = _positions(section_a, [m.id for m in group_a])
+    assert positions == sorted(positions)
+    more = section_a.index('class="proposal-group__more"')
+    assert positions[2] < more < positions[3]
+    assert "2 more proposals" in section_a
+    # every proposal appears once
+    for match in [*group_a, *group_b, *ours_offered, waiting]:
+        assert len(re.findall(f'id="match-{match.id}"', html)) == 1
+
+
+def test_no_more_link_when_a_group_has_three_or_fewer(client, login_as):
+    ours = OrganisationFactory()
+    need = _need(ours)
+    for _ in range(3):
+        _match(need, _offer(OrganisationFactory(country=Country.KZ)))
+    login_as(Role.ORG_MEMBER.value, organisation_id=ours.id)
+    html = client.get(f"/organisations/{ours.id}/proposals").get_data(as_text=True)
+    assert 'class="proposal-group__more"' not in html
+    assert 'id="waiting"' not in html
