@@ -86,9 +86,7 @@ def advance(stored: Mapping | None, old_clauses: Sequence[Mapping] | None,
     for clause in clauses:
         key = clause["key"]
         before = old_by_key.get(key)
-        if old_clauses is None:
-            entry = _in_step(number)
-        elif before is None:  # a new clause: every language written now
+        if old_clauses is None or before is None:
             entry = _in_step(number)
         else:
             entry = _step(_entry(stored, CLAUSE, key),

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.access import NotVisible, roles_required
-from ..core.language import current_language
 from ..core.forms import ActionForm
+from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import int_param
