@@ -96,7 +96,9 @@ def _lockstep_context(memorandum, shown, newest) -> dict:
     may_confirm = services.edit_refusal(current_user, memorandum) is None
     return {"lagging": lockstep.by_key(shown),
             "lagging_particulars": lockstep.by_key(shown, lockstep.PARTICULAR),
-            "out_of_step": lockstep.lagging(newest),
+            # what holds the text back (an ended draft is held by nothing any more)
+            "out_of_step": (lockstep.lagging(newest)
+                            if memorandum.state in workflow.EDITABLE else []),
             "confirmed": lockstep.confirmations(shown),
             "confirm_form": ConfirmForm(base_version=newest.number) if may_confirm else None}
 
