@@ -24,7 +24,7 @@ from ..extensions import db
 from ..partnerships import services as partnerships
 from ..partnerships.models import PartnershipStatus
 from ..partnerships.workflow import MOVED
-from . import content, services, workflow
+from . import content, lockstep, services, workflow
 from .models import (
     Memorandum,
     MemorandumApproval,
@@ -78,7 +78,7 @@ def return_to_draft(actor: User, memorandum: Memorandum) -> None:
         created = services._add_version(
             actor, memorandum, newest.number + 1, newest.clauses,
             newest.variables["particulars"], _("Returned to draft: approvals withdrawn"),
-            title=newest.variables["title"], template=template)
+            title=newest.variables["title"], template=template, base=newest)
         record("memorandum.version", actor=actor, obj=memorandum, number=created.number,
                note="returned to draft", approvals_withdrawn=withdrawn)
 
@@ -137,6 +137,7 @@ def approve(actor: User, memorandum: Memorandum, version_number: int) -> Memoran
 
 def _agree(actor: User, memorandum: Memorandum, version) -> None:
     """Freeze the text: record the version, its SHA-256 and an unguessable public code."""
+    require(divergence_refusal(memorandum))  # never agree a text whose languages diverge
     memorandum.agreed_number = version.number
     memorandum.agreed_at = utcnow()
     memorandum.text_hash = content.text_hash(version.variables["title"], version.clauses,
@@ -278,8 +279,35 @@ def edit_refusal(actor: User, memorandum: Memorandum) -> Refusal:
     return services.edit_refusal(actor, memorandum)
 
 
+class LanguagesOutOfStep(ServiceError):
+    """Some clause or particular changed in one language and not (yet) in another."""
+
+    def __init__(self, items: list):
+        self.items = items
+        parts = []
+        for item in items:
+            languages = ", ".join(services.language_label(lang) for lang in item.languages)
+            if item.kind == lockstep.CLAUSE:
+                parts.append(_("clause %(number)d in %(languages)s", number=item.number,
+                               languages=languages))
+            else:
+                parts.append(_("“%(name)s” in %(languages)s",
+                               name=services.particular_label(item.key), languages=languages))
+        super().__init__(_(
+            "The language versions are not in step: %(items)s. Update those texts, or confirm "
+            "for each that no change is needed in that language.", items="; ".join(parts)))
+
+
+def divergence_refusal(memorandum: Memorandum) -> Refusal:
+    """Refused while any clause or particular of the newest version has a language that
+    needs an update (changed in another language, neither updated nor confirmed)."""
+    found = lockstep.lagging(services.latest(memorandum))
+    return LanguagesOutOfStep(found) if found else None
+
+
 def submit_refusal(actor: User, memorandum: Memorandum) -> Refusal:
-    return editor_refusal(actor, memorandum) or _step(memorandum, "submit")
+    return (editor_refusal(actor, memorandum) or _step(memorandum, "submit")
+            or divergence_refusal(memorandum))
 
 
 def return_refusal(actor: User, memorandum: Memorandum) -> Refusal:
@@ -306,7 +334,7 @@ def approve_refusal(actor: User, memorandum: Memorandum, party=_ASK) -> Refusal:
         return ServiceError(_("Approvals are given while the memorandum is in review."))
     if party in current_approvals(memorandum):
         return ServiceError(_("Your side has already approved this version."))
-    return None
+    return divergence_refusal(memorandum)
 
 
 def sign_refusal(actor: User, memorandum: Memorandum) -> Refusal:
@@ -341,6 +369,9 @@ class Permissions:
     sign: bool
     terminate: bool
     supersede: bool
+    # Why submitting / approving waits, when the only obstacle is languages out of step.
+    submit_blocked: str | None = None
+    approve_blocked: str | None = None
 
     @property
     def end(self) -> bool:
@@ -377,9 +408,17 @@ def can_supersede(actor: User, memorandum: Memorandum) -> bool:
 
 def permissions_of(actor: User, memorandum: Memorandum) -> Permissions:
     """Every step's answer for the actor, from the same functions that guard the steps."""
+    submit, approve_ = submit_refusal(actor, memorandum), approve_refusal(actor, memorandum)
     return Permissions(
-        edit=can_edit(actor, memorandum), submit=can_submit(actor, memorandum),
+        edit=can_edit(actor, memorandum), submit=submit is None,
         return_to_draft=can_return(actor, memorandum),
-        approve=can_approve(actor, memorandum), sign=can_sign(actor, memorandum),
+        approve=approve_ is None, sign=can_sign(actor, memorandum),
         terminate=can_terminate(actor, memorandum),
-        supersede=can_supersede(actor, memorandum))
+        supersede=can_supersede(actor, memorandum),
+        submit_blocked=_divergence_message(submit),
+        approve_blocked=_divergence_message(approve_))
+
+
+def _divergence_message(refusal: Refusal) -> str | None:
+    """The reason a step the actor could otherwise take waits for the languages."""
+    return refusal.message if isinstance(refusal, LanguagesOutOfStep) else None

@@ -71,6 +71,16 @@ class ClauseForm(VersionForm):
                 for lang in LANGUAGES}
 
 
+class ConfirmForm(VersionForm):
+    """"No change needed in this language" for one clause or particular; the page writes
+    kind, key and language as hidden inputs of each button's own form."""
+
+    kind = StringField(validators=[DataRequired(), Length(max=20)])
+    key = StringField(validators=[DataRequired(), Length(max=80)])
+    language = StringField(validators=[DataRequired(), Length(max=5)])
+    back = StringField(validators=[Optional(), Length(max=20)])
+
+
 class MoveForm(VersionForm):
     direction = HiddenField(validators=[DataRequired()])
 

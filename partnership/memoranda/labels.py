@@ -18,4 +18,11 @@ def register(app) -> None:
         memorandum_state_label=lambda s: STATES.get(str(s), s),
         memorandum_party_label=lambda p: PARTIES.get(str(p), p),
         MemorandumState=MemorandumState,
+        memorandum_particular_label=_particular_label,
     )
+
+
+def _particular_label(name: str):
+    from .forms import PARTICULAR_LABELS
+
+    return PARTICULAR_LABELS.get(name, name)

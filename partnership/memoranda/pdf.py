@@ -11,7 +11,7 @@ import datetime
 import functools
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -51,6 +51,8 @@ class PrintedClause:
     number: int
     title: Mapping[str, str]       # language -> plain-text heading
     body: Mapping[str, Markup]     # language -> HTML from partnership.memoranda.template.render()
+    # language -> the version whose change in another language it has not followed (drafts)
+    needs_update: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class PrintedMemorandum:
     text_hash: str | None = None   # SHA-256 hex of the agreed text; None before agreement
     verify_url: str | None = None  # absolute URL of /verify/<code>; None before agreement
     date: datetime.date | None = None  # date agreed or signed
+    # language -> labels of the particulars that need an update in it (drafts only)
+    particulars_need_update: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 class StaticFetcher(URLFetcher):
@@ -123,8 +127,10 @@ def _read_stylesheet(path: str, mtime: int) -> str:
     return Path(path).read_text("utf-8")
 
 
-def memorandum_html(memorandum: PrintedMemorandum) -> str:
-    """The memorandum as the HTML page WeasyPrint lays out (needs an app context)."""
+def memorandum_html(memorandum: PrintedMemorandum, preview: dict | None = None) -> str:
+    """The memorandum as the HTML page WeasyPrint lays out (needs an app context).
+    ``preview``: the same page for a browser (links for its bar; the stylesheets linked, not
+    inlined, as the site's content security policy allows no inline style)."""
     languages = tuple(memorandum.languages)
     # Agreed and signed texts carry their hash and QR code; so do superseded and terminated
     # ones that were agreed (under their watermark), since the verify page tells their state.
@@ -139,12 +145,14 @@ def memorandum_html(memorandum: PrintedMemorandum) -> str:
                            for language in languages}) for clause in memorandum.clauses],
         width=f"{100 / len(languages):.4f}%",
         watermark=watermark, agreed=agreed,
+        # languages out of step are marked on drafts only (an agreed text cannot have them)
+        draft=memorandum.state in DRAFT_STATES,
         # long words ("АУЫСТЫРЫЛҒАН") in smaller type, so the diagonal stays on the page
         watermark_size=min(72, 600 // max((len(word) for word in watermark), default=1)),
         short_hash=short_hash,
         qr_code=_qr_svg(memorandum.verify_url) if agreed and memorandum.verify_url else None,
         footers={language: _page_counter(language) for language in languages},
-        header=_header(memorandum, languages, short_hash))
+        header=_header(memorandum, languages, short_hash), preview=preview)
 
 
 def render_pdf(memorandum: PrintedMemorandum) -> bytes:
@@ -171,6 +179,11 @@ def _labels(memorandum: PrintedMemorandum, language: str) -> dict:
                      if memorandum.date else ""),
             "hash": gettext("SHA-256 of the agreed text"),
             "verify": gettext("Scan the code or open the address to verify this memorandum"),
+            "needs_update": gettext("NEEDS UPDATE:"),
+            "needs_update_clause": gettext(
+                "This text has not followed the change made in another language in version "
+                "%(number)s.", number="{number}"),
+            "needs_update_particulars": gettext("Particulars not yet updated in this language:"),
         }
 
 

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..core import unit_of_work
@@ -18,7 +19,7 @@ from ..core.links import external_url
 from ..core.services import ServiceError
 from ..extensions import db
 from ..partnerships import services as partnerships
-from . import content
+from . import content, lockstep
 from .labels import LANGUAGE_SETS
 from .models import Memorandum, MemorandumState, MemorandumTemplate, MemorandumVersion
 
@@ -59,15 +60,30 @@ def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple
                             registry_code=stored.get("registry_code", organisation.registry_code),
                             city={lang: values[lang][side]["city"] for lang in languages})
 
+    state = printed_state(memorandum, version)
+    agreed = memorandum.agreed_number == version.number
+    # Languages out of step are marked in a draft's columns (an agreed version has none).
+    lagging = {} if agreed else lockstep.by_key(version)
     clauses = []
     for number, clause in enumerate(version.clauses, 1):
         rendered = {lang: content.rendered_clause(clause, values[lang], lang)
                     for lang in languages}
+        behind = lagging.get(clause["key"])
         clauses.append(PrintedClause(
             number=number, title={lang: rendered[lang][0].unescape() for lang in languages},
-            body={lang: rendered[lang][1] for lang in languages}))
-    state = printed_state(memorandum, version)
-    agreed = memorandum.agreed_number == version.number
+            body={lang: rendered[lang][1] for lang in languages},
+            needs_update={lang: behind.revised for lang in behind.languages
+                          if lang in languages} if behind else {}))
+    particulars_behind: dict[str, list[str]] = {}
+    if not agreed:
+        from .services import particular_label
+
+        for item in lockstep.by_key(version, lockstep.PARTICULAR).values():
+            for lang in item.languages:
+                if lang in languages:
+                    with force_locale(lang):
+                        particulars_behind.setdefault(lang, []).append(
+                            particular_label(item.key))
     return PrintedMemorandum(
         reference=partnership.reference, version=version.number, state=state,
         languages=languages,
@@ -78,7 +94,8 @@ def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple
         text_hash=memorandum.text_hash if agreed else None,
         verify_url=verify_url(memorandum) if agreed else None,
         date=(memorandum.signed_on if state == MemorandumState.SIGNED
-              else memorandum.agreed_at.date() if agreed else None))
+              else memorandum.agreed_at.date() if agreed else None),
+        particulars_need_update=particulars_behind)
 
 
 def verify_url(memorandum: Memorandum) -> str:

@@ -21,7 +21,7 @@ from ..organisations import access
 from ..partnerships import services as partnerships
 from ..partnerships import workflow as partnership_workflow
 from ..partnerships.models import Partnership, PartnershipStatus
-from . import content, workflow
+from . import content, lockstep, workflow
 from . import template as texts
 from .models import (
     Memorandum,
@@ -312,12 +312,21 @@ def create_memorandum(actor: User, partnership: Partnership, clauses: list | Non
 
 
 def _add_version(actor, memorandum, number, clauses, particulars, note, *, title,
-                 template) -> MemorandumVersion:
+                 template, base: MemorandumVersion | None = None,
+                 confirmations=()) -> MemorandumVersion:
+    """Store version ``number``; ``base`` is the version it was made from (None for a first
+    version), whose language lockstep it carries on (see ``lockstep``)."""
     vals = content.values(memorandum.partnership, particulars)
+    step = lockstep.advance(
+        lockstep.record_of(base) if base is not None else None,
+        base.clauses if base is not None else None,
+        base.variables["particulars"] if base is not None else None,
+        clauses, particulars, number, confirmations)
     created = MemorandumVersion(
         memorandum_id=memorandum.id, number=number, template_id=template.id,
         author_id=actor.id, created_at=utcnow(), note=note[:300], clauses=clauses,
-        variables={"title": title, "particulars": particulars, "values": vals})
+        variables={"title": title, "particulars": particulars, "values": vals,
+                   "lockstep": step})
     db.session.add(created)
     try:
         db.session.flush()
@@ -328,8 +337,8 @@ def _add_version(actor, memorandum, number, clauses, particulars, note, *, title
 
 
 def save_version(actor: User, memorandum: Memorandum, base_number: int, *, clauses=None,
-                 particulars=None, note: str = "", edited: str | None = None
-                 ) -> MemorandumVersion:
+                 particulars=None, note: str = "", edited: str | None = None,
+                 confirmations=()) -> MemorandumVersion:
     """A new immutable version from the newest one with changed clauses or particulars.
     ``base_number`` is the version the editor started from: an older one is a conflict.
     Approvals given to the previous version are withdrawn (they stay in the history)."""
@@ -341,13 +350,15 @@ def save_version(actor: User, memorandum: Memorandum, base_number: int, *, claus
         raise EditConflict()
     clauses = newest.clauses if clauses is None else clauses
     particulars = newest.variables["particulars"] if particulars is None else particulars
-    if clauses == newest.clauses and particulars == newest.variables["particulars"]:
+    if (clauses == newest.clauses and particulars == newest.variables["particulars"]
+            and not confirmations):
         raise ServiceError(_("Nothing was changed."))
     template = db.session.get(MemorandumTemplate, newest.template_id)
     _check_texts({"title": newest.variables["title"], "variables": template.content["variables"],
                   "clauses": clauses}, _clause_field(edited))
     created = _add_version(actor, memorandum, newest.number + 1, clauses, particulars, note,
-                           title=newest.variables["title"], template=template)
+                           title=newest.variables["title"], template=template, base=newest,
+                           confirmations=confirmations)
     if state_now(memorandum) not in workflow.EDITABLE:  # agreed while this save waited
         raise TextFrozen()
     withdrawn = db.session.scalar(select(func.count(MemorandumApproval.id)).where(
@@ -416,6 +427,50 @@ def save_particulars(actor, memorandum, base_number: int, particulars: dict) -> 
                            "prevailing_language")
     return save_version(actor, memorandum, base_number, particulars=particulars,
                         note=_("Particulars changed"))
+
+
+def confirm_unchanged(actor, memorandum, base_number: int, kind: str, key: str,
+                      language: str) -> MemorandumVersion:
+    """An editor confirms that a clause (or particular) needs no change in ``language`` after
+    it changed in another language: a new version records who confirmed it and when, and
+    the language is in step again (the audit trail has it too)."""
+    _raise(edit_refusal(actor, memorandum))
+    if kind not in lockstep.KINDS or language not in content.LANGUAGES:
+        raise ServiceError(_("Nothing to confirm here."))
+    based_on = version(memorandum, base_number) if base_number > 0 else None
+    if based_on is None:
+        raise EditConflict()
+    if language not in lockstep.lagging_languages(lockstep.record_of(based_on), kind, key):
+        raise ServiceError(_("This language is already in step: nothing to confirm."))
+    language_name = language_label(language)
+    if kind == lockstep.CLAUSE:
+        number = _clause_index(based_on.clauses, key) + 1
+        note = _("Clause %(number)d: no change needed in %(language)s", number=number,
+                 language=language_name)
+    else:
+        note = _("Particular “%(name)s”: no change needed in %(language)s",
+                 name=particular_label(key), language=language_name)
+    confirmation = {"kind": kind, "key": key, "language": language, "user_id": actor.id,
+                    "by": actor.full_name or actor.email, "at": utcnow().isoformat()}
+    created = save_version(actor, memorandum, base_number, note=note,
+                           confirmations=[confirmation])
+    record("memorandum.language_confirmed", actor=actor, obj=memorandum,
+           version=created.number, kind=kind, key=key, language=language)
+    return created
+
+
+def language_label(language: str) -> str:
+    """A language's name in the reader's language ("Kazakh", "казахська" ...)."""
+    from .forms import LANGUAGE_NAMES
+
+    return str(LANGUAGE_NAMES.get(language, language))
+
+
+def particular_label(name: str) -> str:
+    """A particular's label in the reader's language (its name when there is none)."""
+    from .forms import PARTICULAR_LABELS
+
+    return str(PARTICULAR_LABELS.get(name, name))
 
 
 # --- comments --------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from ..core.language import current_language
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import id_or, int_param
 from ..partnerships import services as partnerships
-from . import approvals, content, diff, labels, services, workflow
+from . import approvals, content, diff, labels, lockstep, services, workflow
 from .blueprint import base_version, bp, page_redirect
 from .forms import (
     LANGUAGE_NAMES,
     PARTICULAR_LABELS,
     ClauseForm,
     CommentForm,
+    ConfirmForm,
     MoveForm,
     VersionedActionForm,
     particulars_form,
@@ -89,7 +90,20 @@ def _render_page(memorandum, comment_form=None):
         my_party=services.party_of(current_user, memorandum.partnership),
         may=approvals.permissions_of(current_user, memorandum), held=held,
         editable=workflow.EDITABLE,
-        language_sets=labels.LANGUAGE_SETS)
+        language_sets=labels.LANGUAGE_SETS, **_lockstep_context(memorandum, shown, newest))
+
+
+def _lockstep_context(memorandum, shown, newest) -> dict:
+    """What the pages show of languages out of step: the shown version's lagging clauses
+    by key, the newest version's lagging items, and the confirmation form for editors."""
+    may_confirm = services.edit_refusal(current_user, memorandum) is None
+    return {"lagging": lockstep.by_key(shown),
+            "lagging_particulars": lockstep.by_key(shown, lockstep.PARTICULAR),
+            # what holds the text back (an ended draft is held by nothing any more)
+            "out_of_step": (lockstep.lagging(newest)
+                            if memorandum.state in workflow.EDITABLE else []),
+            "confirmed": lockstep.confirmations(shown),
+            "confirm_form": ConfirmForm(base_version=newest.number) if may_confirm else None}
 
 
 def _conflict(memorandum, form, template: str, error=None, **context):
@@ -168,7 +182,8 @@ def edit_clause(memorandum_id: int, key: str):
             for part in ("title", "text") for lang in content.LANGUAGES})
     else:
         form = ClauseForm()
-    context = {"key": key, "number": number, "adding": False}
+    context = {"key": key, "number": number, "adding": False,
+               **_lockstep_context(memorandum, newest, newest)}
     if form.validate_on_submit():
         answer = _save(memorandum, form, lambda: services.edit_clause(
             current_user, memorandum, base_version(form), key, form.titles(), form.texts()),
@@ -251,7 +266,7 @@ def particulars(memorandum_id: int):
         form.base_version.data = str(newest.number)
     else:
         form = particulars_form()
-    context = {"names": content.PER_LANGUAGE}
+    context = {"names": content.PER_LANGUAGE, **_lockstep_context(memorandum, newest, newest)}
     if form.validate_on_submit():
         answer = _save(memorandum, form, lambda: services.save_particulars(
             current_user, memorandum, base_version(form), particulars_from(form)),
@@ -276,12 +291,16 @@ def compare(memorandum_id: int):
     newest = memorandum.versions[-1]
     new_number = int_param("new", newest.number)
     old_number = int_param("old", max(1, new_number - 1))
+    # Always read forward, from the older version to the newer, whichever order was asked.
+    old_number, new_number = sorted((old_number, new_number))
     old, new = services.version(memorandum, old_number), services.version(memorandum, new_number)
     language = _language()
     changes = diff.diff_versions(old.clauses, new.clauses, (language,))
     return render_template("memoranda/diff.html", memorandum=memorandum, old=old, new=new,
                            language=language, changes=changes, summary=diff.summary(changes),
-                           particulars=_particular_changes(old, new, language))
+                           particulars=_particular_changes(old, new, language),
+                           lagging=lockstep.by_key(new),
+                           lagging_particulars=lockstep.by_key(new, lockstep.PARTICULAR))
 
 
 def _particular_changes(old, new, language: str) -> list[tuple[str, tuple]]:
@@ -295,8 +314,45 @@ def _particular_changes(old, new, language: str) -> list[tuple[str, tuple]]:
         elif name == "prevailing_language":
             a, b = LANGUAGE_NAMES.get(a, a), LANGUAGE_NAMES.get(b, b)
         if a != b:
-            found.append((PARTICULAR_LABELS[name], diff.word_diff(str(a), str(b))))
+            found.append((PARTICULAR_LABELS[name], diff.word_diff(str(a), str(b)), name))
     return found
+
+
+BACK = {"edit", "particulars", "page"}
+
+
+@bp.route("/memoranda/<int:memorandum_id>/confirm-language", methods=["POST"])
+@login_required
+def confirm_unchanged(memorandum_id: int):
+    """An editor confirms "no change needed in this language" for a clause or particular."""
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kind, key = form.kind.data, form.key.data
+    try:
+        created = services.confirm_unchanged(current_user, memorandum, base_version(form), kind,
+                                             key, form.language.data)
+    except services.EditConflict:
+        unit_of_work.abandon()
+        flash(_("Someone saved a newer version while you were reading: nothing was "
+                "confirmed. Here is the newest text; confirm again if it is still true."),
+              "error")
+        created = None
+    except ServiceError as error:
+        show_error(None, error)
+        created = None
+    if created is not None:
+        flash(_("Recorded in version %(number)d: no change needed in %(language)s.",
+                number=created.number, language=services.language_label(form.language.data)),
+              "success")
+    back = form.back.data if form.back.data in BACK else "page"
+    if back == "edit" and kind == lockstep.CLAUSE:
+        return redirect(url_for("memoranda.edit_clause", memorandum_id=memorandum.id, key=key))
+    if back == "particulars":
+        return redirect(url_for("memoranda.particulars", memorandum_id=memorandum.id))
+    anchor = f"clause-{key}" if kind == lockstep.CLAUSE else "out-of-step"
+    return page_redirect(memorandum, _anchor=anchor)
 
 
 @bp.route("/memoranda/<int:memorandum_id>/comments", methods=["POST"])

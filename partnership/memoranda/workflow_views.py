@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ..core.access import NotVisible, roles_required
 from ..core.forms import ActionForm
+from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import int_param
@@ -127,6 +128,40 @@ def download(memorandum_id: int):
         return page_redirect(memorandum)
     data, _cached = printing.pdf_bytes(current_user, memorandum, version, languages)
     return _attachment(data, printing.file_name(memorandum, version, languages))
+
+
+@bp.route("/memoranda/<int:memorandum_id>/preview")
+@login_required
+def preview(memorandum_id: int):
+    """The whole version as HTML in the PDF's layout (its template and stylesheet), for
+    everyone who may read the memorandum."""
+    from .labels import LANGUAGE_SETS
+    from .pdf import memorandum_html
+
+    memorandum = services.get_memorandum(current_user, memorandum_id)
+    number = int_param("version") or services.latest(memorandum).number
+    version = services.version(memorandum, number)
+    try:
+        languages = printing.parse_languages(request.args.get("languages"))
+    except ServiceError as error:
+        flash(error.message, "error")
+        return page_redirect(memorandum)
+    chosen = "-".join(languages)
+    names = {"uk": _("Ukrainian"), "kk": _("Kazakh"), "en": _("English")}
+    bar = {
+        "language": str(current_language()), "label": _("Preview"),
+        "back": url_for("memoranda.page", memorandum_id=memorandum.id, version=number),
+        "back_label": _("Back to the memorandum"),
+        "note": _("Preview of version %(number)d as it prints", number=number),
+        "languages": chosen,
+        "language_sets": [(choice, url_for("memoranda.preview", memorandum_id=memorandum.id,
+                                           version=number, languages=choice),
+                           " | ".join(names[code] for code in choice.split("-")))
+                          for choice in LANGUAGE_SETS],
+        "download": url_for("memoranda.download", memorandum_id=memorandum.id,
+                            version=number, languages=chosen),
+        "download_label": _("Download the PDF")}
+    return memorandum_html(printing.printed(memorandum, version, languages), preview=bar)
 
 
 def _attachment(data: bytes, name: str):

@@ -44,6 +44,8 @@ ROUTES: dict = {
     "memoranda.supersede": ("/memoranda/1/supersede", _post_only()),
     "memoranda.end_form": ("/memoranda/1/end", _row(others=403)),
     "memoranda.download": ("/memoranda/1/pdf?languages=uk-kk&version=1", _row()),
+    "memoranda.preview": ("/memoranda/1/preview?languages=uk-kk&version=1", _row()),
+    "memoranda.confirm_unchanged": ("/memoranda/1/confirm-language", _post_only()),
     "memoranda.verify": (f"/verify/{CODE}", {"anonymous": 200, **dict.fromkeys(ROLES, 200)}),
 }
 

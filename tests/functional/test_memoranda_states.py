@@ -69,6 +69,10 @@ ROUTES = {
     "memoranda.supersede": ("/memoranda/{m}/supersede", lambda base: {}),
     "memoranda.end_form": ("/memoranda/{m}/end", None),
     "memoranda.download": ("/memoranda/{m}/pdf?languages=uk-kk&version=1", None),
+    "memoranda.preview": ("/memoranda/{m}/preview?languages=uk-kk&version=1", None),
+    "memoranda.confirm_unchanged": ("/memoranda/{m}/confirm-language",
+                                    lambda base: {"base_version": str(base), "kind": "clause",
+                                                  "key": "purpose", "language": "kk"}),
     "memoranda.verify": ("/verify/{code}", None),
 }
 
