@@ -133,7 +133,8 @@ class Organisation(db.Model):
 
     def name(self, language: str) -> str:
         """The name in ``language``, else the native name, else any name."""
-        native = self.name_uk if self.country == Country.UA else self.name_kk
+        # A Kazakh organisation may be known by its Russian name only: that is its native one.
+        native = self.name_uk if self.country == Country.UA else (self.name_kk or self.name_ru)
         for candidate in (getattr(self, f"name_{language}", None), native, self.name_en,
                           self.name_uk, self.name_kk, self.name_ru):
             if candidate:

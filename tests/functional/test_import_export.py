@@ -152,7 +152,8 @@ def test_items_import_all_or_nothing_and_idempotent(app):
 def test_cli_import_exits_non_zero_on_a_bad_row(app, tmp_path):
     path = tmp_path / "orgs.csv"
     path.write_bytes(csv_bytes(ROWS + ["1,UA,hospital,Х,,X,ua_lviv,Львів,uk,,," + CONTACT]))
-    result = app.test_cli_runner().invoke(args=["import-organisations", str(path)])
+    result = app.test_cli_runner().invoke(args=["import-organisations", str(path),
+                                                "--language", "en"])
     assert result.exit_code != 0
     assert "row 4, column registry_code" in result.output
     assert count(Organisation) == 0
