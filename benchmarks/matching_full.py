@@ -26,7 +26,7 @@ from partnership.matching import engine, services
 from partnership.matching.models import Match
 from partnership.matching.text import forget_stems
 from partnership.organisations import demo
-from partnership.organisations.models import Item, Organisation
+from partnership.organisations.models import Item
 from partnership.organisations.taxonomy import related_areas
 
 

@@ -340,11 +340,12 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
     partial = (w["area"] * area_score + w["form"] * form_score + w["dimension"] * dimension
                + w["language"] * language + w["capacity"] * capacity + w["urgency"] * urgency
                + w["kind"] * kind + w["reciprocity"] * reciprocity)
-    partial = partial - rules.CAPACITY_SHORT_PENALTY * short
     # Hard limits: no working language in common is never "strong"; an offer short of a need
     # that cannot be split is never better than "possible".
-    limit = np.minimum(np.where(language == 0.0, rules.NO_LANGUAGE_LIMIT, 1.0),
-                       np.where(short, rules.CAPACITY_SHORT_LIMIT, 1.0))
+    limit = np.where(language == 0.0, rules.NO_LANGUAGE_LIMIT, 1.0)
+    if short.any():
+        partial -= rules.CAPACITY_SHORT_PENALTY * short
+        np.minimum(limit, np.where(short, rules.CAPACITY_SHORT_LIMIT, 1.0), out=limit)
     # The best a pair can still reach once its descriptions are compared.
     ceiling = np.where(allowed, np.minimum(partial + w["text"], limit), -1.0)
     keep = min(settings.shortlist, len(offer_rows))

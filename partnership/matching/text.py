@@ -1,12 +1,13 @@
 """Similarity of free-text descriptions across Ukrainian, Kazakh, Russian and English.
 
-Cyrillic words are transliterated to one Latin skeleton (so "реабілітація" and "реабилитация"
-meet); Latin words are only lower-cased (folding bends English: "arterial" must stay
-"arterial"). Words are cut to a six-letter stem and compared as sets (Dice coefficient). The descriptions'
-medical concepts (the cross-language thesaurus, ``partnership.lexicon``) are compared too, so
-a Kazakh need and an English offer about the same thing meet; the better of the two counts
-four times as much as the other. No statistics of the
-whole corpus are used, so adding an item never changes another pair's score.
+Cyrillic words are transliterated to one Latin skeleton (so "реабілітація" and
+"реабилитация" meet); Latin words are only lower-cased (folding bends English: "arterial"
+must stay "arterial"). Words are cut to a six-letter stem and compared as sets (Dice
+coefficient). The descriptions' medical concepts (the cross-language thesaurus,
+``partnership.lexicon``) are compared too, so a Kazakh need and an English offer about the
+same thing meet; the better of the two likenesses counts four times as much as the other.
+No statistics of the whole corpus are used, so adding an item never changes another pair's
+score.
 """
 
 import re
