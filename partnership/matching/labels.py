@@ -47,13 +47,16 @@ def describe(reason) -> str:
                                      offer=form(details["offer_form"], ""),
                                      need=form(details["need_form"], "")),
         "form_other": lambda: _("Different forms of cooperation"),
-        "reciprocity": lambda: _("Mutual benefit in the same area: they offer %(offer)s; you "
-                                 "offer %(back)s, which they need",
+        # Either side reads the card: the sentence names the sides, not "you" and "they".
+        "reciprocity": lambda: _("Mutual benefit in the same area: in return for %(offer)s, "
+                                 "the side with the need offers %(back)s, which the other "
+                                 "side needs",
                                  offer=_item(details, "offer"), back=_item(details, "back"))
         if "back_area" in details else _("Mutual benefit: each side also needs something the "
                                          "other offers in the same area"),
-        "reciprocity_related": lambda: _("Mutual benefit in a related area: they offer "
-                                         "%(offer)s; you offer %(back)s, which they need",
+        "reciprocity_related": lambda: _("Mutual benefit in a related area: in return for "
+                                         "%(offer)s, the side with the need offers %(back)s, "
+                                         "which the other side needs",
                                          offer=_item(details, "offer"),
                                          back=_item(details, "back"))
         if "back_area" in details else _("Mutual benefit: each side also needs something the "
