@@ -41,9 +41,9 @@ def test_reasons_and_the_need_form_in_three_languages(live_server, browser):
         page.goto(f"{base}/organisations/{user.organisation_id}/proposals")
         page.get_by_text(t("No shared working language: an interpreter is needed", lang)
                          ).first.wait_for()
-        page.get_by_text(t("Mutual benefit in the same area: in return for %(offer)s, the side "
-                           "with the need offers %(back)s, which the other side needs", lang).split("%(")[0].strip(),
-                         exact=False).first.wait_for()
+        mutual = t("Mutual benefit in the same area: in return for %(offer)s, the side "
+                   "with the need offers %(back)s, which the other side needs", lang)
+        page.get_by_text(mutual.split("%(")[0].strip(), exact=False).first.wait_for()
         screenshot(page, f"x14-proposals-{lang}")
         page.goto(f"{base}/organisations/{user.organisation_id}/items/new/need")
         page.get_by_label(t("Can be split: several partners may each take a part", lang)
