@@ -3,6 +3,7 @@
 Every command is one unit of work (``core.unit_of_work.transactional``): it commits when the
 command returns and rolls back when it fails, whatever it had done by then."""
 
+import os
 from pathlib import Path
 
 import click
@@ -111,45 +112,80 @@ def purge_sessions() -> None:
 
 
 def _print_report(report) -> None:
+    from flask_babel import gettext as _
+
+    def where(problem) -> str:
+        if not problem.row:
+            return _("file")
+        if problem.column:
+            return _("row %(row)d, column %(column)s", row=problem.row, column=problem.column)
+        return _("row %(row)d", row=problem.row)
+
     for error in report.errors:
-        where = f"row {error.row}" if error.row else "file"
-        column = f", column {error.column}" if error.column else ""
-        click.echo(f"{where}{column}: {error.message}", err=True)
-    click.echo(f"{report.rows} rows: {report.created} new, {report.updated} changed, "
-               f"{report.unchanged} unchanged; {len(report.errors)} problems.")
+        click.echo(f"{where(error)}: {error.message}", err=True)
+    for warning in report.warnings:
+        click.echo(_("%(where)s: warning: %(message)s", where=where(warning),
+                     message=warning.message), err=True)
+    click.echo(_("%(rows)d rows: %(created)d new, %(updated)d changed, %(unchanged)d "
+                 "unchanged; %(problems)d problems, %(warnings)d warnings.",
+                 rows=report.rows, created=report.created, updated=report.updated,
+                 unchanged=report.unchanged, problems=len(report.errors),
+                 warnings=len(report.warnings)))
 
 
-def _run_import(importer, path: str, dry_run: bool) -> None:
+def cli_language(option: str | None) -> str:
+    """The language of the command's messages: ``--language``, else the environment's
+    (LC_ALL, LC_MESSAGES, LANG: "kk_KZ.UTF-8" is Kazakh), else the platform's default."""
+    languages = current_app.config["LANGUAGES"]
+    candidates = [option] if option else [os.environ.get(name, "") for name in (
+        "LC_ALL", "LC_MESSAGES", "LANG")]
+    for value in candidates:
+        code = (value or "").split(".")[0].split("_")[0].split("-")[0].lower()
+        if code in languages:
+            return code
+    if option:
+        raise click.BadParameter(f"choose one of {', '.join(languages)}",
+                                 param_hint="--language")
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _run_import(importer, path: str, dry_run: bool, language: str | None) -> None:
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
     data = Path(path).read_bytes()
-    report = importer(None, data, Path(path).name, dry_run=dry_run)
-    _print_report(report)
-    if not report.ok:
-        raise click.ClickException("Nothing was imported: fix the rows above.")
-    if dry_run:
-        unit_of_work.fail()
-        click.echo("Dry run: nothing written.")
-    else:
-        click.echo("Imported.")
+    with force_locale(cli_language(language)):
+        report = importer(None, data, Path(path).name, dry_run=dry_run)
+        _print_report(report)
+        if not report.ok:
+            raise click.ClickException(_("Nothing was imported: fix the rows above."))
+        if dry_run:
+            unit_of_work.fail()
+            click.echo(_("Dry run: nothing written."))
+        else:
+            click.echo(_("Imported."))
 
 
 @click.command("import-organisations")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
-def import_organisations(path: str, dry_run: bool) -> None:
-    """Import organisations from CSV or XLSX (columns in the README)."""
+@click.option("--language", help="Language of the messages (uk, kk, en); default: LANG.")
+def import_organisations(path: str, dry_run: bool, language: str | None) -> None:
+    """Import organisations from CSV or XLSX (columns in docs/importing.md)."""
     from .organisations.imports import import_organisations as importer
 
-    _run_import(importer, path, dry_run)
+    _run_import(importer, path, dry_run, language)
 
 
 @click.command("import-items")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
-def import_items(path: str, dry_run: bool) -> None:
-    """Import offers and needs from CSV or XLSX (columns in the README)."""
+@click.option("--language", help="Language of the messages (uk, kk, en); default: LANG.")
+def import_items(path: str, dry_run: bool, language: str | None) -> None:
+    """Import offers and needs from CSV or XLSX (columns in docs/importing.md)."""
     from .organisations.imports import import_items as importer
 
-    _run_import(importer, path, dry_run)
+    _run_import(importer, path, dry_run, language)
 
 
 @click.command("send-reminders")

@@ -28,6 +28,8 @@ DEFAULT_SETTINGS = Settings()
 ONE_PAIR = Settings(per_need=1, shortlist=1, min_score=-math.inf)
 LANGUAGE_BITS = {"uk": 1, "kk": 2, "ru": 4, "en": 8}
 DIMENSIONS = ("technological", "professional", "scientific", "administrative")
+EXACT_SHIFT = 64
+REACH_BITS = (1 << 63) - 1
 
 
 class _Columns:
@@ -50,8 +52,12 @@ class _Columns:
         self.urgency = np.array([rules.URGENCY.get(x.urgency, 0.5) for x in entries],
                                 dtype=float)
         self.agreed = np.fromiter((p.on_agreed_list for p in party), bool, n)
-        self.offers_of_party = np.fromiter((offer_masks.get(x.party, 0) for x in entries),
-                                           np.int64, n)
+        masks = [offer_masks.get(x.party, 0) for x in entries]
+        # A party's offer mask holds the areas its offers reach (their own and the related
+        # ones) in its low bits and the offers' own areas above EXACT_SHIFT.
+        self.offers_of_party = np.fromiter((m & REACH_BITS for m in masks), np.int64, n)
+        self.offers_exact = np.fromiter((m >> EXACT_SHIFT for m in masks), np.int64, n)
+        self.splittable = np.fromiter((x.splittable for x in entries), bool, n)
         self.needs_of_party = np.fromiter((need_masks.get(x.party, 0) for x in entries),
                                           np.int64, n)
         self.kind = [p.kind for p in party]
@@ -225,7 +231,11 @@ def area_positions(related) -> dict[str, int]:
 
 def party_areas(triples: Iterable[tuple[int, str, str]], related,
                 area_index: dict[str, int] | None = None) -> PartyAreas:
-    """Area positions, and per party the areas its offers reach and the areas it needs."""
+    """Area positions, and per party the areas its offers reach and the areas it needs.
+
+    A party's offer mask holds the areas its offers reach (own and related) in bits 0-62 and
+    the offers' own areas from bit ``EXACT_SHIFT``: reciprocity through the same area counts
+    more than through a related one."""
     if area_index is None:
         area_index = area_positions(related)
 
@@ -244,7 +254,7 @@ def party_areas(triples: Iterable[tuple[int, str, str]], related,
             reach = neighbourhood.get(area)
             if reach is None:
                 reach = neighbourhood[area] = bit(area) | sum(
-                    bit(r) for r in related.get(area, ()))
+                    bit(r) for r in related.get(area, ())) | (bit(area) << EXACT_SHIFT)
             offer_masks[party] |= reach
         else:
             need_masks[party] |= bit(area)
@@ -305,12 +315,19 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
         ratio = np.minimum(1.0, o.quantity[offer_rows][None, :]
                            / n.quantity[need_rows][:, None])
     capacity = np.where(np.isnan(ratio), rules.CAPACITY_UNKNOWN, ratio)
+    # Short of a need that cannot be split: flagged by the reasons, ranked below what fits.
+    short = (ratio < 1.0) & ~n.splittable[need_rows][:, None]
     urgency = np.broadcast_to(n.urgency[need_rows][:, None], shape)
     kind_row = np.array([rules.KIND_FITS if area in rules.KIND_AFFINITY.get(o.kind[r], ())
                          else rules.KIND_NEUTRAL for r in offer_rows.tolist()])
     kind = np.broadcast_to(kind_row, shape)
-    reciprocity = ((n.offers_of_party[need_rows][:, None]
-                    & o.needs_of_party[offer_rows][None, :]) != 0).astype(float)
+    # Reciprocity: the needing side offers, in the same area (or a related one, for less),
+    # something the offering side needs.
+    their_needs = o.needs_of_party[offer_rows][None, :]
+    reciprocity = np.where(
+        (n.offers_exact[need_rows][:, None] & their_needs) != 0, 1.0,
+        np.where((n.offers_of_party[need_rows][:, None] & their_needs) != 0,
+                 rules.RECIPROCITY_RELATED, 0.0))
 
     # Country rule (the pool is already the other country's): businesses and charities serve
     # Ukrainian needs only; nobody serves itself.
@@ -323,12 +340,19 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
     partial = (w["area"] * area_score + w["form"] * form_score + w["dimension"] * dimension
                + w["language"] * language + w["capacity"] * capacity + w["urgency"] * urgency
                + w["kind"] * kind + w["reciprocity"] * reciprocity)
+    # Hard limits: no working language in common is never "strong"; an offer short of a need
+    # that cannot be split is never better than "possible".
+    limit = np.where(language == 0.0, rules.NO_LANGUAGE_LIMIT, 1.0)
+    if short.any():
+        partial -= rules.CAPACITY_SHORT_PENALTY * short
+        np.minimum(limit, np.where(short, rules.CAPACITY_SHORT_LIMIT, 1.0), out=limit)
     # The best a pair can still reach once its descriptions are compared.
-    ceiling = np.where(allowed, partial + w["text"], -1.0)
+    ceiling = np.where(allowed, np.minimum(partial + w["text"], limit), -1.0)
     keep = min(settings.shortlist, len(offer_rows))
     shortlist = np.argpartition(-ceiling, keep - 1, axis=1)[:, :keep]
     reachable = np.take_along_axis(ceiling, shortlist, axis=1) >= settings.min_score
     base = np.take_along_axis(partial, shortlist, axis=1)
+    limits = np.take_along_axis(limit, shortlist, axis=1)
 
     candidates = []
     text_weight, per_need, min_score = w["text"], settings.per_need, settings.min_score
@@ -337,11 +361,11 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
         need_text = texts[need.id]
         ranked = []
         mask = reachable[i]
-        for column, start in zip(shortlist[i][mask].tolist(), base[i][mask].tolist(),
-                                 strict=True):
+        for column, start, top in zip(shortlist[i][mask].tolist(), base[i][mask].tolist(),
+                                      limits[i][mask].tolist(), strict=True):
             offer = o.entries[offer_rows[column]]
             text = similarity(need_text, texts[offer.id])
-            score = round(start + text_weight * text, 4)
+            score = round(min(start + text_weight * text, top), 4)
             if score >= min_score:
                 ranked.append((-score, offer.id, column, text))
         ranked.sort()

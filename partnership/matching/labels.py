@@ -23,6 +23,13 @@ def _languages(codes) -> str:
     return ", ".join(str(labels.LANGUAGES.get(code, code)) for code in codes)
 
 
+def _item(details: dict, prefix: str) -> str:
+    """“training in burns care”: an item named by its form and area."""
+    return _("%(form)s in %(area)s",
+             form=str(labels.FORMS.get(details[f"{prefix}_form"], details[f"{prefix}_form"])),
+             area=labels.area_label(details[f"{prefix}_area"]))
+
+
 def describe(reason) -> str:
     """One reason (code, details) as a sentence."""
     code, details = reason[0], dict(reason[1])
@@ -40,8 +47,20 @@ def describe(reason) -> str:
                                      offer=form(details["offer_form"], ""),
                                      need=form(details["need_form"], "")),
         "form_other": lambda: _("Different forms of cooperation"),
-        "reciprocity": lambda: _("Mutual benefit: each side also needs something the other "
-                                 "offers"),
+        # Either side reads the card: the sentence names the sides, not "you" and "they".
+        "reciprocity": lambda: _("Mutual benefit in the same area: in return for %(offer)s, "
+                                 "the side with the need offers %(back)s, which the other "
+                                 "side needs",
+                                 offer=_item(details, "offer"), back=_item(details, "back"))
+        if "back_area" in details else _("Mutual benefit: each side also needs something the "
+                                         "other offers in the same area"),
+        "reciprocity_related": lambda: _("Mutual benefit in a related area: in return for "
+                                         "%(offer)s, the side with the need offers %(back)s, "
+                                         "which the other side needs",
+                                         offer=_item(details, "offer"),
+                                         back=_item(details, "back"))
+        if "back_area" in details else _("Mutual benefit: each side also needs something the "
+                                         "other offers in a related area"),
         "no_reciprocity": lambda: _("Not mutual yet: the other side needs nothing this side "
                                     "offers"),
         "language_shared": lambda: _("Shared working language: %(languages)s",
@@ -49,7 +68,8 @@ def describe(reason) -> str:
         "language_organisations": lambda: _("The organisations share %(languages)s",
                                             languages=_languages(details["languages"])),
         "language_items": lambda: _("The two items are in different languages"),
-        "no_shared_language": lambda: _("No shared working language"),
+        "no_shared_language": lambda: _("No shared working language: an interpreter is "
+                                        "needed"),
         "text_similar": lambda: _("The descriptions say similar things"),
         "text_different": lambda: _("The descriptions say different things"),
         "dimension_same": lambda: _("Same dimension: %(dimension)s",
@@ -62,8 +82,13 @@ def describe(reason) -> str:
                                      capacity=details["capacity"],
                                      quantity=details["quantity"]),
         "capacity_short": lambda: _("Capacity %(capacity)d is less than the %(quantity)d "
-                                    "needed", capacity=details["capacity"],
+                                    "needed, and the need cannot be split",
+                                    capacity=details["capacity"],
                                     quantity=details["quantity"]),
+        "capacity_part": lambda: _("Capacity %(capacity)d covers part of the %(quantity)d "
+                                   "needed; the need can be split",
+                                   capacity=details["capacity"],
+                                   quantity=details["quantity"]),
         "urgent": lambda: _("Urgent need: %(urgency)s",
                             urgency=labels.URGENCIES.get(details["urgency"], "")),
         "kind_fits": lambda: _("%(kind)s: a natural partner in this area",

@@ -46,8 +46,12 @@ class Candidate:
 
 
 def explain(need: Entry, offer: Entry, components: Mapping[str, float],
-            parties: Mapping[int, Party]) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-    """What matched and what is missing, as reason codes a page can put into words."""
+            parties: Mapping[int, Party], back: Entry | None = None
+            ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+    """What matched and what is missing, as reason codes a page can put into words.
+
+    ``back`` is the needing side's offer that the offering side needs (``reciprocal_offer``),
+    which the reciprocity reason names beside the offer."""
     matched, missing = [], []
     if components["area"] == 1.0:
         matched.append(("area_same", (("area", need.area),)))
@@ -65,8 +69,12 @@ def explain(need: Entry, offer: Entry, components: Mapping[str, float],
     else:
         matched.append(("form_compatible", (("need_form", need.form),
                                                   ("offer_form", offer.form))))
-    if components["reciprocity"] == 1.0:
-        matched.append(("reciprocity", ()))
+    if components["reciprocity"] > 0:
+        details = [("offer_area", offer.area), ("offer_form", offer.form)]
+        if back is not None:
+            details += [("back_area", back.area), ("back_form", back.form)]
+        code = "reciprocity" if components["reciprocity"] == 1.0 else "reciprocity_related"
+        matched.append((code, tuple(details)))
     else:
         missing.append(("no_reciprocity", ()))
     shared = sorted(need.languages & offer.languages)
@@ -80,7 +88,8 @@ def explain(need: Entry, offer: Entry, components: Mapping[str, float],
         missing.append(("no_shared_language", ()))
     if components["text"] >= rules.TEXT_SIMILAR:
         matched.append(("text_similar", ()))
-    else:
+    elif components["text"] == 0.0 and need.description.strip() and offer.description.strip():
+        # Nothing in common, neither a concept nor a word: only then do they "differ".
         missing.append(("text_different", ()))
     if components["dimension"] == 1.0:
         matched.append(("dimension_same", (("dimension", need.dimension),)))
@@ -92,6 +101,9 @@ def explain(need: Entry, offer: Entry, components: Mapping[str, float],
     elif offer.quantity >= need.quantity:
         matched.append(("capacity_covers", (("capacity", offer.quantity),
                                                   ("quantity", need.quantity))))
+    elif need.splittable:
+        matched.append(("capacity_part", (("capacity", offer.quantity),
+                                          ("quantity", need.quantity))))
     else:
         missing.append(("capacity_short", (("capacity", offer.quantity),
                                                  ("quantity", need.quantity))))
@@ -100,6 +112,24 @@ def explain(need: Entry, offer: Entry, components: Mapping[str, float],
     if components["kind"] == rules.KIND_FITS:
         matched.append(("kind_fits", (("kind", parties[offer.party].kind),)))
     return tuple(matched), tuple(missing)
+
+
+def reciprocal_offer(need: Entry, offer: Entry, need_party_offers: Iterable[Entry],
+                     offer_party_needs: Iterable[Entry], related: Mapping[str, frozenset[str]]
+                     ) -> Entry | None:
+    """The needing side's offer that meets a need of the offering side: in the same area
+    first, else in a related one (the engine's reciprocity, item by item)."""
+    wanted = list(offer_party_needs)
+    same = {e.area for e in wanted}
+    near = {r for e in wanted for r in related.get(e.area, ())} | same
+    mine = sorted(need_party_offers, key=lambda e: e.id)
+    for candidate in mine:
+        if candidate.area in same:
+            return candidate
+    for candidate in mine:
+        if candidate.area in near or set(related.get(candidate.area, ())) & same:
+            return candidate
+    return None
 
 
 def reciprocal(a_offers: Iterable[str], a_needs: Iterable[str], b_offers: Iterable[str],

@@ -28,6 +28,7 @@ class Entry:
     quantity: int | None = None
     urgency: str | None = None
     languages: frozenset[str] = frozenset()
+    splittable: bool = False          # a need several offers may share (capacity rule)
 
 
 # A reason is a plain tuple, (code, details): one criterion met or missing, with its details

@@ -1,15 +1,19 @@
 """The matching rules as data: weights, form compatibility, kind affinity. No Flask, no database."""
 
 WEIGHTS = {
-    "area": 0.30,          # same specialty 1.0, related specialty 0.6
-    "form": 0.15,          # same form of cooperation 1.0, compatible form 0.6
-    "reciprocity": 0.15,   # the other side also needs something this side offers
-    "language": 0.10,      # the items share a language 1.0; only the organisations 0.5
-    "text": 0.10,          # the descriptions say similar things
+    "area": 0.35,          # same specialty 1.0, related specialty 0.6
+    "form": 0.18,          # same form of cooperation 1.0, compatible form 0.6
+    "language": 0.12,      # the items share a language 1.0; only the organisations 0.5
+    "text": 0.12,          # the descriptions say similar things (shared concepts and stems)
     "dimension": 0.05,     # same dimension 1.0, another 0.3
     "capacity": 0.05,      # the offer's capacity covers the quantity needed
     "urgency": 0.05,       # critical needs first
-    "kind": 0.05,          # the offering kind of organisation suits the area
+    "kind": 0.04,          # the offering kind of organisation suits the area
+    # The other side also needs, in the same area, something this side offers (1.0), or in a
+    # related area (RECIPROCITY_RELATED). A tie-breaker: its whole weight is less than what a
+    # merely related area loses against an exact one (0.35 * 0.4 = 0.14), so it never
+    # overturns an exact area match.
+    "reciprocity": 0.04,
 }
 assert abs(sum(WEIGHTS.values()) - 1.0) < 1e-9
 
@@ -21,6 +25,13 @@ CAPACITY_UNKNOWN = 0.5
 URGENCY = {"critical": 1.0, "high": 0.8, "medium": 0.5, "low": 0.3, None: 0.5}
 KIND_FITS, KIND_NEUTRAL = 1.0, 0.5
 TEXT_SIMILAR = 0.25        # at or above: "the descriptions are alike"
+RECIPROCITY_RELATED = 0.5  # the reciprocal items are in related areas only
+# Hard limits on the score, applied after the weighted sum:
+NO_LANGUAGE_LIMIT = 0.7499  # no working language in common: never "strong" (interpreter needed)
+# An offer whose capacity is short of a need that cannot be split loses this much, and is never
+# better than "possible": offers that fit rank above it.
+CAPACITY_SHORT_PENALTY = 0.2
+CAPACITY_SHORT_LIMIT = 0.5999
 
 # need form -> offer forms that can serve it (the same form always can)
 COMPATIBLE_FORMS = {
@@ -31,7 +42,8 @@ COMPATIBLE_FORMS = {
     "management_mentoring": {"training"},
     "equipment_supplies": {"funding"},
     "reconstruction": {"funding", "equipment_supplies"},
-    "rehabilitation_placement": set(),
+    "rehabilitation_placement": {"patient_placement"},
+    "patient_placement": {"rehabilitation_placement"},
     "funding": set(),
 }
 FORMS = tuple(COMPATIBLE_FORMS)

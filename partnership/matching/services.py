@@ -13,10 +13,11 @@ from ..core.database import utcnow
 from ..core.events import MatchingSettingsChanged, RecomputationRequested, emit
 from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from ..organisations.models import Item, ItemStatus, Organisation, Status
+from ..organisations.models import Direction, Item, ItemStatus, Organisation, Status
 from ..organisations.taxonomy import areas
 from . import engine, workflow
 from .models import OPEN_STATUSES, Match, MatchingSetting, MatchStatus, Origin
+from .pairs import reciprocal_offer
 from .rules import WEIGHTS
 
 GATE = "agreed_list_gate"
@@ -69,7 +70,8 @@ def as_party(organisation: Organisation) -> engine.Party:
 def as_entry(item: Item) -> engine.Entry:
     return engine.Entry(item.id, item.organisation_id, str(item.direction), item.area,
                         str(item.form), str(item.dimension), item.description, item.quantity,
-                        str(item.urgency) if item.urgency else None, frozenset(item.languages))
+                        str(item.urgency) if item.urgency else None, frozenset(item.languages),
+                        bool(item.splittable))
 
 
 def _memo(function):
@@ -100,7 +102,7 @@ def load_world(today: date, organisation_id: int | None = None):
     statement = select(
         Item.id, Item.organisation_id, Item.direction, Item.area, Item.form, Item.dimension,
         Item.description, Item.quantity, Item.urgency, cast(Item.languages, String),
-        Item.updated_at).where(*current)
+        Item.updated_at, Item.splittable).where(*current)
     if organisation_id is not None:
         areas_of = [(row.organisation_id, str(row.direction), row.area)
                     for row in db.session.execute(
@@ -112,12 +114,13 @@ def load_world(today: date, organisation_id: int | None = None):
     entries, versions = [], {}
     languages = _memo(lambda text: frozenset(json.loads(text)))
     for (item_id, party, direction, area, form, dimension, description, quantity, urgency,
-         language_text, updated_at) in db.session.execute(statement):
+         language_text, updated_at, splittable) in db.session.execute(statement):
         if party not in parties:
             continue
         entries.append(engine.Entry(
             item_id, party, str(direction), area, str(form), str(dimension), description,
-            quantity, str(urgency) if urgency else None, languages(language_text)))
+            quantity, str(urgency) if urgency else None, languages(language_text),
+            bool(splittable)))
         versions[item_id] = updated_at
     return parties, entries, versions, areas_of
 
@@ -264,6 +267,15 @@ def explanation(match: Match):
     parties = {o.id: as_party(o) for o in (match.need_organisation, match.offer_organisation)}
     need, offer = as_entry(match.need), as_entry(match.offer)
     components = match.components or {}
+    today = date.today()
+    back_offers = [as_entry(i) for i in match.need_organisation.items
+                   if i.direction == Direction.OFFER and i.is_current(today)]
+    their_needs = [as_entry(i) for i in match.offer_organisation.items
+                   if i.direction == Direction.NEED and i.is_current(today)]
     if set(components) != set(WEIGHTS):  # an old or hand-made row: score it afresh
-        components = engine.score_pair(parties, need, offer, related_areas()).components
-    return engine.explain(need, offer, components, parties)
+        components = engine.score_pair(parties, need, offer, related_areas(),
+                                       back_offers + their_needs).components
+    back = None
+    if components.get("reciprocity"):
+        back = reciprocal_offer(need, offer, back_offers, their_needs, related_areas())
+    return engine.explain(need, offer, components, parties, back)

@@ -97,7 +97,8 @@ class World:
         statement = select(
             Item.id, Item.organisation_id, Item.direction, Item.area, Item.form,
             Item.dimension, Item.description, Item.quantity, Item.urgency,
-            cast(Item.languages, String), Item.status, Item.valid_until, Item.updated_at)
+            cast(Item.languages, String), Item.status, Item.valid_until, Item.updated_at,
+            Item.splittable)
         if since is not None:
             statement = statement.where(or_(Item.updated_at >= since,
                                             Item.organisation_id == organisation_id))
@@ -105,13 +106,15 @@ class World:
         touched: set[int] = set()
         count = 0
         for (item_id, party, direction, area, form, dimension, description, quantity, urgency,
-             language_text, status, valid_until, updated_at) in db.session.execute(statement):
+             language_text, status, valid_until, updated_at, splittable
+             ) in db.session.execute(statement):
             count += 1
             if language_text not in languages:
                 languages[language_text] = frozenset(json.loads(language_text))
             entry = engine.Entry(item_id, party, str(direction), area, str(form),
                                  str(dimension), description, quantity,
-                                 str(urgency) if urgency else None, languages[language_text])
+                                 str(urgency) if urgency else None, languages[language_text],
+                                 bool(splittable))
             old = self.items.get(item_id)
             if old is not None:
                 self.by_key[_key(old.entry)].discard(item_id)

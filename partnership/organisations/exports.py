@@ -40,14 +40,15 @@ def organisation_rows(actor: User) -> list[list]:
 def item_rows(actor: User) -> list[list]:
     """Every offer and need with its organisation's registry code (embassy only)."""
     require_role(actor, *EMBASSY_ROLES)
-    rows: list[list] = [list(ITEM_REQUIRED) + ["status"]]
+    rows: list[list] = [list(ITEM_REQUIRED) + ["status", "splittable"]]
     statement = select(Item).options(joinedload(Item.organisation)).order_by(Item.id)
     for item in db.session.scalars(statement):
         values = {c: getattr(item, c, None) for c in ITEM_REQUIRED}
         values["registry_code"] = item.organisation.registry_code
         values["languages"] = ",".join(item.languages)
         values["valid_until"] = item.valid_until.isoformat()
-        rows.append([_plain(values[c]) for c in ITEM_REQUIRED] + [str(item.status)])
+        rows.append([_plain(values[c]) for c in ITEM_REQUIRED]
+                    + [str(item.status), _yes_no(item.splittable)])
     return rows
 
 

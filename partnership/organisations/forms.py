@@ -183,6 +183,9 @@ class ItemForm(FlaskForm):
     quantity = WholeNumberField(_l("Capacity or quantity (optional)"),
                                 validators=[Optional(), Within(QUANTITY)],
                                 description=_l("Places, trainees, units: a number."))
+    splittable = BooleanField(_l("Can be split: several partners may each take a part"),
+                              description=_l("For example, a group of 20 trainees that may go "
+                                             "in groups of four."))
     urgency = SelectField(_l("Urgency"), choices=lambda: labels.choices(labels.URGENCIES),
                           default="medium", validate_choice=False,
                           validators=[rules.validator(rules.urgency_problem)])
@@ -196,7 +199,7 @@ class ItemForm(FlaskForm):
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (
             "area", "dimension", "form", "description", "quantity", "urgency", "languages",
-            "valid_until")}
+            "valid_until", "splittable")}
 
 
 class DecisionForm(FlaskForm):

@@ -128,7 +128,9 @@ def _run(job_id: int) -> None:
         unit_of_work.discard()  # a dry run, or a bad row: nothing of the file stays
     _finish(job_id, ImportStatus.SUCCEEDED if report.ok else ImportStatus.FAILED,
             [{"row": e.row, "column": e.column, "message": str(e.message)}
-             for e in report.errors], report)
+             for e in report.errors]
+            + [{"row": w.row, "column": w.column, "message": str(w.message), "warning": True}
+               for w in report.warnings], report)
 
 
 def _finish(job_id: int, status: ImportStatus, errors: list[dict], report=None) -> None:
@@ -142,7 +144,8 @@ def _finish(job_id: int, status: ImportStatus, errors: list[dict], report=None) 
         job.created_count, job.updated_count = report.created, report.updated
         job.unchanged_count = report.unchanged
     record("import.finished", actor=job.created_by, obj=job, status=status.value,
-           rows=job.rows_total, problems=len(errors), dry_run=job.dry_run)
+           rows=job.rows_total, problems=sum(not e.get("warning") for e in errors),
+           dry_run=job.dry_run)
 
 
 def _progress(job_id: int):

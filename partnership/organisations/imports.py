@@ -5,6 +5,7 @@ same file imported twice changes nothing the second time (organisations are keye
 code; items by organisation, direction, area, form, dimension and description).
 """
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,17 +36,21 @@ from .models import (
     Status,
     Urgency,
 )
+from .region_names import find_region, nearest_region
 from .search import search_key
 from .tables import FileProblem, read_table, unneutralise
-from .taxonomy import regions
+from .taxonomy import areas, regions
 
 # Registration asks for a contact person and address: so does the import.
-ORG_REQUIRED = ("registry_code", "country", "kind", "name_uk", "name_kk", "name_en", "region",
+# The Kazakh name may be missing for a Kazakh organisation known by its Russian name.
+ORG_REQUIRED = ("registry_code", "country", "kind", "name_uk", "name_en", "region",
                 "city", "languages", "contact_name", "contact_email")
-ORG_OPTIONAL = ("name_ru", "beds", "staff", "description", "contact_phone", "website",
+ORG_OPTIONAL = ("name_kk", "name_ru", "beds", "staff", "description", "contact_phone", "website",
                 "open_to_cooperation", "public_listing", "on_agreed_list", "status")
 ITEM_REQUIRED = ("registry_code", "direction", "area", "dimension", "form", "description",
                  "quantity", "urgency", "languages", "valid_until")
+# status: active (the default) or withdrawn; with a past valid_until a row is history.
+ITEM_OPTIONAL = ("status", "splittable")
 TRUE = {"1", "true", "yes", "y", "так", "иә", "да", "+"}
 FALSE = {"0", "false", "no", "n", "ні", "жоқ", "нет", "-", ""}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF and CR are text
@@ -67,6 +72,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows imported but never matched (a Kazakh business's need...): said, not refused.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -98,6 +105,9 @@ class _Row:
         self.report.errors.append(RowError(self.number, column, message))
         self.ok = False
 
+    def warn(self, column: str, message: str) -> None:
+        self.report.warnings.append(RowError(self.number, column, message))
+
     def check(self, column: str, message: str | None) -> bool:
         """Report the rule broken, if any; whether the value passed."""
         if message:
@@ -115,8 +125,9 @@ class _Row:
         if not value and not required:
             return None
         if value not in allowed:
-            self.error(column, _("“%(value)s” is not one of: %(allowed)s.", value=value,
-                                 allowed=", ".join(allowed)))
+            self.error(column, " ".join(filter(None, (
+                _("“%(value)s” is not one of: %(allowed)s.", value=value,
+                  allowed=", ".join(allowed)), did_you_mean(value, allowed)))))
             return None
         return value
 
@@ -161,6 +172,23 @@ class _Row:
                 continue
         self.error(column, _("Write the date as YYYY-MM-DD or DD.MM.YYYY."))
         return None
+
+
+def did_you_mean(value: str, allowed) -> str:
+    """“Did you mean “x”?” for a value near one of ``allowed`` (else nothing)."""
+    allowed = list(allowed)
+    found = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)
+    if not found:  # "Burns care" for burns_care
+        found = difflib.get_close_matches(value.lower().replace(" ", "_").replace("-", "_"),
+                                          allowed, n=1, cutoff=0.6)
+    return _("Did you mean “%(suggestion)s”?", suggestion=found[0]) if found else ""
+
+
+def with_choices(message: str, value: str, allowed) -> str:
+    """A rule's message for an unknown value, with the nearest allowed value and the list."""
+    allowed = list(allowed)
+    return " ".join(filter(None, (message, did_you_mean(value, allowed),
+                                  _("Allowed: %(allowed)s.", allowed=", ".join(allowed)))))
 
 
 def _start(data: bytes, filename: str, required: tuple[str, ...], report: ImportReport,
@@ -259,12 +287,17 @@ def _organisation_values(row: _Row) -> dict:
     values["registry_code"] = code
     for name in ("name_uk", "name_kk", "name_en", "name_ru"):
         values[name] = row.text(name, validation.NAME_LENGTH) or None
-    region = row.text("region").lower()
+    written_region = row.text("region")
+    region = find_region(written_region) or written_region.lower()
     values["region"] = region if region in regions() else None
     if values["country"]:  # the kind is checked with the other rules of the country
-        for problem in rules.profile_problems(values["country"],
-                                              {**values, "kind": kind, "region": region}):
-            row.error(problem.field, problem.message)
+        # A Kazakh organisation known by its Russian name: that name stands in for the Kazakh.
+        stand_in = {"name_kk": values["name_kk"] or values["name_ru"]} \
+            if values["country"] == Country.KZ else {}
+        for problem in rules.profile_problems(values["country"], {
+                **values, **stand_in, "kind": kind, "region": region}):
+            row.error(problem.field, _explained(problem, values["country"], kind,
+                                                written_region))
     else:
         row.check("kind", rules.kind_problem(kind))
     values["city"] = row.text("city", validation.CITY_LENGTH)
@@ -289,6 +322,22 @@ def _organisation_values(row: _Row) -> dict:
         values["status"] = Status(status) if status else None
     return {k: (Country(v) if k == "country" and v else Kind(v) if k == "kind" and v else v)
             for k, v in values.items()}
+
+
+def _explained(problem: rules.Problem, country: str, kind: str, written_region: str) -> str:
+    """A profile rule's message, with the nearest allowed value and the list for a value the
+    row spelled wrongly (the form offers a list, the file does not)."""
+    if problem.field == "region" and written_region:
+        near = nearest_region(written_region, country)
+        allowed = [r.code for r in regions().values() if r.country == country]
+        hint = _("Did you mean “%(code)s” (%(name)s)?", code=near.code,
+                 name=near.label("en")) if near else ""
+        return " ".join(filter(None, (problem.message, hint, _(
+            "Write the region's code or its name in Ukrainian, Kazakh, Russian or English; "
+            "codes: %(allowed)s.", allowed=", ".join(allowed)))))
+    if problem.field == "kind" and kind and rules.kind_problem(kind):
+        return with_choices(problem.message, kind, [k.value for k in Kind])
+    return problem.message
 
 
 def _refresh_key(organisation: Organisation) -> None:
@@ -354,13 +403,29 @@ def _item_values(row: _Row, organisations: dict) -> dict | None:
     values["quantity"] = row.integer("quantity", validation.QUANTITY)
     values["languages"] = row.languages("languages")
     values["valid_until"] = row.day("valid_until")
+    status = row.choice("status", [s.value for s in ItemStatus], required=False) \
+        or ItemStatus.ACTIVE
+    splittable = row.flag("splittable", False)
+    choices = {"area": list(areas()), "dimension": [d.value for d in Dimension],
+               "form": [f.value for f in Form], "urgency": [u.value for u in Urgency]}
     for problem in rules.item_problems(values):
-        if problem.field not in ("quantity", "languages"):  # reported while reading them
-            row.error(problem.field, problem.message)
+        if problem.field in ("quantity", "languages"):  # reported while reading them
+            continue
+        if problem.field == "valid_until":
+            continue  # a past date is accepted: the row is history (a register's past)
+        message = problem.message
+        if problem.field in choices and values[problem.field]:
+            message = with_choices(message, values[problem.field], choices[problem.field])
+        row.error(problem.field, message)
     if direction == Direction.OFFER and values["urgency"]:
         row.error("urgency", _("Only needs have an urgency."))
+    if direction == Direction.OFFER and splittable:
+        row.error("splittable", _("Only needs can be split."))
     if organisation is None or direction is None or not row.ok:
         return None
+    if direction == Direction.NEED and organisation.kind in rules.KAZAKH_ONLY_KINDS:
+        row.warn("direction", _("Businesses and charities help; their needs are never matched. "
+                                "The row is imported, but no partner will be proposed."))
     return {"organisation": organisation, "direction": Direction(direction),
             "area": values["area"], "dimension": Dimension(values["dimension"]),
             "form": Form(values["form"]), "description": values["description"],
@@ -368,7 +433,8 @@ def _item_values(row: _Row, organisations: dict) -> dict | None:
             "quantity": values["quantity"],
             "urgency": Urgency(values["urgency"] or Urgency.MEDIUM)
             if direction == Direction.NEED else None,
-            "languages": values["languages"], "valid_until": values["valid_until"]}
+            "languages": values["languages"], "valid_until": values["valid_until"],
+            "status": ItemStatus(status), "splittable": splittable}
 
 
 def _apply_item(actor, key, values, report: ImportReport, dry_run: bool) -> None:
@@ -382,14 +448,14 @@ def _apply_item(actor, key, values, report: ImportReport, dry_run: bool) -> None
         if not dry_run:
             fields = {k: v for k, v in values.items() if k != "organisation"}
             fields["valid_until"] = fields["valid_until"] or default_valid_until()
-            item = Item(organisation_id=organisation_id, status=ItemStatus.ACTIVE,
-                        created_at=utcnow(), **fields)
+            item = Item(organisation_id=organisation_id, created_at=utcnow(), **fields)
             db.session.add(item)
             db.session.flush()
             record(f"{direction.value}.imported", actor=actor, obj=item, created=True)
         return
     wanted = {"description": values["description"], "quantity": values["quantity"],
-              "urgency": values["urgency"], "languages": values["languages"]}
+              "urgency": values["urgency"], "languages": values["languages"],
+              "status": values["status"], "splittable": values["splittable"]}
     if values["valid_until"]:
         wanted["valid_until"] = values["valid_until"]
     changes = {k: v for k, v in wanted.items() if getattr(item, k) != v}

@@ -20,7 +20,7 @@ from .models import Direction, Item, ItemStatus, Organisation, Urgency
 VALIDITY = timedelta(days=365)
 REMINDER_BEFORE = timedelta(days=30)
 ITEM_FIELDS = ("area", "dimension", "form", "description", "quantity", "urgency", "languages",
-               "valid_until")
+               "valid_until", "splittable")
 
 
 def description_key(description: str) -> str:
@@ -39,6 +39,7 @@ def check_item(direction: Direction, values: dict) -> dict:
         raise ServiceError(problem.message, field=problem.field)
     values = dict(values)
     values["description"] = values["description"].strip()
+    values["splittable"] = bool(values.get("splittable")) and direction == Direction.NEED
     if direction == Direction.OFFER:
         values["urgency"] = None
     elif not values.get("urgency"):

@@ -32,6 +32,7 @@ FORMS = {
     "equipment_supplies": _l("Equipment or supplies"),
     "reconstruction": _l("Reconstruction"),
     "rehabilitation_placement": _l("Patient rehabilitation placement"),
+    "patient_placement": _l("Treatment of patients at the partner's hospital"),
     "funding": _l("Funding"),
 }
 URGENCIES = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High"),

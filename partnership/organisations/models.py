@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -64,6 +65,8 @@ class Form(enum.StrEnum):
     EQUIPMENT_SUPPLIES = "equipment_supplies"
     RECONSTRUCTION = "reconstruction"
     REHABILITATION_PLACEMENT = "rehabilitation_placement"
+    # Treatment of patients at the partner's hospital, in any area (oncology, burns, ...).
+    PATIENT_PLACEMENT = "patient_placement"
     FUNDING = "funding"
 
 
@@ -130,7 +133,8 @@ class Organisation(db.Model):
 
     def name(self, language: str) -> str:
         """The name in ``language``, else the native name, else any name."""
-        native = self.name_uk if self.country == Country.UA else self.name_kk
+        # A Kazakh organisation may be known by its Russian name only: that is its native one.
+        native = self.name_uk if self.country == Country.UA else (self.name_kk or self.name_ru)
         for candidate in (getattr(self, f"name_{language}", None), native, self.name_en,
                           self.name_uk, self.name_kk, self.name_ru):
             if candidate:
@@ -166,6 +170,9 @@ class Item(db.Model):
     # A short fingerprint of the description, so the natural key fits an index on every database.
     description_key: Mapped[str] = mapped_column(String(64), nullable=False)
     quantity: Mapped[int | None] = mapped_column(nullable=True)
+    # A need whose quantity may be shared by several offers (matching: a smaller offer fits).
+    splittable: Mapped[bool] = mapped_column(nullable=False, default=False,
+                                             server_default=false())
     urgency: Mapped[Urgency | None] = mapped_column(str_enum(Urgency, "item_urgency"),
                                                     nullable=True)
     languages: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)

@@ -62,9 +62,34 @@ def registry_code_problem(country: str, code: str) -> str | None:
         return str(REGISTRY_CODE_REQUIRED)
     if registry.is_valid(country, code):
         return None
+    # Say exactly what is wrong: the characters, the length (or the other country's code),
+    # the parts of a BIN, the check digit.
+    if not code.isdigit():
+        return _("A registry code has digits only; “%(code)s” has other characters.",
+                 code=code[:20])
     if country == Country.UA:
-        return _("An EDRPOU code has 8 digits and a valid check digit. Please check it.")
-    return _("A BIN has 12 digits and a valid check digit. Please check it.")
+        if len(code) == 12:
+            return _("This looks like a Kazakh BIN (12 digits), but the country is Ukraine: an "
+                     "EDRPOU code has 8 digits.")
+        if len(code) != 8:
+            return _("An EDRPOU code has 8 digits; this one has %(count)d.", count=len(code))
+        return _("The last digit of this EDRPOU code is not its valid check digit: one of the "
+                 "digits is mistyped.")
+    if len(code) == 8:
+        return _("A BIN has 12 digits; this looks like a Ukrainian EDRPOU code (8 digits), but "
+                 "the country is Kazakhstan.")
+    if len(code) != 12:
+        return _("A BIN has 12 digits; this one has %(count)d.", count=len(code))
+    if not 1 <= int(code[2:4]) <= 12:
+        return _("Digits 3 and 4 of a BIN are the month of registration (01 to 12); here they "
+                 "are %(digits)s.", digits=code[2:4])
+    if code[4] not in "456":
+        return _("The fifth digit of an organisation's BIN is 4, 5 or 6; here it is "
+                 "%(digit)s.", digit=code[4])
+    if registry.bin_check_digit(code[:11]) is None:
+        return _("No BIN can begin with these eleven digits: one of them is mistyped.")
+    return _("The last digit of this BIN is not its valid check digit: one of the digits is "
+             "mistyped.")
 
 
 def kind_problem(kind: str | None) -> str | None:

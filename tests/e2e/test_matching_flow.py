@@ -20,8 +20,10 @@ def show_interest(browser, base, manager, lang, partner_name, shot):
     page.get_by_role("link", name=t("My organisation", lang)).click()
     page.get_by_role("link", name=t("Proposed partners", lang)).first.click()
     card = page.locator(".match-card", has_text=partner_name).first
-    card.get_by_text(t("Mutual benefit: each side also needs something the other offers",
-                       lang)).wait_for()
+    # The reciprocity reason names both items (issue 14): its words up to the first item.
+    mutual = t("Mutual benefit in the same area: in return for %(offer)s, the side "
+               "with the need offers %(back)s, which the other side needs", lang)
+    card.get_by_text(mutual.split("%(")[0].strip(), exact=False).first.wait_for()
     screenshot(page, shot)
     card.get_by_role("button", name=t("We are interested", lang)).click()
     page.wait_for_load_state()

@@ -110,7 +110,8 @@ def test_what_registration_refuses_the_import_refuses_in_the_same_words(
     with force_locale("uk"):
         report = import_organisations(None, table({**ROW, **in_row(change)}), "orgs.csv")
     assert not report.ok
-    assert import_errors(report, field) == [shown], report.errors
+    [message] = import_errors(report, field)
+    assert message.startswith(shown), report.errors
     assert db.session.scalar(select(func.count(Organisation.id))) == 0
 
 
@@ -143,8 +144,9 @@ ITEM_RULES = [
     ("quantity too large", "quantity", {"quantity": "1000001"}),
     ("no language", "languages", {"languages": []}),
     ("unknown language", "languages", {"languages": ["tlh"]}),
-    ("valid until in the past", "valid_until", {"valid_until": YESTERDAY}),
 ]
+# A past "valid until" is refused by the form but accepted by the import, as history
+# (tests/functional/test_import_friction.py).
 
 
 @pytest.mark.parametrize(("case", "field", "change"), ITEM_RULES,
@@ -161,7 +163,9 @@ def test_what_the_item_form_refuses_the_import_refuses_in_the_same_words(
 
     with force_locale("uk"):
         report = import_items(None, table({**ITEM_ROW, **in_row(change)}), "items.csv")
-    assert import_errors(report, field) == [shown], report.errors
+    # The import adds, for a value spelled wrongly, the nearest allowed value and the list.
+    [message] = import_errors(report, field)
+    assert message.startswith(shown), report.errors
     assert db.session.scalar(select(func.count(Item.id))) == 0
 
 
