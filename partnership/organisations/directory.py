@@ -75,3 +75,27 @@ def current_items(organisation: Organisation) -> list[Item]:
     """The organisation's items that are active and not expired."""
     today = utcnow().date()
     return [item for item in organisation.items if item.is_current(today)]
+
+
+@dataclass
+class Hit:
+    """How one organisation of a results page shows the query: its name with the matched words
+    marked, and a marked passage of its description or of an offer or need."""
+
+    name: object
+    snippet: object
+
+
+def hits(organisations, query_text: str, language: str) -> dict[int, Hit]:
+    """The highlighted name and passage of each organisation on a page (empty without a query)."""
+    query = fulltext.parse(query_text)
+    if not query:
+        return {}
+    return {
+        organisation.id: Hit(
+            fulltext.highlight(organisation.name(language), query),
+            fulltext.snippet([organisation.description,
+                              *(item.description for item in organisation.items)], query),
+        )
+        for organisation in organisations
+    }

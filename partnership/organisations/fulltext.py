@@ -18,10 +18,12 @@ reindex-search`` rebuilds everything.
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
+from markupsafe import Markup, escape
 from sqlalchemy import Integer, Text, column, delete, event, func, insert, literal, select, table
 from sqlalchemy.orm import Session
 
@@ -34,6 +36,9 @@ from .taxonomy import regions
 DERIVED_PREFIX = "search_"   # search_document, search_fts and FTS5's own tables: not models
 WEIGHTS = (10.0, 4.0, 1.0)   # names, place, body (SQLite bm25; PostgreSQL uses A, B, C)
 MAX_WORDS = 8
+TRIGRAM_THRESHOLD = 0.5      # PostgreSQL: how alike a misspelt query and a word must be
+MIN_PREFIX = 3               # a shorter Latin skeleton is not highlighted as a word's start
+SNIPPET = 180                # characters of a description shown around its first match
 CHUNK = 500
 CONCEPT_MARK = "zc"          # concept tokens: "zc" + the id's letters (one token on both engines)
 _NON_TOKEN = re.compile(r"[^\w]|_")
@@ -176,6 +181,7 @@ class Query:
     groups: list[list[str]] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)       # lemma keys of the words
     concepts: set[str] = field(default_factory=set)   # concept ids of the words
+    prefixes: set[str] = field(default_factory=set)   # Latin skeletons of the words
     fuzzy: str = ""
 
     def __bool__(self) -> bool:
@@ -188,10 +194,12 @@ def parse(text: str) -> Query:
     words = lexicon.tokens(text)[:MAX_WORDS]
     keys = [key for _start, _end, key in words]
     groups: list[list[str]] = []
+    query = Query(keys=set(keys), fuzzy=" ".join(keys))
     for start, end, key in words:
         latin = skeleton(text[start:end]).replace(" ", "")
         groups.append([token(key)] + ([latin + "*"] if latin else []))
-    query = Query(keys=set(keys), fuzzy=" ".join(keys))
+        if len(latin) >= MIN_PREFIX:
+            query.prefixes.add(latin)
     for start, end, concept_id in lexicon.concept_spans(keys):
         query.concepts.add(concept_id)
         for position in range(start, end):
@@ -206,9 +214,15 @@ def _fts5(query: Query, prefix: bool = False) -> str:
         if t.endswith("*"):
             return f'{{names place}} : "{t[:-1]}"*'
         if prefix and not t.startswith(CONCEPT_MARK):
-            return f'"{t[:max(3, len(t) - 2)]}"*'
+            return f'"{typo_prefix(t)}"*'
         return f'"{t}"'
     return " AND ".join("(" + " OR ".join(term(t) for t in group) + ")" for group in query.groups)
+
+
+def typo_prefix(term: str) -> str:
+    """The start of a word kept when typos are tolerated on SQLite: two thirds, at least four
+    letters ("rehabilitaton" -> "rehabili", which begins the stem "rehabilit")."""
+    return term[:max(4, len(term) * 2 // 3)]
 
 
 def _tsquery(query: Query) -> str:
@@ -227,6 +241,11 @@ def apply(statement, query: Query, fuzzy: bool = False):
         joined = statement.join(search_document,
                                 search_document.c.organisation_id == Organisation.id)
         if fuzzy:
+            # ``<%`` uses the trigram index with pg_trgm.word_similarity_threshold (0.6 by
+            # default, too strict for one wrong letter in a short word): lowered for this
+            # transaction only.
+            db.session.execute(select(func.set_config("pg_trgm.word_similarity_threshold",
+                                                       str(TRIGRAM_THRESHOLD), True)))
             similarity = func.word_similarity(literal(query.fuzzy), search_document.c.fuzzy)
             return (joined.where(literal(query.fuzzy).op("<%")(search_document.c.fuzzy))
                     .order_by(similarity.desc()))
@@ -243,3 +262,55 @@ def literal_table():
     from sqlalchemy import literal_column
 
     return literal_column("search_fts")
+
+
+# --- highlighting ------------------------------------------------------------------------------
+
+def _hits(text: str, query: Query) -> list[tuple[int, int]]:
+    words = lexicon.tokens(text)
+    keys = [key for _start, _end, key in words]
+    hit = [key in query.keys for key in keys]
+    for start, end, concept_id in lexicon.concept_spans(keys):
+        if concept_id in query.concepts:
+            hit[start:end] = [True] * (end - start)
+    spans = []
+    for (start, end, _key), found in zip(words, hit, strict=True):
+        if not found and query.prefixes:
+            latin = skeleton(text[start:end]).replace(" ", "")
+            found = any(latin.startswith(prefix) for prefix in query.prefixes)
+        if found:
+            spans.append((start, end))
+    return spans
+
+
+def highlight(text: str | None, query: Query) -> Markup:
+    """The text, escaped, with each word the query matched in ``<mark>``."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if not query:
+        return escape(text)
+    parts, position = [], 0
+    for start, end in _hits(text, query):
+        parts += [escape(text[position:start]), Markup("<mark>"), escape(text[start:end]),
+                  Markup("</mark>")]
+        position = end
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
+
+
+def snippet(texts: Iterable[str | None], query: Query) -> Markup | None:
+    """A short passage of the first text the query matched, highlighted (None if none did)."""
+    if not query:
+        return None
+    for text in texts:
+        text = unicodedata.normalize("NFKC", text or "")
+        spans = _hits(text, query)
+        if not spans:
+            continue
+        first = spans[0][0]
+        start = 0 if first < SNIPPET // 3 else text.rfind(" ", 0, first - SNIPPET // 3) + 1
+        end = len(text) if len(text) - start <= SNIPPET else text.find(" ", start + SNIPPET)
+        end = len(text) if end == -1 else end
+        passage = highlight(text[start:end], query)
+        return Markup("").join([Markup("… ") if start else "", passage,
+                                Markup(" …") if end < len(text) else ""])
+    return None
