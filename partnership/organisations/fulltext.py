@@ -252,9 +252,14 @@ def apply(statement, query: Query, fuzzy: bool = False):
         tsquery = func.to_tsquery("simple", _tsquery(query))
         return (joined.where(search_document.c.tsv.op("@@")(tsquery))
                 .order_by(func.ts_rank(search_document.c.tsv, tsquery).desc()))
-    joined = statement.join(search_fts, search_fts.c.rowid == Organisation.id)
-    return (joined.where(search_fts.c.search_fts.op("MATCH")(_fts5(query, prefix=fuzzy)))
-            .order_by(func.bm25(literal_table(), *WEIGHTS)))
+    # The matches first, once (a MATERIALIZED CTE): joined the other way round, SQLite walks the
+    # organisations and runs the full-text query once for each (1 s instead of 10 ms at 2,000).
+    matches = (select(search_fts.c.rowid.label("organisation_id"),
+                      func.bm25(literal_table(), *WEIGHTS).label("rank"))
+               .where(search_fts.c.search_fts.op("MATCH")(_fts5(query, prefix=fuzzy)))
+               .cte("matches").prefix_with("MATERIALIZED"))
+    return (statement.join(matches, matches.c.organisation_id == Organisation.id)
+            .order_by(matches.c.rank))
 
 
 def literal_table():
