@@ -41,6 +41,11 @@ def get_metadata():
     return target_db.metadata
 
 
+def _models_only(name, type_, _parent_names):
+    """Autogenerate leaves the full-text index alone (derived data built by migration 0017)."""
+    return not (type_ == "table" and name.startswith("search_"))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -92,6 +97,7 @@ def run_migrations_online():
             # referenced table would cascade or fail. Off for the migration, checked after.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # end the autobegun transaction before Alembic starts its own
+        conf_args.setdefault("include_name", _models_only)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -19,13 +19,14 @@ from .extensions import db
 def register(app: Flask) -> None:
     """Attach the commands to the application."""
     from .memoranda.commands import COMMANDS as memoranda_commands
+    from .organisations.commands import COMMANDS as organisations_commands
     from .programme.commands import COMMANDS as programme_commands
 
     for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions,
                     import_organisations, import_items, send_reminders, propose_matches,
                     export_matches, worker, dispatch_events, send_digests,
                     purge_notifications, *programme_commands,
-                    *memoranda_commands):
+                    *memoranda_commands, *organisations_commands):
         if not getattr(command.callback, "in_unit_of_work", False):
             command.callback = unit_of_work.transactional(command.callback)
             command.callback.in_unit_of_work = True

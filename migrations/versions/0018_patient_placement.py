@@ -9,7 +9,7 @@ needs no change of the schema: forms are stored as text (no database enum type, 
 existing rehabilitation placements stay as they are.
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0017
 Create Date: 2026-11-30 14:45:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0012'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -103,6 +103,20 @@ def _lemma(word: str, hint: str | None) -> str:
     return skeleton(_analyser(language).parse(word)[0].normal_form)
 
 
+def tokens(text: str, language: str | None = None) -> list[tuple[int, int, str]]:
+    """Each word of a text that is not a stop word, as ``(start, end, key)``: offsets in
+    ``text`` (for highlighting), the key as ``lemmas`` gives it."""
+    found = []
+    for match in WORD.finditer(unicodedata.normalize("NFKC", text or "")):
+        word = match.group().lower().replace("’", "'").replace("ʼ", "'")
+        if word in STOP_WORDS:
+            continue
+        key = _lemma(word, language)
+        if key:
+            found.append((match.start(), match.end(), key))
+    return found
+
+
 def lemma(word: str, language: str | None = None) -> str:
     """The key of one word (see the module's docstring)."""
     return _lemma(word.lower(), language)

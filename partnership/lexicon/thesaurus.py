@@ -63,16 +63,22 @@ def _index() -> _Index:
     )
 
 
+def concept_spans(keys: list[str]) -> list[tuple[int, int, str]]:
+    """Where each concept occurs in a sequence of keys: ``(start, end, id)``, end exclusive."""
+    index = _index()
+    spans = []
+    for position, key in enumerate(keys):
+        for concept_id in sorted(index.single.get(key, ())):
+            spans.append((position, position + 1, concept_id))
+        for phrase, concept_id in index.phrases.get(key, ()):
+            if tuple(keys[position:position + len(phrase)]) == phrase:
+                spans.append((position, position + len(phrase), concept_id))
+    return spans
+
+
 def concepts_of_keys(keys: list[str]) -> set[str]:
     """The concept ids named by a sequence of keys (as ``lemmas`` returns them)."""
-    index = _index()
-    found: set[str] = set()
-    for position, key in enumerate(keys):
-        found.update(index.single.get(key, ()))
-        for phrase, concept in index.phrases.get(key, ()):
-            if tuple(keys[position:position + len(phrase)]) == phrase:
-                found.add(concept)
-    return found
+    return {concept_id for _start, _end, concept_id in concept_spans(keys)}
 
 
 def concepts(text: str, language: str | None = None) -> set[str]:

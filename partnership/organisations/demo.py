@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from ..core.database import utcnow
 from ..extensions import db
-from . import registry
+from . import fulltext, registry
 from .items import description_key
 from .models import (
     Country,
@@ -152,6 +152,8 @@ def generate(count: int, seed: int, items_per_organisation: int = 10,
                 "status": ItemStatus.ACTIVE, "created_at": utcnow(), "updated_at": utcnow()})
     for start in range(0, len(item_rows), 5000):
         db.session.execute(insert(Item), item_rows[start:start + 5000])
+    # Bulk inserts pass by the session's change tracking: the search index is written here.
+    fulltext.reindex(db.session, ids)
     return len(ids)
 
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import selectinload, with_loader_criteria
 
 from ..core.database import utcnow
 from ..extensions import db
+from . import fulltext
 from .models import Country, Direction, Item, ItemStatus, Kind, Organisation, Status
-from .search import query_words
 
 PER_PAGE = 20
 
@@ -27,8 +27,9 @@ def current_items_condition():
     return and_(Item.status == ItemStatus.ACTIVE, Item.valid_until >= utcnow().date())
 
 
-def directory_statement(filters: DirectoryFilter):
-    """The SELECT of public organisations matching the filters, in a stable order."""
+def directory_statement(filters: DirectoryFilter, fuzzy: bool = False):
+    """The SELECT of public organisations matching the filters: the best matches of the query
+    first (names above place above texts), then in a stable order. ``fuzzy`` tolerates typos."""
     statement = select(Organisation).where(Organisation.status == Status.VERIFIED,
                                            Organisation.public_listing.is_(True))
     if filters.country in Country.__members__.values():
@@ -46,16 +47,24 @@ def directory_statement(filters: DirectoryFilter):
         if filters.direction in tuple(Direction):
             matching = matching.where(Item.direction == Direction(filters.direction))
         statement = statement.where(Organisation.id.in_(matching))
-    for word in query_words(filters.query):
-        statement = statement.where(Organisation.search_key.contains(" " + word,
-                                                                     autoescape=True))
+    query = fulltext.parse(filters.query)
+    if query:
+        statement = fulltext.apply(statement, query, fuzzy=fuzzy)
     # Ukrainian organisations first (the embassy's own country), then Kazakh ones.
     return statement.order_by(Organisation.country.desc(), Organisation.id)
 
 
 def search(filters: DirectoryFilter, page: int):
-    """A page of the directory with each organisation's current items loaded (3 queries)."""
-    statement = directory_statement(filters).options(
+    """A page of the directory with each organisation's current items loaded (3 queries); when
+    the words find nothing, the same filters with typos tolerated (one query more)."""
+    pagination = _page(directory_statement(filters), page)
+    if pagination.total == 0 and fulltext.parse(filters.query):
+        pagination = _page(directory_statement(filters, fuzzy=True), page)
+    return pagination
+
+
+def _page(statement, page: int):
+    statement = statement.options(
         selectinload(Organisation.items),
         with_loader_criteria(Item, current_items_condition(), include_aliases=True),
     )
@@ -66,3 +75,27 @@ def current_items(organisation: Organisation) -> list[Item]:
     """The organisation's items that are active and not expired."""
     today = utcnow().date()
     return [item for item in organisation.items if item.is_current(today)]
+
+
+@dataclass
+class Hit:
+    """How one organisation of a results page shows the query: its name with the matched words
+    marked, and a marked passage of its description or of an offer or need."""
+
+    name: object
+    snippet: object
+
+
+def hits(organisations, query_text: str, language: str) -> dict[int, Hit]:
+    """The highlighted name and passage of each organisation on a page (empty without a query)."""
+    query = fulltext.parse(query_text)
+    if not query:
+        return {}
+    return {
+        organisation.id: Hit(
+            fulltext.highlight(organisation.name(language), query),
+            fulltext.snippet([organisation.description,
+                              *(item.description for item in organisation.items)], query),
+        )
+        for organisation in organisations
+    }

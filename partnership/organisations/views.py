@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..core import hooks
 from ..core.access import roles_required
 from ..core.forms import ActionForm
+from ..core.language import current_language
 from ..core.roles import ORG_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
@@ -88,7 +89,8 @@ def directory_page():
     page = int_param("page", 1, minimum=1)
     pagination = directory.search(filters, page)
     return render_template("organisations/directory.html", pagination=pagination,
-                           filters=filters)
+                           filters=filters, hits=directory.hits(pagination.items, filters.query,
+                                                                current_language()))
 
 
 @bp.route("/organisations/<int:organisation_id>")

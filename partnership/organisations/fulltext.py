@@ -1,0 +1,321 @@
+"""Full-text search of the directory on the database's own engine.
+
+Each organisation has one row in ``search_document`` (built by migration 0017, not a model: it is
+derived data): its names, its place (city and region names) and its body (description and the
+descriptions of its active offers and needs), each stored as *index terms* — the lemmas of every
+word (``partnership.lexicon``) and the thesaurus concepts they name — so a query in Ukrainian,
+Kazakh, Russian or English finds the organisations that talk about the same thing in another one.
+
+- PostgreSQL: a generated ``tsvector`` column (names weighted A, place B, body C) with a GIN index,
+  ranked by ``ts_rank``; ``pg_trgm`` on ``fuzzy`` (names, city and body lemmas) catches typos.
+- SQLite: an FTS5 table over ``search_document`` (external content, kept in step by triggers),
+  ranked by ``bm25`` with the same weights; typos fall back to prefixes of the lemmas.
+
+The index follows every change in the same transaction: the session remembers which organisations
+an ORM flush touched (an organisation or one of its items) and rewrites their documents just
+before the commit, whichever service, import or command made the change. ``flask
+reindex-search`` rebuilds everything.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import chain
+
+from markupsafe import Markup, escape
+from sqlalchemy import Integer, Text, column, delete, event, func, insert, literal, select, table
+from sqlalchemy.orm import Session
+
+from .. import lexicon
+from ..extensions import db
+from ..lexicon.transliteration import skeleton
+from .models import Item, ItemStatus, Organisation
+from .taxonomy import regions
+
+DERIVED_PREFIX = "search_"   # search_document, search_fts and FTS5's own tables: not models
+WEIGHTS = (10.0, 4.0, 1.0)   # names, place, body (SQLite bm25; PostgreSQL uses A, B, C)
+MAX_WORDS = 8
+TRIGRAM_THRESHOLD = 0.5      # PostgreSQL: how alike a misspelt query and a word must be
+MIN_PREFIX = 3               # a shorter Latin skeleton is not highlighted as a word's start
+SNIPPET = 180                # characters of a description shown around its first match
+CHUNK = 500
+CONCEPT_MARK = "zc"          # concept tokens: "zc" + the id's letters (one token on both engines)
+_NON_TOKEN = re.compile(r"[^\w]|_")
+
+search_document = table(
+    "search_document",
+    column("organisation_id", Integer), column("names", Text), column("place", Text),
+    column("body", Text), column("fuzzy", Text), column("tsv"),
+)
+search_fts = table("search_fts", column("rowid", Integer), column("search_fts"))
+
+
+def token(term: str) -> str:
+    """The index token of a lexicon term: letters and digits only, concepts marked."""
+    if term.startswith(lexicon.CONCEPT_PREFIX):
+        return CONCEPT_MARK + _NON_TOKEN.sub("", term[len(lexicon.CONCEPT_PREFIX):])
+    return _NON_TOKEN.sub("", term)
+
+
+def _terms(texts: Iterable[tuple[str | None, str | None]]) -> str:
+    tokens = []
+    for text, language in texts:
+        if text:
+            tokens.extend(token(term) for term in lexicon.terms(text, language))
+    return " ".join(t for t in tokens if t)
+
+
+def document(organisation, items) -> dict:
+    """The search document of one organisation (a row or a model; its active items given)."""
+    region = regions().get(organisation.region)
+    region_names = region.labels.items() if region else ()
+    names = [(organisation.name_uk, "uk"), (organisation.name_kk, "kk"),
+             (organisation.name_ru, "ru"), (organisation.name_en, "en")]
+    body = [(organisation.description, None)] + [(item.description, None) for item in items]
+    body_terms = _terms(body)
+    areas = " ".join(token(lexicon.CONCEPT_PREFIX + item.area) for item in items)
+    name_texts = [text for text, _language in names if text]
+    return {
+        "organisation_id": organisation.id,
+        # Names also as their Latin skeletons, so "Mykolaiv" finds "Миколаїв" (any script).
+        "names": f"{_terms(names)} {skeleton(' '.join(name_texts))}".strip(),
+        "place": f"{_terms([(organisation.city, None), *((n, lang) for lang, n in region_names)])}"
+                 f" {skeleton(organisation.city or '')}".strip(),
+        "body": f"{body_terms} {areas}".strip(),
+        "fuzzy": " ".join(dict.fromkeys(
+            skeleton(" ".join(filter(None, (organisation.name_uk, organisation.name_kk,
+                                            organisation.name_ru, organisation.name_en,
+                                            organisation.city)))).split()
+            + [t for t in body_terms.split() if not t.startswith(CONCEPT_MARK)])),
+    }
+
+
+# The columns the index reads, as plain tables (migration 0017 runs this code too, before later
+# migrations may have added columns the models know of).
+_organisation = table(
+    "organisation", column("id", Integer), column("name_uk"), column("name_kk"),
+    column("name_ru"), column("name_en"), column("city"), column("region"), column("description"),
+)
+_item = table("item", column("organisation_id", Integer), column("description"), column("area"),
+              column("status"), column("id", Integer))
+
+
+def reindex(connection, organisation_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the search documents of these organisations (all when None) on a session or a
+    connection; returns how many were written."""
+    if organisation_ids is None:
+        connection.execute(delete(search_document))
+        ids = list(connection.execute(select(_organisation.c.id)
+                                      .order_by(_organisation.c.id)).scalars())
+    else:
+        ids = sorted(set(organisation_ids))
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        organisations = {row.id: row for row in connection.execute(
+            select(_organisation).where(_organisation.c.id.in_(chunk)))}
+        items: dict[int, list] = {}
+        for item in connection.execute(select(_item).where(
+                _item.c.organisation_id.in_(chunk),
+                _item.c.status == ItemStatus.ACTIVE.value).order_by(_item.c.id)):
+            items.setdefault(item.organisation_id, []).append(item)
+        if organisation_ids is not None:
+            connection.execute(delete(search_document)
+                               .where(search_document.c.organisation_id.in_(chunk)))
+        rows = [document(organisations[i], items.get(i, [])) for i in chunk if i in organisations]
+        if rows:
+            connection.execute(insert(search_document), rows)
+        written += len(rows)
+    return written
+
+
+# --- keeping the index in step -----------------------------------------------------------------
+
+def _touched(session: Session, _flush_context) -> None:
+    if session.info.get("apart"):
+        return
+    touched = session.info.setdefault("search_touched", set())
+    for row in chain(session.new, session.dirty, session.deleted):
+        if isinstance(row, Organisation) and row.id is not None:
+            touched.add(row.id)
+        elif isinstance(row, Item) and row.organisation_id is not None:
+            touched.add(row.organisation_id)
+
+
+def _before_commit(session: Session) -> None:
+    if session.info.get("apart"):
+        return
+    session.flush()
+    for _round in range(3):   # reading the rows may flush once more
+        touched = session.info.pop("search_touched", None)
+        if not touched:
+            return
+        reindex(session, touched)
+        session.flush()
+
+
+def _forget(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop("search_touched", None)
+
+
+def follow_changes() -> None:
+    """Keep the search documents in step with every ORM change, in the same transaction."""
+    if getattr(follow_changes, "listening", False):
+        return
+    event.listen(Session, "after_flush", _touched)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_soft_rollback", _forget)
+    follow_changes.listening = True
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+@dataclass
+class Query:
+    """A parsed query: for each word the tokens any of which it accepts (a token ending in ``*``
+    is the word's Latin skeleton, matched as a prefix in the names and the place only), and what
+    to highlight."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)       # lemma keys of the words
+    concepts: set[str] = field(default_factory=set)   # concept ids of the words
+    prefixes: set[str] = field(default_factory=set)   # Latin skeletons of the words
+    fuzzy: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+def parse(text: str) -> Query:
+    """Lemmas and concepts of a query's words (at most eight words)."""
+    text = (text or "")[:200]
+    words = lexicon.tokens(text)[:MAX_WORDS]
+    keys = [key for _start, _end, key in words]
+    groups: list[list[str]] = []
+    query = Query(keys=set(keys), fuzzy=" ".join(keys))
+    for start, end, key in words:
+        latin = skeleton(text[start:end]).replace(" ", "")
+        groups.append([token(key)] + ([latin + "*"] if latin else []))
+        if len(latin) >= MIN_PREFIX:
+            query.prefixes.add(latin)
+    for start, end, concept_id in lexicon.concept_spans(keys):
+        query.concepts.add(concept_id)
+        for position in range(start, end):
+            groups[position].append(token(lexicon.CONCEPT_PREFIX + concept_id))
+    query.groups = [list(dict.fromkeys(t for t in group if t)) for group in groups]
+    query.groups = [group for group in query.groups if group]
+    return query
+
+
+def _fts5(query: Query, prefix: bool = False) -> str:
+    def term(t: str) -> str:
+        if t.endswith("*"):
+            return f'{{names place}} : "{t[:-1]}"*'
+        if prefix and not t.startswith(CONCEPT_MARK):
+            return f'"{typo_prefix(t)}"*'
+        return f'"{t}"'
+    return " AND ".join("(" + " OR ".join(term(t) for t in group) + ")" for group in query.groups)
+
+
+def typo_prefix(term: str) -> str:
+    """The start of a word kept when typos are tolerated on SQLite: two thirds, at least four
+    letters ("rehabilitaton" -> "rehabili", which begins the stem "rehabilit")."""
+    return term[:max(4, len(term) * 2 // 3)]
+
+
+def _tsquery(query: Query) -> str:
+    def term(t: str) -> str:
+        return f"{t[:-1]}:*AB" if t.endswith("*") else t
+    return " & ".join("(" + " | ".join(term(t) for t in group) + ")" for group in query.groups)
+
+
+def is_postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def apply(statement, query: Query, fuzzy: bool = False):
+    """Narrow a SELECT of organisations to those the query finds, best first."""
+    if is_postgres():
+        joined = statement.join(search_document,
+                                search_document.c.organisation_id == Organisation.id)
+        if fuzzy:
+            # ``<%`` uses the trigram index with pg_trgm.word_similarity_threshold (0.6 by
+            # default, too strict for one wrong letter in a short word): lowered for this
+            # transaction only.
+            db.session.execute(select(func.set_config("pg_trgm.word_similarity_threshold",
+                                                       str(TRIGRAM_THRESHOLD), True)))
+            similarity = func.word_similarity(literal(query.fuzzy), search_document.c.fuzzy)
+            return (joined.where(literal(query.fuzzy).op("<%")(search_document.c.fuzzy))
+                    .order_by(similarity.desc()))
+        tsquery = func.to_tsquery("simple", _tsquery(query))
+        return (joined.where(search_document.c.tsv.op("@@")(tsquery))
+                .order_by(func.ts_rank(search_document.c.tsv, tsquery).desc()))
+    # The matches first, once (a MATERIALIZED CTE): joined the other way round, SQLite walks the
+    # organisations and runs the full-text query once for each (1 s instead of 10 ms at 2,000).
+    matches = (select(search_fts.c.rowid.label("organisation_id"),
+                      func.bm25(literal_table(), *WEIGHTS).label("rank"))
+               .where(search_fts.c.search_fts.op("MATCH")(_fts5(query, prefix=fuzzy)))
+               .cte("matches").prefix_with("MATERIALIZED"))
+    return (statement.join(matches, matches.c.organisation_id == Organisation.id)
+            .order_by(matches.c.rank))
+
+
+def literal_table():
+    """``search_fts`` as the first argument of FTS5's ranking functions."""
+    from sqlalchemy import literal_column
+
+    return literal_column("search_fts")
+
+
+# --- highlighting ------------------------------------------------------------------------------
+
+def _hits(text: str, query: Query) -> list[tuple[int, int]]:
+    words = lexicon.tokens(text)
+    keys = [key for _start, _end, key in words]
+    hit = [key in query.keys for key in keys]
+    for start, end, concept_id in lexicon.concept_spans(keys):
+        if concept_id in query.concepts:
+            hit[start:end] = [True] * (end - start)
+    spans = []
+    for (start, end, _key), found in zip(words, hit, strict=True):
+        if not found and query.prefixes:
+            latin = skeleton(text[start:end]).replace(" ", "")
+            found = any(latin.startswith(prefix) for prefix in query.prefixes)
+        if found:
+            spans.append((start, end))
+    return spans
+
+
+def highlight(text: str | None, query: Query) -> Markup:
+    """The text, escaped, with each word the query matched in ``<mark>``."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if not query:
+        return escape(text)
+    parts, position = [], 0
+    for start, end in _hits(text, query):
+        parts += [escape(text[position:start]), Markup("<mark>"), escape(text[start:end]),
+                  Markup("</mark>")]
+        position = end
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
+
+
+def snippet(texts: Iterable[str | None], query: Query) -> Markup | None:
+    """A short passage of the first text the query matched, highlighted (None if none did)."""
+    if not query:
+        return None
+    for text in texts:
+        text = unicodedata.normalize("NFKC", text or "")
+        spans = _hits(text, query)
+        if not spans:
+            continue
+        first = spans[0][0]
+        start = 0 if first < SNIPPET // 3 else text.rfind(" ", 0, first - SNIPPET // 3) + 1
+        end = len(text) if len(text) - start <= SNIPPET else text.find(" ", start + SNIPPET)
+        end = len(text) if end == -1 else end
+        passage = highlight(text[start:end], query)
+        return Markup("").join([Markup("… ") if start else "", passage,
+                                Markup(" …") if end < len(text) else ""])
+    return None
