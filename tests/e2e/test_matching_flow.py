@@ -7,7 +7,7 @@ import pytest
 from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.matching.services import propose_matches
-from partnership.organisations.models import Country, Direction, Kind
+from partnership.organisations.models import Country, Direction, Form, Kind
 
 from ..factories import ItemFactory, OrganisationFactory, UserFactory
 from .conftest import screenshot, sign_in, t
@@ -45,8 +45,11 @@ def test_from_proposal_to_partnership(live_server, browser):
     ItemFactory(organisation=kz, area="paediatric_rehabilitation", quantity=10,
                 languages=["ru", "en"], description="Стажировка реабилитологов: дети после "
                 "ампутаций, 4 недели")
+    # A staff exchange, which the Ukrainian training course serves only in part: the
+    # paediatric rehabilitation proposal stays the best one of the two organisations.
     ItemFactory(organisation=kz, direction=Direction.NEED, area="child_psychology",
-                urgency="medium", languages=["en"], description="Психологическая помощь детям")
+                form=Form.STAFF_EXCHANGE, urgency="medium", languages=["en"],
+                description="Психологическая помощь детям")
     ItemFactory(organisation=ua, area="child_psychology", languages=["uk", "en"],
                 description="Курс психологічної допомоги дітям, які пережили обстріли")
     ua_manager = UserFactory(role=Role.ORG_MANAGER, organisation=ua, locale="uk")
