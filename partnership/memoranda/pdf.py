@@ -11,7 +11,7 @@ import datetime
 import functools
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,6 +44,9 @@ class PrintedParty:
     name: Mapping[str, str]        # language -> full official name
     registry_code: str             # EDRPOU (UA) or BIN (KZ)
     city: Mapping[str, str]        # language -> city
+    # The signature block of template version 2 on: language -> signatory, position.
+    signatory: Mapping[str, str] = field(default_factory=dict)
+    position: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,11 @@ class PrintedMemorandum:
     text_hash: str | None = None   # SHA-256 hex of the agreed text; None before agreement
     verify_url: str | None = None  # absolute URL of /verify/<code>; None before agreement
     date: datetime.date | None = None  # date agreed or signed
+    # True from template version 2: clause 17 no longer holds signing lines, and the block
+    # at the end carries the signatories, their positions, the place and the date per
+    # language. False prints the block as older template versions' texts were printed.
+    named_signatures: bool = False
+    signing_place: Mapping[str, str] = field(default_factory=dict)  # "м. Астана, «__» ..."
 
 
 class StaticFetcher(URLFetcher):
