@@ -20,7 +20,7 @@ LANGUAGES = ("uk", "kk", "en", "ru")
 # "Kyiv city": the word for "city" belongs to the text around the name, never to the name.
 _BEFORE = re.compile(r"^\s*(?:(?:м|г|гор|қ)\s*\.\s*|(?:місто|город|city\s+of|city|"
                      r"town\s+of|town)\s+)+", re.IGNORECASE)
-_AFTER = re.compile(r"(?:\s*,?\s*(?:қ\.|қаласы|city|town|місто|город))+\s*$", re.IGNORECASE)
+_AFTER = re.compile(r"(?:[\s,]+(?:қ\.|қаласы|city|town|місто|город))+\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
