@@ -147,6 +147,32 @@ def values(partnership, particulars: Mapping[str, object]) -> dict[str, dict]:
     return result
 
 
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+KAZAKH_ONLY = re.compile(r"[әғқңөұүһӘҒҚҢӨҰҮҺ]")
+UKRAINIAN_ONLY = re.compile(r"[їєґЇЄҐ]")
+
+
+def foreign_letters(language: str, text: str) -> bool:
+    """Whether a particular typed for ``language`` holds another language's letters: Cyrillic
+    in English, Kazakh letters in Ukrainian, Ukrainian letters in Kazakh."""
+    pattern = {"en": CYRILLIC, "uk": KAZAKH_ONLY, "kk": UKRAINIAN_ONLY}[language]
+    return bool(pattern.search(text or ""))
+
+
+def preview(partnership, particulars: Mapping[str, object], clauses: Sequence[Mapping],
+            title: Mapping) -> dict:
+    """The clauses that use a particular, with the given particulars filled in, in each
+    language: {"title": {lang: text}, "clauses": [(number, {lang: (title, body)})]}."""
+    vals = values(partnership, particulars)
+    shown = []
+    for number, clause in enumerate(clauses, 1):
+        if any(texts.variables_in(text) for text in clause["text"].values()):
+            shown.append((number, {lang: rendered_clause(clause, vals[lang], lang)
+                                   for lang in LANGUAGES}))
+    return {"title": {lang: _filled(title[lang], vals[lang])[0] for lang in LANGUAGES},
+            "clauses": shown}
+
+
 SIGNING_LINE = re.compile(r"_{6,}\s*\{\{\s*(?:ua|kz)\.signatory\s*\}\}")
 
 

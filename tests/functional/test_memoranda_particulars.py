@@ -3,6 +3,7 @@ names in each column's language, no "м. м."), and the signature block printed 
 agreed on the older template print exactly as before."""
 
 import hashlib
+import html
 import io
 import json
 import re
@@ -25,6 +26,7 @@ from partnership.memoranda.models import (
 from partnership.organisations.models import Country, Direction
 from partnership.partnerships.models import Partnership
 
+from ..conftest import log_in, post_form
 from ..factories import ItemFactory, OrganisationFactory
 from ..factories_memoranda import World
 
@@ -263,3 +265,71 @@ def test_the_shipped_template_no_longer_signs_in_clause_17_and_version_1_did():
     assert shipped["clauses"][:-1] == V1["clauses"][:-1]
     for lang in LANGS:
         assert V1["clauses"][-1]["text"][lang].startswith(shipped["clauses"][-1]["text"][lang])
+
+
+# --- the form --------------------------------------------------------------------------------
+
+def signed_in(app, user):
+    client = app.test_client()
+    log_in(client, user)
+    return client
+
+
+def form_values(page: str) -> dict:
+    """Every text input and textarea of the particulars form with its value."""
+    found = dict(re.findall(r'<input[^>]*name="((?:ua|kz|areas|forms|place)_[a-z_]+)"[^>]*'
+                            r'value="([^"]*)"', page))
+    found.update(re.findall(r'<textarea[^>]*name="((?:ua|kz|areas|forms)_[a-z_]+)"[^>]*>\r?\n?'
+                            r'([^<]*)</textarea>', page))
+    return {key: html.unescape(value) for key, value in found.items()}
+
+
+def test_the_form_has_one_row_per_particular_with_its_languages_and_the_city_list(app):
+    world = karaganda_world()
+    memorandum = world.memorandum()
+    page = signed_in(app, world.ua_manager).get(
+        f"/memoranda/{memorandum.id}/particulars").get_data(as_text=True)
+    assert page.count('class="panel particular"') == len(content.PER_LANGUAGE)
+    values = form_values(page)
+    assert len(values) == len(content.PER_LANGUAGE) * 3
+    assert (values["kz_city_uk"], values["kz_city_kk"], values["kz_city_en"]) == (
+        "Караганда", "Қарағанды", "Karaganda")
+    assert 'list="cities-en"' in page and '<option value="Karaganda">' in page
+    assert '<option value="Қарағанды">' in page and '<option value="Караганда">' in page
+    assert 'name="preview"' in page
+
+
+def test_the_preview_shows_the_clauses_with_the_typed_values_and_saves_nothing(app):
+    world = karaganda_world()
+    memorandum = world.memorandum()
+    client = signed_in(app, world.ua_manager)
+    data = form_values(client.get(f"/memoranda/{memorandum.id}/particulars").get_data(
+        as_text=True))
+    data.update({"ua_signatory_en": "Iryna Boiko", "place_uk": "м. Астана",
+                 "term_years": "3", "prevailing_language": "en", "base_version": "1",
+                 "preview": "Preview the text"})
+    response = post_form(client, f"/memoranda/{memorandum.id}/particulars", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "represented by Iryna Boiko" in page, re.findall(r"field__error[^<]*<", page)
+    assert "for a term of 3 years" in page
+    assert "Учинено в м. Астана" in page and "м. м." not in page
+    assert 'value="Iryna Boiko"' in page  # the form keeps what was typed
+    assert services.latest(memorandum).number == 1
+
+
+def test_another_languages_letters_in_a_column_are_refused_every_field_at_once(app):
+    world = karaganda_world()
+    memorandum = world.memorandum()
+    client = signed_in(app, world.ua_manager)
+    data = form_values(client.get(f"/memoranda/{memorandum.id}/particulars").get_data(
+        as_text=True))
+    data.update({"kz_city_en": "Қарағанды", "kz_city_uk": "Қарағанды",
+                 "ua_signatory_kk": "Ірина Бойко", "ua_signatory_uk": "Ірина Бойко",
+                 "term_years": "5", "prevailing_language": "en", "base_version": "1"})
+    response = post_form(client, f"/memoranda/{memorandum.id}/particulars", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and services.latest(memorandum).number == 1
+    assert "This holds Cyrillic letters: write the English text here." in page
+    assert "This holds Kazakh letters: write the Ukrainian text here." in page
+    assert "This holds Ukrainian letters: write the Kazakh text here." in page
