@@ -276,7 +276,11 @@ def _particulars_context(memorandum) -> dict:
     regions = (partnership.ukrainian_organisation.region, partnership.kazakh_organisation.region)
     listed = sorted(cities.cities().values(), key=lambda city: (city.region not in regions,
                                                                  city.country, city.code))
-    return {"names": content.PER_LANGUAGE, "help": PARTICULAR_HELP,
+    missing = [(organisation, lang) for organisation in (partnership.ukrainian_organisation,
+                                                          partnership.kazakh_organisation)
+               for lang in content.LANGUAGES
+               if not (getattr(organisation, f"name_{lang}", None) or "").strip()]
+    return {"names": content.PER_LANGUAGE, "help": PARTICULAR_HELP, "missing_names": missing,
             "city_particulars": CITY_PARTICULARS,
             "city_names": {lang: list(dict.fromkeys(city.name(lang) for city in listed))
                            for lang in content.LANGUAGES}}

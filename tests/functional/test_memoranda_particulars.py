@@ -297,6 +297,9 @@ def test_the_form_has_one_row_per_particular_with_its_languages_and_the_city_lis
     assert 'list="cities-en"' in page and '<option value="Karaganda">' in page
     assert '<option value="Қарағанды">' in page and '<option value="Караганда">' in page
     assert 'name="preview"' in page
+    # the Kazakh clinic has no Ukrainian name: the page says so
+    assert "These names are missing from the organisations" in page
+    assert "Shanyrak Rehabilitation Centre — Ukrainian" in page
 
 
 def test_the_preview_shows_the_clauses_with_the_typed_values_and_saves_nothing(app):
