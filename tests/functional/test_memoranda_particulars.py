@@ -328,7 +328,7 @@ def test_another_languages_letters_in_a_column_are_refused_every_field_at_once(a
     data = form_values(client.get(f"/memoranda/{memorandum.id}/particulars").get_data(
         as_text=True))
     data.update({"kz_city_en": "Қарағанды", "kz_city_uk": "Қарағанды",
-                 "ua_signatory_kk": "Ірина Бойко", "ua_signatory_uk": "Ірина Бойко",
+                 "ua_signatory_kk": "Євгенія Бойко", "ua_signatory_uk": "Євгенія Бойко",
                  "term_years": "5", "prevailing_language": "en", "base_version": "1"})
     response = post_form(client, f"/memoranda/{memorandum.id}/particulars", data)
     page = response.get_data(as_text=True)
