@@ -12,6 +12,7 @@ import hashlib
 
 from . import workflow
 from .content import signing_place, signs_in_clauses
+from .models import MemorandumState
 from .pdf import PrintedClause, PrintedMemorandum, PrintedParty
 from .template import LANGUAGES, load_template, render
 
@@ -108,7 +109,7 @@ def specimen(languages=("uk", "kk", "en"), state: str = "draft") -> PrintedMemor
         str(clause.body[language]) for clause in clauses for language in LANGUAGES
     ).encode("utf-8")).hexdigest() if agreed else None
     named = not signs_in_clauses([{"text": clause.text} for clause in template.clauses])
-    signed_on = DATE if state == "signed" else None
+    signed_on = DATE if state == MemorandumState.SIGNED else None
     parties = {key: dataclasses.replace(
         party, signatory=dict(PEOPLE[key]["signatory"]),
         position={lang: value[:1].upper() + value[1:]
