@@ -4,6 +4,7 @@ whose SHA-256 is recorded on agreement."""
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 from flask_babel import force_locale
@@ -23,6 +24,8 @@ PER_LANGUAGE = ("ua.city", "ua.signatory", "ua.position", "ua.coordinator",
                 "kz.city", "kz.signatory", "kz.position", "kz.coordinator",
                 "areas", "forms", "place")
 SINGLE = ("term_years", "prevailing_language")
+# Particulars naming a city: the clause's text adds "м." / "қ." / nothing around them.
+PLACES = ("ua.city", "kz.city", "place")
 
 # The prevailing language as the clause's grammar wants it (see the template's variables).
 PREVAILING = {
@@ -69,17 +72,46 @@ def areas_and_forms(matches) -> dict[str, dict[str, str]]:
     return result
 
 
+def city_names(organisation) -> dict[str, str]:
+    """An organisation's city in each language: from the list of cities when it is listed
+    ("Қарағанды" -> "Караганда" / "Қарағанды" / "Karaganda"), else as typed in its own
+    language and transliterated in the others; never one language's name in another's."""
+    from ..organisations import cities
+
+    return cities.names(organisation.city, str(organisation.country), organisation.region)
+
+
+def party_name(organisation, language: str) -> str:
+    """The organisation's official name in ``language``; when the profile lacks it, the
+    name in its own language transliterated (never the Kazakh name in the Ukrainian text)."""
+    from ..organisations import transliteration
+
+    given = (getattr(organisation, f"name_{language}", None) or "").strip()
+    if given:
+        return given
+    names = {lang: getattr(organisation, f"name_{lang}", None) or "" for lang in LANGUAGES}
+    suggested = transliteration.suggested_names(str(organisation.country), names)
+    return suggested.get(language) or organisation.name(language)
+
+
+def without_prefix(value: str) -> str:
+    """A city or place without "м." / "қ." / "city": the text around it adds the word."""
+    from ..organisations import cities
+
+    return cities.without_prefix(value)
+
+
 def default_particulars(partnership, matches) -> dict[str, object]:
-    """Particulars of a new memorandum: cities and areas from the partnership, the rest blank
-    for the parties to fill in."""
+    """Particulars of a new memorandum: cities (in each language, from the list of cities)
+    and areas from the partnership, the rest blank for the parties to fill in."""
     found = areas_and_forms(matches)
-    cities = {"ua": partnership.ukrainian_organisation.city,
-              "kz": partnership.kazakh_organisation.city}
+    cities = {"ua": city_names(partnership.ukrainian_organisation),
+              "kz": city_names(partnership.kazakh_organisation)}
     particulars: dict[str, object] = {}
     for name in PER_LANGUAGE:
         side, _dot, field = name.partition(".")
         if field == "city":
-            value = dict.fromkeys(LANGUAGES, cities[side])
+            value = {lang: cities[side].get(lang, "") for lang in LANGUAGES}
         elif name in found:
             value = found[name]
         else:  # printed as a blank line to fill in by hand until someone types it
@@ -97,11 +129,13 @@ def values(partnership, particulars: Mapping[str, object]) -> dict[str, dict]:
         context: dict = {"ua": {}, "kz": {}}
         for side, organisation in (("ua", partnership.ukrainian_organisation),
                                    ("kz", partnership.kazakh_organisation)):
-            context[side]["name"] = organisation.name(lang)
+            context[side]["name"] = party_name(organisation, lang)
             context[side]["registry_code"] = organisation.registry_code
         for name in PER_LANGUAGE:
             value = (particulars[name].get(lang) or BLANK).strip() or BLANK
             side, _dot, field = name.partition(".")
+            if name in PLACES:  # the text says "м." / "қ." itself: never "м. м. Астана"
+                value = without_prefix(value) or BLANK
             if field:
                 context[side][field] = value
             else:
@@ -111,6 +145,60 @@ def values(partnership, particulars: Mapping[str, object]) -> dict[str, dict]:
         context["date"] = DATE_BLANK[lang]
         result[lang] = context
     return result
+
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+KAZAKH_ONLY = re.compile(r"[әғқңөұүһӘҒҚҢӨҰҮҺ]")
+UKRAINIAN_ONLY = re.compile(r"[їєґЇЄҐ]")
+
+
+def foreign_letters(language: str, text: str) -> bool:
+    """Whether a particular typed for ``language`` holds another language's letters: Cyrillic
+    in English, Kazakh letters in Ukrainian, Ukrainian letters in Kazakh."""
+    pattern = {"en": CYRILLIC, "uk": KAZAKH_ONLY, "kk": UKRAINIAN_ONLY}[language]
+    return bool(pattern.search(text or ""))
+
+
+def preview(partnership, particulars: Mapping[str, object], clauses: Sequence[Mapping],
+            title: Mapping) -> dict:
+    """The clauses that use a particular, with the given particulars filled in, in each
+    language: {"title": {lang: text}, "clauses": [(number, {lang: (title, body)})]}."""
+    vals = values(partnership, particulars)
+    shown = []
+    for number, clause in enumerate(clauses, 1):
+        if any(texts.variables_in(text) for text in clause["text"].values()):
+            shown.append((number, {lang: rendered_clause(clause, vals[lang], lang)
+                                   for lang in LANGUAGES}))
+    return {"title": {lang: _filled(title[lang], vals[lang])[0] for lang in LANGUAGES},
+            "clauses": shown}
+
+
+SIGNING_LINE = re.compile(r"_{6,}\s*\{\{\s*(?:ua|kz)\.signatory\s*\}\}")
+
+
+def signs_in_clauses(clauses: Sequence[Mapping]) -> bool:
+    """Whether a version's clauses carry the signing lines themselves (template version 1):
+    then the PDF's signature block stays as it was printed for them, without names."""
+    return any(SIGNING_LINE.search(text) for clause in clauses
+               for text in clause["text"].values())
+
+
+# The place and date above the signatures: "м. Астана, «___» ______ 20___ року".
+PLACE_FORMS = {"uk": "м. {place}", "kk": "{place} қ.", "en": "{place}"}
+SIGNED_DATE_FORMATS = {"en": "d MMMM y", "uk": "d MMMM y 'року'", "kk": "y 'жылғы' d MMMM"}
+
+
+def signing_place(vals: Mapping, lang: str, signed_on=None) -> str:
+    """Where and when the memorandum is signed, in ``lang`` (the date blank until signed)."""
+    from flask_babel import format_date
+
+    place = PLACE_FORMS[lang].format(place=without_prefix(str(vals.get("place") or BLANK)))
+    if signed_on is None:
+        when = DATE_BLANK[lang]
+    else:
+        with force_locale(lang):
+            when = format_date(signed_on, format=SIGNED_DATE_FORMATS[lang])
+    return f"{place}, {when}"
 
 
 def canonical_text(title: Mapping, clauses: Sequence[Mapping], vals: Mapping) -> bytes:

@@ -13,8 +13,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from . import content
 from .content import LANGUAGES, PER_LANGUAGE
 
 LANGUAGE_NAMES = {"uk": _l("Ukrainian"), "kk": _l("Kazakh"), "en": _l("English")}
@@ -32,6 +40,37 @@ PARTICULAR_LABELS = {
     "place": _l("Place of signature"),
     "term_years": _l("Term in years"),
     "prevailing_language": _l("Prevailing language in case of divergence"),
+}
+
+
+# What each particular holds, under its row of the form.
+PARTICULAR_HELP = {
+    "ua.city": _l("The city's name only: the text adds “м.” / “қ.” itself."),
+    "kz.city": _l("The city's name only: the text adds “м.” / “қ.” itself."),
+    "place": _l("The city's name only: the text adds “м.” / “қ.” itself."),
+    "ua.signatory": _l("Full name as it is written in each language."),
+    "kz.signatory": _l("Full name as it is written in each language."),
+    "ua.position": _l("In lower case in Ukrainian and Kazakh (“ректор”), as in a sentence."),
+    "kz.position": _l("In lower case in Ukrainian and Kazakh (“директор”), as in a sentence."),
+}
+# Particulars long enough to need more than one line.
+LONG_PARTICULARS = ("ua.coordinator", "kz.coordinator", "areas", "forms")
+CITY_PARTICULARS = ("ua.city", "kz.city", "place")
+
+
+def in_its_script(language: str):
+    """A validator: the text of one language's column is written in that language's letters
+    (no Cyrillic in the English column, no Kazakh letters in the Ukrainian one ...)."""
+    def check(_form, field) -> None:
+        if content.foreign_letters(language, field.data or ""):
+            raise ValidationError(SCRIPT_MESSAGES[language])
+    return check
+
+
+SCRIPT_MESSAGES = {
+    "uk": _l("This holds Kazakh letters: write the Ukrainian text here."),
+    "kk": _l("This holds Ukrainian letters: write the Kazakh text here."),
+    "en": _l("This holds Cyrillic letters: write the English text here."),
 }
 
 
@@ -90,20 +129,27 @@ def particulars_form_class():
     and the prevailing language."""
     fields = {}
     for name in PER_LANGUAGE:
+        kind = TextAreaField if name in LONG_PARTICULARS else StringField
         for lang in LANGUAGES:
-            fields[field_name(name, lang)] = StringField(
-                PARTICULAR_LABELS[name], validators=[Optional(), Length(max=500)])
+            fields[field_name(name, lang)] = kind(
+                PARTICULAR_LABELS[name], validators=[Optional(), Length(max=500),
+                                                     in_its_script(lang)],
+                render_kw={"rows": 2} if kind is TextAreaField else {})
     fields["term_years"] = IntegerField(_l("Term in years"),
-                                        validators=[InputRequired(), NumberRange(1, 25)])
+                                        validators=[InputRequired(), NumberRange(1, 25)],
+                                        description=_l("The same in every language."))
     fields["prevailing_language"] = SelectField(
         _l("Prevailing language in case of divergence"),
-        choices=[SelectChoice(code, label) for code, label in LANGUAGE_NAMES.items()])
+        choices=[SelectChoice(code, label) for code, label in LANGUAGE_NAMES.items()],
+        description=_l("The same in every language; each text names it in its own words."))
     fields["submit"] = SubmitField(_l("Save as a new version"))
+    fields["preview"] = SubmitField(_l("Preview the text"))
     return type("ParticularsForm", (VersionForm,), fields)
 
 
 def particulars_from(form) -> dict:
-    found: dict[str, object] = {name: {lang: (form[field_name(name, lang)].data or "").strip()
+    found: dict[str, object] = {name: {lang: " ".join((form[field_name(name, lang)].data
+                                                        or "").split())
                                        for lang in LANGUAGES} for name in PER_LANGUAGE}
     found["term_years"] = str(form.term_years.data)
     found["prevailing_language"] = form.prevailing_language.data
@@ -115,7 +161,7 @@ def particulars_form(particulars: dict | None = None):
     cls = particulars_form_class()
     if particulars is None:
         return cls()
-    data = {field_name(name, lang): particulars[name].get(lang, "")
+    data = {field_name(name, lang): particulars.get(name, {}).get(lang, "")
             for name in PER_LANGUAGE for lang in LANGUAGES}
     data["term_years"] = int(particulars["term_years"])
     data["prevailing_language"] = particulars["prevailing_language"]

@@ -44,6 +44,9 @@ class PrintedParty:
     name: Mapping[str, str]        # language -> full official name
     registry_code: str             # EDRPOU (UA) or BIN (KZ)
     city: Mapping[str, str]        # language -> city
+    # The signature block of template version 2 on: language -> signatory, position.
+    signatory: Mapping[str, str] = field(default_factory=dict)
+    position: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ class PrintedMemorandum:
     date: datetime.date | None = None  # date agreed or signed
     # language -> labels of the particulars that need an update in it (drafts only)
     particulars_need_update: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # True from template version 2: clause 17 no longer holds signing lines, and the block
+    # at the end carries the signatories, their positions, the place and the date per
+    # language. False prints the block as older template versions' texts were printed.
+    named_signatures: bool = False
+    signing_place: Mapping[str, str] = field(default_factory=dict)  # "м. Астана, «__» ..."
 
 
 class StaticFetcher(URLFetcher):

@@ -58,7 +58,11 @@ def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple
         return PrintedParty(country=country,
                             name={lang: values[lang][side]["name"] for lang in languages},
                             registry_code=stored.get("registry_code", organisation.registry_code),
-                            city={lang: values[lang][side]["city"] for lang in languages})
+                            city={lang: values[lang][side]["city"] for lang in languages},
+                            signatory={lang: values[lang][side].get("signatory", "")
+                                       for lang in languages},
+                            position={lang: _capitalised(values[lang][side].get("position", ""))
+                                      for lang in languages})
 
     state = printed_state(memorandum, version)
     agreed = memorandum.agreed_number == version.number
@@ -84,6 +88,7 @@ def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple
                     with force_locale(lang):
                         particulars_behind.setdefault(lang, []).append(
                             particular_label(item.key))
+    signed_on = memorandum.signed_on if state == MemorandumState.SIGNED else None
     return PrintedMemorandum(
         reference=partnership.reference, version=version.number, state=state,
         languages=languages,
@@ -95,7 +100,15 @@ def printed(memorandum: Memorandum, version: MemorandumVersion, languages: tuple
         verify_url=verify_url(memorandum) if agreed else None,
         date=(memorandum.signed_on if state == MemorandumState.SIGNED
               else memorandum.agreed_at.date() if agreed else None),
-        particulars_need_update=particulars_behind)
+        particulars_need_update=particulars_behind,
+        named_signatures=not content.signs_in_clauses(version.clauses),
+        signing_place={lang: content.signing_place(values[lang], lang, signed_on)
+                       for lang in languages})
+
+
+def _capitalised(position: str) -> str:
+    """"ректор" -> "Ректор": a position heads its line in the signature block."""
+    return position[:1].upper() + position[1:]
 
 
 def verify_url(memorandum: Memorandum) -> str:

@@ -6,10 +6,13 @@ needs neither a database nor a partnership. The parties are invented but shaped 
 letters a font must have: Ukrainian ї є ґ, Kazakh ә ғ қ ң ө ұ ү һ і.
 """
 
+import dataclasses
 import datetime
 import hashlib
 
 from . import workflow
+from .content import signing_place, signs_in_clauses
+from .models import MemorandumState
 from .pdf import PrintedClause, PrintedMemorandum, PrintedParty
 from .template import LANGUAGES, load_template, render
 
@@ -105,7 +108,17 @@ def specimen(languages=("uk", "kk", "en"), state: str = "draft") -> PrintedMemor
     text_hash = hashlib.sha256("\n".join(
         str(clause.body[language]) for clause in clauses for language in LANGUAGES
     ).encode("utf-8")).hexdigest() if agreed else None
+    named = not signs_in_clauses([{"text": clause.text} for clause in template.clauses])
+    signed_on = DATE if state == MemorandumState.SIGNED else None
+    parties = {key: dataclasses.replace(
+        party, signatory=dict(PEOPLE[key]["signatory"]),
+        position={lang: value[:1].upper() + value[1:]
+                  for lang, value in PEOPLE[key]["position"].items()})
+        for key, party in (("ua", UKRAINIAN), ("kz", KAZAKH))}
     return PrintedMemorandum(
         reference=REFERENCE, version=3, state=state, languages=languages, title=title,
-        ukrainian_party=UKRAINIAN, kazakh_party=KAZAKH, clauses=clauses, text_hash=text_hash,
-        verify_url=VERIFY_URL if agreed else None, date=DATE if agreed else None)
+        ukrainian_party=parties["ua"], kazakh_party=parties["kz"], clauses=clauses,
+        text_hash=text_hash, verify_url=VERIFY_URL if agreed else None,
+        date=DATE if agreed else None, named_signatures=named,
+        signing_place={lang: signing_place(contexts[lang], lang, signed_on)
+                       for lang in LANGUAGES})

@@ -19,7 +19,9 @@ from ..partnerships import services as partnerships
 from . import approvals, content, diff, labels, lockstep, services, workflow
 from .blueprint import base_version, bp, page_redirect
 from .forms import (
+    CITY_PARTICULARS,
     LANGUAGE_NAMES,
+    PARTICULAR_HELP,
     PARTICULAR_LABELS,
     ClauseForm,
     CommentForm,
@@ -266,14 +268,41 @@ def particulars(memorandum_id: int):
         form.base_version.data = str(newest.number)
     else:
         form = particulars_form()
-    context = {"names": content.PER_LANGUAGE, **_lockstep_context(memorandum, newest, newest)}
-    if form.validate_on_submit():
+    context = {**_particulars_context(memorandum),
+               **_lockstep_context(memorandum, newest, newest)}
+    valid = form.validate_on_submit()
+    if valid and form.preview.data:
+        # Shown with the values typed, nothing saved: the button works without JavaScript.
+        shown = content.preview(memorandum.partnership, particulars_from(form), newest.clauses,
+                                newest.variables["title"])
+        return render_template("memoranda/particulars.html", memorandum=memorandum, form=form,
+                               newest=newest, conflict=False, preview=shown, **context)
+    if valid:
         answer = _save(memorandum, form, lambda: services.save_particulars(
             current_user, memorandum, base_version(form), particulars_from(form)),
             "memoranda/particulars.html", **context)
         return answer or page_redirect(memorandum)
     return render_template("memoranda/particulars.html", memorandum=memorandum, form=form,
                            newest=newest, conflict=False, **context)
+
+
+def _particulars_context(memorandum) -> dict:
+    """What the particulars form shows besides its fields: the rows, their help, and the
+    cities offered in each language (the two parties' regions first)."""
+    from ..organisations import cities
+
+    partnership = memorandum.partnership
+    regions = (partnership.ukrainian_organisation.region, partnership.kazakh_organisation.region)
+    listed = sorted(cities.cities().values(), key=lambda city: (city.region not in regions,
+                                                                 city.country, city.code))
+    missing = [(organisation, lang) for organisation in (partnership.ukrainian_organisation,
+                                                          partnership.kazakh_organisation)
+               for lang in content.LANGUAGES
+               if not (getattr(organisation, f"name_{lang}", None) or "").strip()]
+    return {"names": content.PER_LANGUAGE, "help": PARTICULAR_HELP, "missing_names": missing,
+            "city_particulars": CITY_PARTICULARS,
+            "city_names": {lang: list(dict.fromkeys(city.name(lang) for city in listed))
+                           for lang in content.LANGUAGES}}
 
 
 @bp.route("/memoranda/<int:memorandum_id>/versions")

@@ -92,11 +92,15 @@ class ProfileForm(FlaskForm):
     name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), longest(NAME_LENGTH)])
     name_kk = StringField(_l("Name in Kazakh"), validators=[Optional(), longest(NAME_LENGTH)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), longest(NAME_LENGTH)])
+    # Fills the blank names with a transliteration of the official one, to be checked.
+    suggest = SubmitField(_l("Suggest the other names"))
     name_ru = StringField(_l("Name in Russian (optional)"),
                           validators=[Optional(), longest(NAME_LENGTH)])
     region = SelectField(_l("Region"), choices=labels.region_choices, validate_choice=False)
     city = StringField(_l("City or town"), validators=[
-        DataRequired(message=rules.CITY_REQUIRED), longest(CITY_LENGTH)])
+        DataRequired(message=rules.CITY_REQUIRED), longest(CITY_LENGTH)],
+        description=_l("Choose from the list or type the name."),
+        render_kw={"list": "profile-cities", "autocomplete": "off"})
     languages = MultiCheckboxField(_l("Working languages"),
                                    choices=lambda: labels.choices(labels.LANGUAGES),
                                    validate_choice=False,
@@ -120,6 +124,19 @@ class ProfileForm(FlaskForm):
         _l("Show the organisation in the public directory"),
         description=_l("Contact details are shown only to signed-in members of verified "
                        "organisations and to the embassy."))
+
+    def suggest_names(self, country: str) -> list[str]:
+        """Fill the blank uk/kk/en names with suggestions from the official one; the names
+        of the fields filled (shown "suggested — please check")."""
+        from .transliteration import suggested_names
+
+        names = {language: getattr(self, f"name_{language}").data or ""
+                 for language in ("uk", "kk", "en")}
+        filled = []
+        for language, value in suggested_names(country, names).items():
+            getattr(self, f"name_{language}").data = value
+            filled.append(f"name_{language}")
+        return filled
 
     def profile(self) -> dict:
         """The profile values as the services take them."""

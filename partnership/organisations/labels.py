@@ -88,6 +88,7 @@ def register(app) -> None:
         urgency_label=lambda c: URGENCIES.get(str(c), c),
         language_label=lambda c: LANGUAGES.get(str(c), c),
         region_label=region_label,
+        city_label=lambda city: city.name(current_language()),
         area_label=area_label,
         org_name=lambda organisation: organisation.name(current_language()),
         region_choices=region_choices,

@@ -46,6 +46,10 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("organisations.mine"))
     form = RegistrationForm()
+    suggested = _suggested(form, form.country.data)
+    if suggested is not None:
+        return render_template("organisations/register.html", form=form, suggested=suggested,
+                               cities=_cities())
     if form.validate_on_submit():
         registration = services.Registration(
             country=form.country.data, registry_code=form.registry_code.data,
@@ -55,7 +59,28 @@ def register():
         if outcome.ok:
             session["registered_email"] = form.manager_email.data
             return redirect(url_for("organisations.registered"))
-    return render_template("organisations/register.html", form=form)
+    return render_template("organisations/register.html", form=form, suggested=[],
+                           cities=_cities())
+
+
+def _suggested(form, country) -> list[str] | None:
+    """When "Suggest the other names" was pressed: the blank names filled with suggestions
+    (the fields' names), nothing saved and no other field judged yet; else None."""
+    if not (form.is_submitted() and form.suggest.data):
+        return None
+    form.validate()
+    if form.csrf_token.errors:
+        abort(400)
+    for field in form:
+        field.errors = []
+    return form.suggest_names(str(country or ""))
+
+
+def _cities() -> list:
+    """The cities the profile's city field offers (the browser filters them as typed)."""
+    from .cities import cities
+
+    return list(cities().values())
 
 
 @bp.route("/register/sent")
@@ -143,13 +168,18 @@ def manage(organisation_id: int):
 def edit(organisation_id: int):
     organisation = services.for_manager(current_user, organisation_id)
     form = EditProfileForm(obj=organisation)
+    suggested = _suggested(form, organisation.country)
+    if suggested is not None:
+        return render_template("organisations/edit.html", form=form, organisation=organisation,
+                               suggested=suggested, cities=_cities())
     if form.validate_on_submit():
         outcome = attempt(lambda: services.update_profile(
             current_user, organisation, form.profile()), form)
         if outcome.ok:
             flash(_("The profile is saved."), "success")
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
-    return render_template("organisations/edit.html", form=form, organisation=organisation)
+    return render_template("organisations/edit.html", form=form, organisation=organisation,
+                           suggested=[], cities=_cities())
 
 
 @bp.route("/organisations/<int:organisation_id>/colleagues/new", methods=["GET", "POST"])

@@ -19,11 +19,13 @@ from partnership.memoranda.models import (
     MemorandumTemplate,
     MemorandumVersion,
 )
+from partnership.memoranda.template import load_template
 from partnership.partnerships.models import PartnershipStatus
 
 from ..factories_memoranda import World
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+SHIPPED = load_template().version
 
 
 @pytest.fixture(autouse=True)
@@ -59,11 +61,12 @@ def approve_all(world, memorandum):
     db.session.commit()
 
 
-def test_the_shipped_template_is_version_1_stored_on_first_use(app):
+def test_the_shipped_template_is_stored_on_first_use(app):
     assert db.session.scalar(select(func.count(MemorandumTemplate.id))) == 0
     first = services.current_template()
     db.session.commit()
-    assert first.number == 1 and len(first.content["clauses"]) == 17
+    # Version 2: the signing lines left clause 17 for the PDF's signature block.
+    assert first.number == SHIPPED == 2 and len(first.content["clauses"]) == 17
     assert services.current_template().id == first.id
 
 
@@ -72,22 +75,22 @@ def test_a_template_change_makes_a_new_version_and_leaves_drafts_alone(world):
     before = services.latest(memorandum).clauses
     purpose = next(c for c in before if c["key"] == "purpose")
     changed = {lang: text + " Test." for lang, text in purpose["text"].items()}
-    new = services.save_template(world.officer, 1, {}, {"purpose": changed}, "purpose")
+    new = services.save_template(world.officer, SHIPPED, {}, {"purpose": changed}, "purpose")
     db.session.commit()
-    assert new.number == 2
+    assert new.number == SHIPPED + 1
     assert services.latest(memorandum).clauses == before
-    assert services.latest(memorandum).template.number == 1
+    assert services.latest(memorandum).template.number == SHIPPED
 
 
 def test_a_template_change_is_validated_and_only_for_the_embassy(world):
     services.current_template()
     with pytest.raises(ServiceError, match="variable"):
-        services.save_template(world.officer, 1, {}, {"purpose": {
+        services.save_template(world.officer, SHIPPED, {}, {"purpose": {
             "uk": "{{ secret }}", "kk": "{{ secret }}", "en": "{{ secret }}"}}, "x")
     with pytest.raises(ServiceError, match="newer|saved template version"):
         services.save_template(world.officer, 7, {}, {}, "x")
     with pytest.raises(AccessDenied):
-        services.save_template(world.ua_manager, 1, {}, {}, "x")
+        services.save_template(world.ua_manager, SHIPPED, {}, {}, "x")
 
 
 def test_a_memorandum_is_made_from_the_partnership(world):

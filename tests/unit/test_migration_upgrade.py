@@ -32,3 +32,36 @@ def test_upgrade_from_0001_keeps_users_sessions_and_audit(tmp_path):
             assert connection.execute(text("SELECT count(*) FROM auth_session")).scalar() == 1
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.engine.dispose()
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="an upgrade from a fresh SQLite file")
+def test_upgrade_to_0015_adds_a_template_version_without_signing_lines(tmp_path):
+    """A database holding template version 1 gets version 2 without the signing lines in its
+    last clause; version 1 (and every memorandum made from it) stays as it was."""
+    import json
+    from pathlib import Path
+
+    from partnership.memoranda.content import signs_in_clauses
+
+    old = json.loads((Path(__file__).parent.parent / "data" / "memorandum_template_v1.json")
+                     .read_text("utf-8"))
+    stored = {key: old[key] for key in ("title", "variables", "clauses")}
+    app = create_app(base_config(tmp_path, f"sqlite:///{tmp_path / 'old.db'}"))
+    with app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO memorandum_template (number, content, note, created_at) "
+                "VALUES (1, :content, 'shipped', '2026-01-01 00:00:00')"),
+                {"content": json.dumps(stored, ensure_ascii=False)})
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT number, content FROM memorandum_template ORDER BY number")).all()
+        db.engine.dispose()
+    assert [row.number for row in rows] == [1, 2]
+    first, second = (json.loads(row.content) for row in rows)
+    assert first == stored and signs_in_clauses(first["clauses"])
+    assert not signs_in_clauses(second["clauses"])
+    assert second["clauses"][:-1] == stored["clauses"][:-1]
+    assert second["clauses"][-1]["text"]["en"].startswith("Done at {{ place }} on {{ date }}")
