@@ -33,3 +33,10 @@ def _headers_without_server(response, _default_headers=wsgi.Response.default_hea
 
 
 wsgi.Response.default_headers = _headers_without_server
+
+
+def post_worker_init(_worker):
+    """Load the search's morphology dictionaries before the worker takes its first request."""
+    from partnership.lexicon import warm
+
+    warm()
