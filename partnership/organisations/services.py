@@ -20,9 +20,11 @@ from ..core.language import language_of
 from ..core.links import external_url
 from ..core.mail import mail_each, queue_email
 from ..core.models import AuditEvent
-from ..core.roles import ORG_ROLES, Role
+from ..core.roles import ORG_ROLES, ROLE_LABELS, Role
 from ..core.services import ServiceError
 from ..extensions import db
+from ..notifications.services import notify
+from ..notifications.texts import in_each_language, translated
 from . import access, registry, rules
 from .models import Country, Organisation, Status
 from .search import search_key
@@ -62,18 +64,12 @@ def active_people(organisation_id: int) -> list[User]:
 
 def names_of(organisation: Organisation) -> dict[str, str]:
     """The organisation's name in each interface language (for a notification's text)."""
-    from ..notifications.texts import in_each_language
-
     return in_each_language(organisation.name)
 
 
 def tell_of_invitation(organisation_id: int, invitee_id: int, actor_id: int | None) -> None:
     """The organisation's other managers hear that a colleague was invited (the invitee has
     the invitation e-mail; the inviter knows)."""
-    from ..core.roles import ROLE_LABELS
-    from ..notifications.services import notify
-    from ..notifications.texts import translated
-
     organisation, invitee = db.session.get(Organisation, organisation_id), db.session.get(
         User, invitee_id)
     if organisation is None or invitee is None:
