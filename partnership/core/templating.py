@@ -16,6 +16,7 @@ from .urls import is_web_url
 NAVIGATION = (
     ("organisations.directory_page", _l("Directory")),
     ("organisations.mine", _l("My organisation")),
+    ("dashboard.page", _l("Dashboard")),
     ("verification.queue", _l("Organisations")),
     ("matching.curation_list", _l("Proposals")),
     ("partnerships.embassy_list", _l("Partnerships")),
