@@ -1,5 +1,5 @@
 """dashboard: when each proposal reached interest, mutual interest and vetting (the funnel of
-the embassy's dashboard), backfilled from the audit log; an index on match.created_at
+the embassy's dashboard), backfilled from the audit log; indexes on match.created_at and for supply and demand
 
 Revision ID: 0013
 Revises: 0010
@@ -27,6 +27,9 @@ def upgrade():
         batch_op.add_column(sa.Column('mutual_at', STAMPED, nullable=True))
         batch_op.add_column(sa.Column('vetted_at', STAMPED, nullable=True))
         batch_op.create_index(batch_op.f('ix_match_created_at'), ['created_at'], unique=False)
+    with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.create_index('ix_item_supply', ['area', 'direction', 'status', 'valid_until'],
+                              unique=False)
     _backfill()
 
 
@@ -62,6 +65,8 @@ def _backfill():
 
 
 def downgrade():
+    with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_supply')
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_match_created_at'))
         batch_op.drop_column('vetted_at')

@@ -12,6 +12,11 @@ from .grid import KAZAKHSTAN, UKRAINE
 
 WIDTH = 400
 SERIES_CLASSES = ("series-a", "series-b", "series-c")
+SERIES_FILLS = ("#0b4f8a", "#00a3b4", "#c56a00")
+TEXT_SIZES = {"chart-label": 12, "chart-note": 11, "chart-legend": 11, "chart-tick": 11,
+              "chart-value": 11, "tile-name": 9, "tile-count": 12}
+CITIES = ("ua_kyiv_city", "ua_sevastopol", "kz_astana", "kz_almaty_city", "kz_shymkent")
+CITY_WORDS = ("місто ", " City", " қаласы", "city of ")
 SHADES = ("#f1f3f5", "#d6e6f5", "#9ec5e8", "#4f94cf", "#0b4f8a")  # 0, then four steps
 
 
@@ -24,15 +29,20 @@ def _svg(title: str, width: float, height: float, body: list[str], chart_id: str
 
 
 def _text(x, y, text, cls="", anchor="start") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" class="{cls}" text-anchor="{anchor}">'
-            f"{escape(text)}</text>")
+    first = cls.split(" ")[0] if cls else ""
+    size = 8 if "chart-value--small" in cls else TEXT_SIZES.get(first, 11)
+    colour = "#ffffff" if "tile--dark" in cls else "#4a5866" if first in (
+        "chart-note", "chart-legend", "chart-tick") else "#16202b"
+    weight = ' font-weight="700"' if first == "tile-count" else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" class="{cls}" text-anchor="{anchor}" '
+            f'font-size="{size}" fill="{colour}"{weight}>{escape(text)}</text>')
 
 
 def _legend(names: Sequence[str], y: float) -> list[str]:
     parts, x = [], 0.0
     for index, name in enumerate(names):
         parts.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" '
-                     f'class="{SERIES_CLASSES[index]}"/>')
+                     f'class="{SERIES_CLASSES[index]}" fill="{SERIES_FILLS[index]}"/>')
         parts.append(_text(x + 14, y, name, "chart-legend"))
         x += 24 + 6.2 * len(name)
     return parts
@@ -58,7 +68,8 @@ def bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence
             width = 330 * value / most
             by = y + 16 + s * (bar + gap)
             body.append(f'<rect x="0" y="{by:.1f}" width="{max(width, 0.5):.1f}" '
-                        f'height="{bar}" class="{SERIES_CLASSES[s]}"><title>{escape(name)}: '
+                        f'height="{bar}" class="{SERIES_CLASSES[s]}" fill="{SERIES_FILLS[s]}">'
+                        f'<title>{escape(name)}: '
                         f'{value}</title></rect>')
             body.append(_text(width + 4, by + bar - 1, str(value), "chart-value"))
     return _svg(title, WIDTH, top + len(labels) * row, body, chart_id)
@@ -73,7 +84,8 @@ def columns(title: str, labels: Sequence[str], series: Sequence[tuple[str, Seque
     most = max((v for _name, values in series for v in values), default=0) or 1
     body = _legend([name for name, _values in series], 12)
     base = top + height
-    body.append(f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" class="chart-axis"/>')
+    body.append(f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" class="chart-axis" '
+                f'stroke="#4a5866"/>')
     for index, label in enumerate(labels):
         x0 = index * slot + (slot - bar * len(series)) / 2
         for s, (name, values) in enumerate(series):
@@ -81,7 +93,8 @@ def columns(title: str, labels: Sequence[str], series: Sequence[tuple[str, Seque
             h = (height - 14) * value / most
             x = x0 + s * bar
             body.append(f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bar - 1:.1f}" '
-                        f'height="{max(h, 0):.1f}" class="{SERIES_CLASSES[s]}"><title>'
+                        f'height="{max(h, 0):.1f}" class="{SERIES_CLASSES[s]}" '
+                        f'fill="{SERIES_FILLS[s]}"><title>'
                         f'{escape(label)}, {escape(name)}: {value}</title></rect>')
             if value:
                 body.append(_text(x + (bar - 1) / 2, base - h - 2, str(value),
@@ -101,6 +114,13 @@ def shade(count: int, most: int) -> str:
     return SHADES[min(4, max(1, ceil(4 * count / most)))]
 
 
+def _short(name: str) -> str:
+    """A region's three-letter tag on its square ("місто Київ" -> "Киї")."""
+    for word in CITY_WORDS:
+        name = name.replace(word, "")
+    return name.strip()[:3]
+
+
 def cartogram(title: str, counts: dict[str, int], pairs: Sequence[tuple[str, str, int]],
               names: dict[str, str], country_names: tuple[str, str], chart_id: str) -> Markup:
     """A tile-grid cartogram: one square per region at its approximate place (Ukraine on the
@@ -117,19 +137,6 @@ def cartogram(title: str, counts: dict[str, int], pairs: Sequence[tuple[str, str
     most = max(counts.values(), default=0)
     body = [_text(0, 14, country_names[0], "chart-label"),
             _text(kz_left, 14, country_names[1], "chart-label")]
-    for code, (x, y) in places.items():
-        if code not in known:
-            continue
-        count = counts.get(code, 0)
-        dark = shade(count, most) in SHADES[3:]
-        body.append(f'<g><title>{escape(names.get(code, code))}: {count}</title>'
-                    f'<rect x="{x}" y="{y}" width="{tile}" height="{tile}" rx="3" '
-                    f'fill="{shade(count, most)}" class="tile"/>')
-        body.append(_text(x + tile / 2, y + 15, names.get(code, code)[:3],
-                          "tile-name" + (" tile--dark" if dark else ""), "middle"))
-        body.append(_text(x + tile / 2, y + 31, str(count),
-                          "tile-count" + (" tile--dark" if dark else ""), "middle"))
-        body.append("</g>")
     widest = max((n for _ua, _kz, n in pairs), default=1)
     for ua, kz, n in pairs:
         if ua not in places or kz not in places:
@@ -138,8 +145,24 @@ def cartogram(title: str, counts: dict[str, int], pairs: Sequence[tuple[str, str
         middle = (x1 + x2) / 2 + tile / 2
         lift = min(y1, y2) - 30 + tile / 2
         body.append(f'<path d="M{x1 + tile / 2},{y1 + tile / 2} Q{middle},{lift} '
-                    f'{x2 + tile / 2},{y2 + tile / 2}" class="pair-line" '
+                    f'{x2 + tile / 2},{y2 + tile / 2}" class="pair-line" fill="none" '
+                    f'stroke="#c56a00" stroke-opacity="0.55" '
                     f'stroke-width="{1 + 3 * n / widest:.1f}"><title>'
                     f'{escape(names.get(ua, ua))} – {escape(names.get(kz, kz))}: {n}'
                     f'</title></path>')
+    for code, (x, y) in places.items():
+        if code not in known:
+            continue
+        count = counts.get(code, 0)
+        dark = shade(count, most) in SHADES[3:]
+        dashed = ' stroke-dasharray="3 2"' if code in CITIES else ""
+        body.append(f'<g><title>{escape(names.get(code, code))}: {count}</title>'
+                    f'<rect x="{x}" y="{y}" width="{tile}" height="{tile}" rx="3" '
+                    f'fill="{shade(count, most)}" class="tile" stroke="#8a99a8" '
+                    f'stroke-width="{1.2 if code in CITIES else 0.5}"{dashed}/>')
+        body.append(_text(x + tile / 2, y + 15, _short(names.get(code, code)),
+                          "tile-name" + (" tile--dark" if dark else ""), "middle"))
+        body.append(_text(x + tile / 2, y + 31, str(count),
+                          "tile-count" + (" tile--dark" if dark else ""), "middle"))
+        body.append("</g>")
     return _svg(title, width, height, body, chart_id)

@@ -36,8 +36,8 @@ def month_label(month) -> str:
 
 def funnel_table(board: Dashboard) -> Table:
     return Table("funnel", gettext("Partnership funnel"), (
-        gettext("Step"), gettext("Count"), gettext("Share of the step before, %"),
-        gettext("Median days from the step before")),
+        gettext("Step"), gettext("Count"), gettext("Conversion, %"),
+        gettext("Median days")),
         [(str(STEP_LABELS[step.key]), step.count,
           "" if step.conversion is None else round(100 * step.conversion, 1),
           "" if step.median_days is None else step.median_days) for step in board.funnel])
@@ -48,7 +48,7 @@ def regions_table(board: Dashboard) -> Table:
         gettext("Country"), gettext("Region"), gettext("Verified organisations"),
         gettext("Partnerships")),
         [(str(COUNTRIES[r.country]), region_label(r.code), r.organisations, r.partnerships)
-         for r in board.regions])
+         for r in board.regions if r.organisations or r.partnerships])
 
 
 def pairs_table(board: Dashboard) -> Table:

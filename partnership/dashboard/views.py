@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.access import roles_required
+from ..core.language import current_language
 from ..core.database import utcnow
 from ..core.roles import EMBASSY_ROLES
 from . import exports, pdf
@@ -55,7 +56,8 @@ def page():
     if not form.errors:
         form.first.data, form.last.data = board.period.first, board.period.last
     report_form = ReportForm(request.args)
-    report_form.validate()
+    if report_form.language.data not in REPORT_LANGUAGE_CODES or "language" not in request.args:
+        report_form.language.data = current_language()
     return render_template("dashboard/page.html", form=form, report_form=report_form,
                            **page_context(board))
 

@@ -5,7 +5,7 @@ with the data."""
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from ..extensions import db
 from ..organisations.models import Direction, Item, ItemStatus
@@ -66,16 +66,18 @@ class AreaBalance(NamedTuple):
 
 def supply_and_demand(today: date) -> list[AreaBalance]:
     """Per area: current needs and offers, and those with no proposal at all (any state)."""
-    paired_need = exists().where(Match.need_id == Item.id)
-    paired_offer = exists().where(Match.offer_id == Item.id)
+    # "IN (subquery)": both databases build the set of paired items once (SQLite a transient
+    # index, PostgreSQL a hashed subplan), where a correlated EXISTS probed it per item.
+    unpaired_need = Item.id.not_in(select(Match.need_id))
+    unpaired_offer = Item.id.not_in(select(Match.offer_id))
     is_need = Item.direction == Direction.NEED
     is_offer = Item.direction == Direction.OFFER
     rows = db.session.execute(
         select(Item.area,
                func.count(case((is_need, 1))),
                func.count(case((is_offer, 1))),
-               func.count(case((and_(is_need, ~paired_need), 1))),
-               func.count(case((and_(is_offer, ~paired_offer), 1))))
+               func.count(case((and_(is_need, unpaired_need), 1))),
+               func.count(case((and_(is_offer, unpaired_offer), 1))))
         .where(Item.status == ItemStatus.ACTIVE, Item.valid_until >= today)
         .group_by(Item.area))
     return [AreaBalance(*row) for row in rows]

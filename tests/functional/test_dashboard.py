@@ -198,7 +198,7 @@ def test_csv_and_xlsx_carry_every_table(app, client, login_as, world):
     response = client.get(f"/embassy/dashboard/funnel.csv?{Q3}")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][:2] == ["Step", "Count"]
+    assert rows[0] == ["Step", "Count", "Conversion, %", "Median days"]
     assert rows[1:] == [["Proposed", "4", "", ""], ["Interest shown", "3", "75.0", "2.0"],
                         ["Mutual interest", "2", "66.7", "5.0"],
                         ["Vetted by the embassy", "2", "100.0", "5.5"],
