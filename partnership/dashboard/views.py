@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.access import roles_required
-from ..core.language import current_language
 from ..core.database import utcnow
+from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES
 from . import exports, pdf
 from .figures import Period, dashboard, last_quarter
