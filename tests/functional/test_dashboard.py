@@ -271,3 +271,27 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(app, client, login_as):
     _grow(2, 12)
     many = _count_queries(app, client, f"/embassy/dashboard?{Q3}")
     assert few == many, (few, many)
+
+
+def test_decisions_stamp_each_step_of_the_funnel_once(app):
+    """Interest, mutual interest and vetting are stamped by the matching service when they
+    happen (the funnel's times from migration 0013 on)."""
+    from partnership.matching import decisions
+    from partnership.matching.services import propose_matches
+    from partnership.partnerships import services as partnerships
+
+    from .test_matching import pair as make_pair  # noqa: F401 - the same world
+    from .test_matching import the_match
+
+    world = make_pair.__wrapped__(app)
+    propose_matches()
+    match = the_match(world)
+    assert (match.interest_at, match.mutual_at, match.vetted_at) == (None, None, None)
+    decisions.express_interest(world["ua_manager"], match)
+    first = match.interest_at
+    assert first is not None and match.mutual_at is None
+    decisions.express_interest(world["kz_manager"], match)
+    assert match.interest_at == first and match.mutual_at is not None
+    partnerships.vet_match(world["officer"], match)
+    db.session.commit()
+    assert match.vetted_at is not None and match.vetted_at >= match.mutual_at >= first
