@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
+    from .dashboard.views import bp as dashboard_bp
     from .matching.views import bp as matching_bp
     from .memoranda import views as _memoranda_views  # noqa: F401 - routes on the blueprint
     from .memoranda import workflow_views  # noqa: F401 - routes on the blueprint
@@ -154,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(programme_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(work_bp)
+    app.register_blueprint(dashboard_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -17,6 +17,7 @@ NAVIGATION = (
     ("work.my_work", _l("My work")),
     ("organisations.directory_page", _l("Directory")),
     ("organisations.mine", _l("My organisation")),
+    ("dashboard.page", _l("Dashboard")),
     ("verification.queue", _l("Organisations")),
     ("matching.curation_list", _l("Proposals")),
     ("partnerships.embassy_list", _l("Partnerships")),

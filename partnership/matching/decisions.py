@@ -114,12 +114,25 @@ def _act(actor: User, match: Match, action: str, reason: str = "") -> MatchStatu
     target = workflow.next_state(match.status, action, who)
     before = match.status
     match.status = target
+    _stamp(match, target)
     if reason:
         match.status_reason = reason
     record(f"match.{action}", actor=actor, obj=match, before=str(before), after=str(target),
            side=who, reason=reason)
     emit(MatchDecided(match_id=match.id, status=str(target), actor_id=actor.id))
     return target
+
+
+def _stamp(match: Match, target: MatchStatus) -> None:
+    """Note when the pair first reached a step of the funnel (the embassy's dashboard)."""
+    now = utcnow()
+    if target in (MatchStatus.INTEREST_NEED, MatchStatus.INTEREST_OFFER,
+                  MatchStatus.MUTUALLY_ACCEPTED) and match.interest_at is None:
+        match.interest_at = now
+    if target == MatchStatus.MUTUALLY_ACCEPTED and match.mutual_at is None:
+        match.mutual_at = now
+    if target == MatchStatus.VETTED and match.vetted_at is None:
+        match.vetted_at = now
 
 
 def express_interest(actor: User, match: Match) -> MatchStatus:

@@ -67,9 +67,15 @@ class Match(db.Model):
     offer_version: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     partnership_id: Mapped[int | None] = mapped_column(
         ForeignKey("partnership.id", ondelete="SET NULL"), nullable=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
                                                  onupdate=utcnow)
+    # When the pair reached each step of the funnel (the embassy's dashboard); set by
+    # decisions._act from migration 0013 on, earlier ones backfilled from the audit log.
+    interest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    mutual_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     need = relationship("Item", foreign_keys=[need_id])
     offer = relationship("Item", foreign_keys=[offer_id])

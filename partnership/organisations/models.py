@@ -151,6 +151,8 @@ class Item(db.Model):
     __tablename__ = "item"
     __table_args__ = (
         Index("ix_item_area_direction", "area", "direction", "status"),
+        # Covers the dashboard's supply and demand (current items per area and direction).
+        Index("ix_item_supply", "area", "direction", "status", "valid_until"),
         CheckConstraint("direction = 'need' OR urgency IS NULL", name="urgency_only_for_needs"),
         CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),
         UniqueConstraint("organisation_id", "direction", "area", "form", "dimension",
