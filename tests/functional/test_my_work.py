@@ -294,7 +294,7 @@ def test_the_administrators_entries(app, client, login_as):
         assert client.get(entry["href"]).status_code == 200, entry
 
 
-# --- the page itself ---------------------------------------------------------------------------------
+# --- the page itself ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", list(Role), ids=str)
 def test_the_empty_state(client, login_as, role):

@@ -22,7 +22,7 @@ def test_waiting_first_then_grouped_by_need_best_three_first(client, login_as):
     need_a, need_b = _need(ours, area="psychotherapy"), _need(ours, area="cardiology")
     offer = _offer(ours)
     scores = [0.91, 0.88, 0.83, 0.8, 0.72]
-    group_a = [_match(need_a, _offer(p), score=s) for p, s in zip(partners, scores)]
+    group_a = [_match(need_a, _offer(p), score=s) for p, s in zip(partners, scores, strict=False)]
     group_b = [_match(need_b, _offer(partners[5]), score=0.95)]
     ours_offered = [_match(_need(partners[6]), offer, score=0.99)]
     waiting = _match(need_b, _offer(partners[6]), MatchStatus.INTEREST_OFFER, score=0.5)
