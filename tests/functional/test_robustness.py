@@ -50,12 +50,12 @@ PLAUSIBLE_TEXT = {"direction": "need", "action": "verify", "what": "organisation
 AREAS = {
     "anonymous": None,
     Role.ORG_MANAGER.value: {"core", "auth", "organisations", "matching", "partnerships",
-                             "memoranda"},
+                             "memoranda", "notifications", "work"},
     Role.EMBASSY_OFFICER.value: {"verification", "organisations", "matching", "partnerships",
-                                "memoranda", "programme"},
-    Role.ADMIN.value: {"admin", "auth"},
-    Role.PROGRAMME_COORDINATOR.value: {"programme"},
-    Role.CENTRE_STAFF.value: {"programme"},
+                                "memoranda", "programme", "notifications", "work", "dashboard"},
+    Role.ADMIN.value: {"admin", "auth", "notifications", "work", "dashboard"},
+    Role.PROGRAMME_COORDINATOR.value: {"programme", "notifications", "work"},
+    Role.CENTRE_STAFF.value: {"programme", "notifications", "work"},
 }
 # Requests that would end the session the rest of the run depends on.
 SKIP_SIGNED_IN = {"auth.logout"}
