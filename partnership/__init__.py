@@ -131,11 +131,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .matching.views import bp as matching_bp
+    from .memoranda import verify_views, workflow_views  # noqa: F401 - routes on the blueprint
     from .memoranda import views as _memoranda_views  # noqa: F401 - routes on the blueprint
-    from .memoranda import workflow_views  # noqa: F401 - routes on the blueprint
     from .memoranda.blueprint import bp as memoranda_bp
     from .organisations.embassy_views import bp as verification_bp
     from .organisations.views import bp as organisations_bp
+    from .outreach.views import bp as outreach_bp
     from .partnerships.views import bp as partnerships_bp
     from .programme.views import bp as programme_bp
 
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partnerships_bp)
     app.register_blueprint(memoranda_bp)
     app.register_blueprint(programme_bp)
+    app.register_blueprint(outreach_bp)
 
 
 def register_commands(app: Flask) -> None:

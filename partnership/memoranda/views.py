@@ -15,7 +15,7 @@ from ..core.language import current_language
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import id_or, int_param
 from ..partnerships import services as partnerships
-from . import approvals, content, diff, labels, services, workflow
+from . import approvals, content, diff, issued, labels, services, workflow
 from .blueprint import base_version, bp, page_redirect
 from .forms import (
     LANGUAGE_NAMES,
@@ -86,7 +86,8 @@ def _render_page(memorandum, comment_form=None):
         my_party=services.party_of(current_user, memorandum.partnership),
         may=approvals.permissions_of(current_user, memorandum), held=held,
         editable=workflow.EDITABLE,
-        language_sets=labels.LANGUAGE_SETS)
+        language_sets=labels.LANGUAGE_SETS,
+        scan_signers=issued.scan_signers(memorandum))
 
 
 def _conflict(memorandum, form, template: str, error=None, **context):
