@@ -33,8 +33,10 @@ def verify_upload():
         try:
             data = issued.read_upload(form.document.data.stream)
         except ServiceError as error:
+            form.document.data.close()
             show_error(form, error)
         else:
+            form.document.data.close()  # a large upload is spooled to a temporary file
             verdict = issued.verify_upload(data)
     status = 422 if form.errors else 200
     return render_template("memoranda/verify_upload.html", form=form, verdict=verdict,
