@@ -5,13 +5,18 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField
 
 from ..organisations import labels
+from ..organisations.labels import SelectChoice
 from ..organisations.taxonomy import regions_of
 
-LANGUAGE_CHOICES = (("kk", _l("Kazakh")), ("en", _l("English")), ("uk", _l("Ukrainian")))
+
+def _languages():
+    return [SelectChoice("kk", _l("Kazakh")), SelectChoice("en", _l("English")),
+            SelectChoice("uk", _l("Ukrainian"))]
 
 
 def _ukrainian_regions():
-    return [(region.code, labels.region_label(region.code)) for region in regions_of("UA")]
+    return [SelectChoice(region.code, labels.region_label(region.code))
+            for region in regions_of("UA")]
 
 
 class CatalogueForm(FlaskForm):
@@ -23,4 +28,4 @@ class CatalogueForm(FlaskForm):
                                 choices=lambda: labels.choices(labels.KINDS))
     agreed_list_only = BooleanField(_l("Only organisations on the agreed list"))
     russian_names = BooleanField(_l("Add the Russian names where the organisations gave them"))
-    language = RadioField(_l("Language of the package"), choices=LANGUAGE_CHOICES, default="kk")
+    language = RadioField(_l("Language of the package"), choices=_languages, default="kk")

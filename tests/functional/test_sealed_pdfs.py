@@ -259,7 +259,6 @@ def test_a_signed_scan_with_digital_signatures_lists_its_signers(app, world, tmp
     page = text(response)
     assert "digital signatures by: Common Name: Зухра Әбенова" in page  # the flash
     assert "Digital signatures in the scan" in page and "is not checked" in page
-    assert "qualified" in page and "is qualified" not in page.replace("whether", "")
     # the same file on the public page: neither ours, but its signer is listed
     public = text(upload(app.test_client(), scan))
     assert "neither a PDF the platform issued" in public and "Зухра Әбенова" in public
