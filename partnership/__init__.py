@@ -134,12 +134,13 @@ def register_blueprints(app: Flask) -> None:
     from .core.views import bp as core_bp
     from .dashboard.views import bp as dashboard_bp
     from .matching.views import bp as matching_bp
+    from .memoranda import verify_views, workflow_views  # noqa: F401 - routes on the blueprint
     from .memoranda import views as _memoranda_views  # noqa: F401 - routes on the blueprint
-    from .memoranda import workflow_views  # noqa: F401 - routes on the blueprint
     from .memoranda.blueprint import bp as memoranda_bp
     from .notifications.views import bp as notifications_bp
     from .organisations.embassy_views import bp as verification_bp
     from .organisations.views import bp as organisations_bp
+    from .outreach.views import bp as outreach_bp
     from .partnerships.views import bp as partnerships_bp
     from .programme.views import bp as programme_bp
     from .work.views import bp as work_bp
@@ -156,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(work_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(outreach_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -30,10 +30,19 @@ class Config:
     RATE_LIMIT_RESET = "5 per 15 minutes"
     RATE_LIMIT_REGISTER = "10 per hour"
     RATE_LIMIT_REAUTH = "5 per 15 minutes"  # the password asked again (case export, 2-step)
+    RATE_LIMIT_VERIFY_UPLOAD = "20 per 10 minutes"  # PDFs checked on the public /verify page
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     IMPORT_MAX_ROWS = 5000  # data rows one file may hold on the import page
     IMPORT_BACKGROUND_ROWS = 500  # larger files run in the worker when REDIS_URL is set
+    CATALOGUE_BACKGROUND_ORGANISATIONS = 150  # larger catalogues render in the worker (Redis)
+    # The platform's seal on agreed memorandum PDFs (docs/configuration.md): PEM files; the
+    # chain is comma-separated. Without them development and tests make a self-signed pair in
+    # instance/signing/; production refuses to seal.
+    MEMORANDUM_SIGNING_KEY: str | None = None
+    MEMORANDUM_SIGNING_CERT: str | None = None
+    MEMORANDUM_SIGNING_CHAIN: str | None = None
+    MEMORANDUM_SIGNING_PASSPHRASE: str | None = None
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -119,9 +128,11 @@ _ENV_STRINGS = (
     "SECRET_KEY", "REDIS_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL", "UPLOAD_FOLDER",
     "PROGRAMME_IDENTITY_KEYS", "EMBASSY_CONTACT_EMAIL",
+    "MEMORANDUM_SIGNING_KEY", "MEMORANDUM_SIGNING_CERT", "MEMORANDUM_SIGNING_CHAIN",
+    "MEMORANDUM_SIGNING_PASSPHRASE",
 )
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
-             "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS")
+             "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED")
 _ENV_LISTS = ("TRUSTED_HOSTS",)
 

@@ -6,6 +6,7 @@ from .auth.sessions import AuthSession  # noqa: F401
 from .core.events import HandledEvent, OutboxEvent  # noqa: F401
 from .core.models import AuditEvent, OutboxEmail  # noqa: F401
 from .matching.models import Match, MatchingSetting  # noqa: F401
+from .memoranda.issued import IssuedPdf  # noqa: F401
 from .memoranda.models import (  # noqa: F401
     Memorandum,
     MemorandumApproval,
@@ -19,6 +20,7 @@ from .notifications.models import (  # noqa: F401
     NotificationPreference,
 )
 from .organisations.models import Item, Organisation  # noqa: F401
+from .outreach.models import CatalogueJob  # noqa: F401
 from .partnerships.models import Partnership, PartnershipEvent  # noqa: F401
 from .programme.models import (  # noqa: F401
     CaseEvent,

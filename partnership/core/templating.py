@@ -23,6 +23,7 @@ NAVIGATION = (
     ("partnerships.embassy_list", _l("Partnerships")),
     ("memoranda.template_versions", _l("Memorandum template")),
     ("verification.import_file", _l("Import")),
+    ("outreach.package", _l("Cooperation package")),
     ("programme.cases_list", _l("People of the Future")),
     ("programme.report", _l("People of the Future: report")),
     ("programme.my_centre", _l("My centre's children")),

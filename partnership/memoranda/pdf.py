@@ -31,6 +31,8 @@ from .content import SHORT_HASH
 from .models import MemorandumState
 
 DRAFT_STATES = (MemorandumState.DRAFT, MemorandumState.IN_REVIEW)
+# Issued as the embassy's text: these PDFs carry the platform's seal (memoranda/seal.py).
+SEALED_STATES = (MemorandumState.AGREED, MemorandumState.SIGNED)
 SERVED_FOLDERS = ("fonts", "img")
 DATE_FORMATS = {"en": "d MMMM y"}  # British order, as in the memorandum's English text
 MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
@@ -164,10 +166,20 @@ def memorandum_html(memorandum: PrintedMemorandum, preview: dict | None = None) 
 
 
 def render_pdf(memorandum: PrintedMemorandum) -> bytes:
-    """The memorandum as PDF bytes (needs an app context)."""
+    """The memorandum as PDF bytes (needs an app context); an agreed or signed one is sealed."""
     html = HTML(string=memorandum_html(memorandum), base_url=base_url(),
                 url_fetcher=url_fetcher())
-    return html.write_pdf(full_fonts=True)  # the shipped fonts are already subsets
+    data = html.write_pdf(full_fonts=True)  # the shipped fonts are already subsets
+    if is_sealed(memorandum):
+        from .seal import seal
+
+        data = seal(data)
+    return data
+
+
+def is_sealed(memorandum: PrintedMemorandum) -> bool:
+    """Whether this document is issued under the platform's seal (agreed and signed texts)."""
+    return memorandum.state in SEALED_STATES and bool(memorandum.text_hash)
 
 
 def _labels(memorandum: PrintedMemorandum, language: str) -> dict:

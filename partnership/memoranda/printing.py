@@ -23,6 +23,9 @@ from . import content, lockstep
 from .labels import LANGUAGE_SETS
 from .models import Memorandum, MemorandumState, MemorandumTemplate, MemorandumVersion
 
+# The states whose PDFs carry the platform's seal (the same as pdf.SEALED_STATES).
+SEALED_STATES = (MemorandumState.AGREED, MemorandumState.SIGNED)
+
 LANGUAGES_RE = re.compile(r"^(uk|kk|en)(?:[-,|](uk|kk|en)){1,2}$")
 
 
@@ -144,6 +147,10 @@ def _cache_path(memorandum: Memorandum, version: MemorandumVersion,
     link = ""
     if memorandum.agreed_number == version.number and memorandum.verification_code:
         link = "-" + hashlib.sha256(verify_url(memorandum).encode()).hexdigest()[:16]
+    if state in SEALED_STATES and link:
+        from .seal import fingerprint
+
+        link += "-s" + fingerprint()  # another seal certificate, another file
     name = f"v{version.id}-t{template_number}-{state}{link}-{'-'.join(languages)}.pdf"
     return Path(current_app.instance_path) / "cache" / "memoranda" / name
 
@@ -159,6 +166,11 @@ def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
     except FileNotFoundError:
         pass
     data = render(memorandum, version, languages)
+    state = printed_state(memorandum, version)
+    if state in SEALED_STATES and memorandum.agreed_number == version.number:
+        from .issued import remember
+
+        remember(memorandum, version.number, languages, state, data)  # for /verify uploads
     private_folder(path.parent)
     # Written under a temporary name and renamed: a reader never sees half a file.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")

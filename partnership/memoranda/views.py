@@ -16,7 +16,7 @@ from ..core.language import current_language
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import id_or, int_param
 from ..partnerships import services as partnerships
-from . import approvals, content, diff, labels, lockstep, services, workflow
+from . import approvals, content, diff, issued, labels, lockstep, services, workflow
 from .blueprint import base_version, bp, page_redirect
 from .forms import (
     CITY_PARTICULARS,
@@ -92,7 +92,8 @@ def _render_page(memorandum, comment_form=None):
         my_party=services.party_of(current_user, memorandum.partnership),
         may=approvals.permissions_of(current_user, memorandum), held=held,
         editable=workflow.EDITABLE,
-        language_sets=labels.LANGUAGE_SETS, **_lockstep_context(memorandum, shown, newest))
+        language_sets=labels.LANGUAGE_SETS, scan_signers=issued.scan_signers(memorandum),
+        **_lockstep_context(memorandum, shown, newest))
 
 
 def _lockstep_context(memorandum, shown, newest) -> dict:

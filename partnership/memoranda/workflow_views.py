@@ -14,7 +14,7 @@ from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError, attempt, show_error
 from ..core.urls import int_param
 from ..extensions import db
-from . import approvals, content, printing, services
+from . import approvals, content, issued, printing, services
 from .blueprint import base_version, bp, page_redirect
 from .forms import EndForm, SignForm, VersionedActionForm
 from .models import MemorandumState
@@ -76,6 +76,10 @@ def sign(memorandum_id: int):
             show_error(form, error)
         else:
             flash(_("The signature is recorded and the signed scan is kept."), "success")
+            names = issued.scan_signers(memorandum)
+            if names:
+                flash(_("The scan carries digital signatures by: %(names)s. Whether they are "
+                        "qualified is not checked.", names="; ".join(names)), "info")
             return page_redirect(memorandum)
     return render_template("memoranda/sign.html", memorandum=memorandum, form=form)
 

@@ -1,0 +1,195 @@
+"""The cooperation package as recorded jobs: the embassy asks, the files are rendered at once
+or in the background (RQ, with REDIS_URL, for large catalogues), with progress on a page, and
+kept in a cache (``instance/cache/catalogues/<key>/``): the same filters, language and data
+give the same files without rendering again.
+
+A job's row (its status and progress) is written apart, in short transactions of its own, so
+its page sees the progress while the rendering runs. Rendering writes nothing else.
+"""
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..auth.models import User
+from ..core import unit_of_work
+from ..core.access import NotVisible, require_role
+from ..core.audit import record
+from ..core.database import utcnow
+from ..core.files import private_folder
+from ..core.jobs import DONE, QUEUED
+from ..core.jobs import queue as job_queue
+from ..core.roles import EMBASSY_ROLES
+from ..core.services import ServiceError
+from ..extensions import db
+from . import catalogue, render
+from .models import CatalogueJob, CatalogueStatus
+
+log = logging.getLogger(__name__)
+FILES = {"pdf": ("catalogue.pdf", "application/pdf"),
+         "xlsx": ("catalogue.xlsx",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+         "specimen": ("specimen.pdf", "application/pdf")}
+
+
+def can_request(actor: User | None) -> bool:
+    return bool(actor and actor.is_authenticated and actor.role in EMBASSY_ROLES)
+
+
+def folder(key: str) -> Path:
+    return Path(current_app.instance_path) / "cache" / "catalogues" / key
+
+
+def is_cached(key: str) -> bool:
+    return all((folder(key) / name).is_file() for name, _type in FILES.values())
+
+
+def request_package(actor: User, filters: catalogue.Filters, language: str) -> CatalogueJob:
+    """Record the officer's request (a POST): a job that is already done when the same
+    package is in the cache, else queued to be rendered (see ``run_or_queue``)."""
+    require_role(actor, *EMBASSY_ROLES)
+    if language not in catalogue.LANGUAGES:
+        raise ServiceError(_unknown_language(), "language")
+    key = catalogue.cache_key(filters, language)
+    cached = is_cached(key)
+    job = CatalogueJob(key=key, language=language, filters=filters.as_dict(),
+                       status=CatalogueStatus.SUCCEEDED if cached else CatalogueStatus.QUEUED,
+                       organisations=catalogue.count(filters), progress=100 if cached else 0,
+                       created_by_id=actor.id, created_at=utcnow(),
+                       finished_at=utcnow() if cached else None)
+    # Written apart: the job's row must exist for the worker and the progress page before
+    # the request's own unit commits (and whatever becomes of it).
+    with unit_of_work.apart() as apart:
+        apart.add(job)
+        apart.flush()
+        requested = record("catalogue.requested", actor=actor, obj=job, language=language,
+                           cached=cached, **{k: ",".join(v) if isinstance(v, list) else v
+                                             for k, v in filters.as_dict().items()})
+        db.session.expunge(requested)
+        apart.add(requested)
+    return db.session.get(CatalogueJob, job.id)
+
+
+def _unknown_language() -> str:
+    from flask_babel import gettext as _
+
+    return _("Choose the catalogue's language.")
+
+
+def run_or_queue(job: CatalogueJob) -> str:
+    """Render now, or queue a large catalogue for the worker. Returns 'queued' or 'done'."""
+    if job.status != CatalogueStatus.QUEUED:
+        return DONE
+    queue = job_queue() if job.organisations > background_threshold() else None
+    if queue is not None:
+        try:
+            queue.enqueue(run_job, job.id, job_timeout=1800)
+        except Exception:  # noqa: BLE001 - Redis unreachable: the package is rendered here
+            log.exception("catalogue job %s could not be queued; rendering it now", job.id)
+        else:
+            return QUEUED
+    _run(job.id)
+    return DONE
+
+
+def background_threshold() -> int:
+    return current_app.config["CATALOGUE_BACKGROUND_ORGANISATIONS"]
+
+
+@unit_of_work.job
+def run_job(job_id: int) -> None:
+    """The background job."""
+    _run(job_id)
+
+
+def _run(job_id: int) -> None:
+    """Claim the job, render the three files into the cache, record the outcome."""
+    with unit_of_work.apart() as apart:
+        claimed = apart.execute(
+            update(CatalogueJob).where(CatalogueJob.id == job_id,
+                                       CatalogueJob.status == CatalogueStatus.QUEUED)
+            .values(status=CatalogueStatus.RUNNING, started_at=utcnow(), progress=1)).rowcount
+    if not claimed:
+        return
+    job = db.session.get(CatalogueJob, job_id)
+    db.session.refresh(job)
+    try:
+        render_files(job.key, catalogue.Filters.from_dict(job.filters), job.language,
+                     progress=lambda percent: _set(job_id, progress=percent))
+    except Exception as error:  # noqa: BLE001 - whatever broke, the job ends as failed
+        log.exception("catalogue job %s failed", job_id)
+        _set(job_id, status=CatalogueStatus.FAILED, finished_at=utcnow(),
+             error=type(error).__name__)
+        return
+    _set(job_id, status=CatalogueStatus.SUCCEEDED, progress=100, finished_at=utcnow())
+
+
+def _set(job_id: int, **values) -> None:
+    with unit_of_work.apart() as apart:
+        apart.execute(update(CatalogueJob).where(CatalogueJob.id == job_id).values(**values))
+
+
+def render_files(key: str, filters: catalogue.Filters, language: str, progress=None) -> Path:
+    """Render the catalogue (PDF, XLSX) and the specimen into the cache folder of ``key``;
+    written under a temporary name and renamed, so a reader never sees half a package."""
+    tell = progress or (lambda _percent: None)
+    target = folder(key)
+    if is_cached(key):
+        return target
+    parent = private_folder(target.parent)
+    work = Path(tempfile.mkdtemp(dir=parent, prefix=".part-"))
+    try:
+        found = catalogue.sections(filters)
+        tell(15)
+        (work / FILES["xlsx"][0]).write_bytes(render.catalogue_xlsx(found, filters, language))
+        tell(25)
+        (work / FILES["pdf"][0]).write_bytes(render.catalogue_pdf(found, filters, language))
+        tell(85)
+        (work / FILES["specimen"][0]).write_bytes(render.specimen_pdf(language))
+        tell(99)
+        os.chmod(work, 0o700)
+        try:
+            os.replace(work, target)
+        except OSError:  # rendered meanwhile by another job: theirs is as good
+            shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return target
+
+
+def get_job(actor: User, job_id: int) -> CatalogueJob:
+    require_role(actor, *EMBASSY_ROLES)
+    job = db.session.get(CatalogueJob, job_id)
+    if job is None:
+        raise NotVisible()
+    return job
+
+
+def recent_jobs(actor: User, limit: int = 10) -> list[CatalogueJob]:
+    require_role(actor, *EMBASSY_ROLES)
+    return list(db.session.scalars(select(CatalogueJob).order_by(CatalogueJob.id.desc())
+                                   .limit(limit)))
+
+
+def file_of(actor: User, job: CatalogueJob, kind: str) -> tuple[bytes, str, str]:
+    """A finished job's file: its bytes, download name and media type (NotVisible if the
+    job has not finished or its files have left the cache)."""
+    require_role(actor, *EMBASSY_ROLES)
+    if kind not in FILES or job.status != CatalogueStatus.SUCCEEDED:
+        raise NotVisible()
+    name, media_type = FILES[kind]
+    try:
+        data = (folder(job.key) / name).read_bytes()
+    except FileNotFoundError as missing:
+        raise NotVisible() from missing
+    stem = catalogue.file_stem(job.language, job.created_at.date())
+    download = f"{stem}.{name.rsplit('.', 1)[1]}" if kind != "specimen" else \
+        f"memorandum-specimen-{'-'.join(render.specimen_languages(job.language))}.pdf"
+    unit_of_work.keep_read(record("catalogue.downloaded", actor=actor, obj=job, kind=kind))
+    return data, download, media_type
