@@ -24,6 +24,9 @@ def _messages() -> dict[int, tuple[str, str]]:
         413: (_("Too large"), _("What you sent is larger than we accept. Please send a "
                                 "smaller file.")),
         429: (_("Too many attempts"), _("Please wait a moment before trying again.")),
+        503: (_("Temporarily unavailable"),
+              _("This cannot be done at the moment. The administrators have been told; please "
+                "try again later.")),
         500: (_("Something went wrong on our side"),
               _("The error has been logged. Please try again in a few minutes.")),
     }

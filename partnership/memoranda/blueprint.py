@@ -1,16 +1,29 @@
 """The memoranda blueprint, what it adds to the pages and life of a partnership, and the
 helpers its two view modules (``views``, ``workflow_views``) share."""
 
+import logging
+
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from ..core import hooks
+from ..core.errors import render_error
 from ..core.forms import ActionForm
 from ..core.urls import id_or
 from ..partnerships.views import PAGE_SECTIONS
 from . import approvals, labels, services
+from .seal import SealUnavailable
 
+log = logging.getLogger(__name__)
 bp = Blueprint("memoranda", __name__)
+
+
+@bp.app_errorhandler(SealUnavailable)
+def _no_seal(error: SealUnavailable):
+    """An agreed text is never issued unsealed: without the platform's key the download waits
+    (503, the page says to try later) and the log tells the administrator what to set."""
+    log.error("a sealed memorandum PDF was asked for but cannot be sealed: %s", error)
+    return render_error(503)
 
 
 @bp.record_once

@@ -281,3 +281,20 @@ def test_a_scan_without_signatures_lists_none_and_a_non_pdf_scan_is_refused(app,
                                         "scan": (io.BytesIO(plain), "s.pdf")},
                             content_type="multipart/form-data", follow_redirects=True))
     assert "The signature is recorded" in page and "Digital signatures in the scan" not in page
+
+
+def test_without_the_platform_key_an_agreed_pdf_waits_with_a_503_never_unsealed(
+        app, world, monkeypatch, caplog):
+    """Production without MEMORANDUM_SIGNING_KEY/CERT: the agreed text is not issued unsealed
+    and the reader gets a 'try later' page, not a 500; the log names the settings."""
+    memorandum = world.memorandum()
+    agree(world, memorandum)
+    client = signed_in(app, world.officer, world.officer_secret)
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    monkeypatch.setitem(app.config, "MEMORANDUM_SIGNING_KEY", None)
+    monkeypatch.setitem(app.config, "MEMORANDUM_SIGNING_CERT", None)
+    response = client.get(f"/memoranda/{memorandum.id}/pdf?languages=uk-kk-en")
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in text(response)
+    assert not response.data.startswith(b"%PDF")
+    assert "MEMORANDUM_SIGNING_KEY" in caplog.text
