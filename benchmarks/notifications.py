@@ -28,9 +28,9 @@ CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 def world(n: int):
     """One Ukrainian hospital with ``n`` needs, each proposed to a Kazakh centre's offer (each
     centre has a manager, who is told of the interest)."""
-    from tests.factories import ItemFactory, OrganisationFactory, UserFactory
     from partnership.core.roles import Role
     from partnership.organisations.models import Country, Direction
+    from tests.factories import ItemFactory, OrganisationFactory, UserFactory
 
     ua = OrganisationFactory()
     manager = UserFactory(role=Role.ORG_MANAGER, organisation=ua, locale="uk")
