@@ -41,6 +41,11 @@ def dispatch_with(dispatch: Callable[[list[int]], object],
     _dispatchers.update(dispatch=dispatch, pending=dispatch_pending)
 
 
+def send_mail_with(send_pending: Callable[[], object]) -> None:
+    """Name the function that sends the queued e-mails (``core.mail`` plugs it in)."""
+    _dispatchers["send_mail"] = send_pending
+
+
 class WriteOnSafeRequest(RuntimeError):
     """A GET (or HEAD) request tried to write to the database."""
 
@@ -228,10 +233,9 @@ def _dispatch_after_response(event_ids: list[int]) -> Callable[[], None]:
             try:
                 if "dispatch" in _dispatchers:
                     _dispatchers["dispatch"](event_ids)
-                if g.pop("outbox_pending", None) and app.config["MAIL_SEND_INLINE"]:
-                    from .mail import send_pending_emails
-
-                    send_pending_emails()
+                if (g.pop("outbox_pending", None) and app.config["MAIL_SEND_INLINE"]
+                        and "send_mail" in _dispatchers):
+                    _dispatchers["send_mail"]()
             except Exception:  # noqa: BLE001 - the response has gone; the worker catches up
                 log.exception("after the response: dispatching events failed")
                 db.session.rollback()
