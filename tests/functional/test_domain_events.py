@@ -190,7 +190,7 @@ def test_adding_a_handler_is_one_registration(app, monkeypatch):
     assert heard == [case.code]
 
 
-def test_a_requests_events_reach_their_handlers_only_after_its_response_has_gone(
+def test_handlers_run_only_after_the_response_has_gone(
         app, client, pending, monkeypatch):
     """Notifications never slow the request that caused them: the response is complete before
     any handler runs; closing it (as the server does once it is sent) dispatches the events and
