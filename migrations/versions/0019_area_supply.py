@@ -1,5 +1,5 @@
 """area supply: the dashboard's supply and demand per area of medicine, stored by each
-matching run (the page no longer counts every item on each visit)
+matching run (the page no longer counts every item on each visit); indexes for the dashboard's other counts
 
 Revision ID: 0019
 Revises: 0013
@@ -30,7 +30,19 @@ def upgrade():
         sa.Column('computed_at', partnership.core.database.UTCDateTime(timezone=True),
                   nullable=False),
         sa.PrimaryKeyConstraint('area', name=op.f('pk_area_supply')))
+    # The dashboard's other counts read indexes only.
+    with op.batch_alter_table('organisation', schema=None) as batch_op:
+        batch_op.create_index('ix_organisation_status_region', ['status', 'region'], unique=False)
+        batch_op.create_index('ix_organisation_created_at', ['created_at'], unique=False)
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.create_index('ix_match_funnel',
+                              ['created_at', 'interest_at', 'mutual_at', 'vetted_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.drop_index('ix_match_funnel')
+    with op.batch_alter_table('organisation', schema=None) as batch_op:
+        batch_op.drop_index('ix_organisation_created_at')
+        batch_op.drop_index('ix_organisation_status_region')
     op.drop_table('area_supply')

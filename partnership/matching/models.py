@@ -43,6 +43,8 @@ class Match(db.Model):
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
         CheckConstraint("need_organisation_id <> offer_organisation_id", name="two_parties"),
         Index("uq_match_pair", "need_id", "offer_id", unique=True),
+        # The dashboard's funnel counts read this index only.
+        Index("ix_match_funnel", "created_at", "interest_at", "mutual_at", "vetted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
