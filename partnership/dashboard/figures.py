@@ -89,6 +89,7 @@ class Dashboard:
     supply: list[matching_figures.AreaBalance]
     activity: list[MonthFigure]
     programme: dict | None = None    # the suppressed programme report, where the role may see it
+    supply_as_of: datetime | None = None  # when the last matching run counted ``supply``
     notes: list = field(default_factory=list)
 
 
@@ -185,8 +186,9 @@ def dashboard(actor: User, period: Period, today: date) -> Dashboard:
     """Every figure of the dashboard for the period (embassy roles only)."""
     require_role(actor, *EMBASSY_ROLES)
     region_list, pairs = region_figures()
-    supply = sorted(matching_figures.supply_and_demand(today),
-                    key=lambda a: (-a.unmet_needs, -a.needs, a.area))
+    stored, supply_as_of = matching_figures.stored_supply_and_demand()
+    supply = sorted(stored, key=lambda a: (-a.unmet_needs, -a.needs, a.area))
     return Dashboard(period=period, funnel=funnel(period), regions=region_list,
                      region_pairs=pairs, supply=supply, activity=activity(period),
+                     supply_as_of=supply_as_of,
                      programme=programme_report(actor) if sees_programme(actor) else None)

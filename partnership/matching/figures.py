@@ -5,11 +5,11 @@ with the data."""
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, delete, func, insert, literal, select
 
 from ..extensions import db
 from ..organisations.models import Direction, Item, ItemStatus
-from .models import Match
+from .models import AreaSupply, Match
 
 
 class MatchSteps(NamedTuple):
@@ -64,7 +64,7 @@ class AreaBalance(NamedTuple):
     unneeded_offers: int   # offers that no need was paired with
 
 
-def supply_and_demand(today: date) -> list[AreaBalance]:
+def _supply_and_demand_query(today: date) -> Select:
     """Per area: current needs and offers, and those with no proposal at all (any state)."""
     # "IN (subquery)": both databases build the set of paired items once (SQLite a transient
     # index, PostgreSQL a hashed subplan), where a correlated EXISTS probed it per item.
@@ -72,14 +72,37 @@ def supply_and_demand(today: date) -> list[AreaBalance]:
     unpaired_offer = Item.id.not_in(select(Match.offer_id))
     is_need = Item.direction == Direction.NEED
     is_offer = Item.direction == Direction.OFFER
+    return (select(Item.area,
+                   func.count(case((is_need, 1))),
+                   func.count(case((is_offer, 1))),
+                   func.count(case((and_(is_need, unpaired_need), 1))),
+                   func.count(case((and_(is_offer, unpaired_offer), 1))))
+            .where(Item.status == ItemStatus.ACTIVE, Item.valid_until >= today)
+            .group_by(Item.area))
+
+
+def supply_and_demand(today: date) -> list[AreaBalance]:
+    """Per area, counted now from every current item (what ``store_supply_and_demand``
+    keeps; the dashboard reads the stored rows)."""
+    return [AreaBalance(*row) for row in db.session.execute(_supply_and_demand_query(today))]
+
+
+def store_supply_and_demand(today: date, now: datetime) -> None:
+    """Count supply and demand afresh and keep it in ``area_supply`` (one statement in the
+    database, in the caller's unit of work): the matching run calls this after storing its
+    proposals, the only time the pairing changes."""
+    db.session.execute(delete(AreaSupply))
+    counted = _supply_and_demand_query(today).add_columns(literal(now, AreaSupply.computed_at.type))
+    db.session.execute(insert(AreaSupply).from_select(
+        ["area", "needs", "offers", "unmet_needs", "unneeded_offers", "computed_at"], counted))
+
+
+def stored_supply_and_demand() -> tuple[list[AreaBalance], datetime | None]:
+    """Supply and demand as the last matching run counted it, and when (None: not yet)."""
     rows = db.session.execute(
-        select(Item.area,
-               func.count(case((is_need, 1))),
-               func.count(case((is_offer, 1))),
-               func.count(case((and_(is_need, unpaired_need), 1))),
-               func.count(case((and_(is_offer, unpaired_offer), 1))))
-        .where(Item.status == ItemStatus.ACTIVE, Item.valid_until >= today)
-        .group_by(Item.area))
-    return [AreaBalance(*row) for row in rows]
+        select(AreaSupply.area, AreaSupply.needs, AreaSupply.offers, AreaSupply.unmet_needs,
+               AreaSupply.unneeded_offers, AreaSupply.computed_at)).all()
+    return ([AreaBalance(*row[:5]) for row in rows],
+            max((row.computed_at for row in rows), default=None))
 
 

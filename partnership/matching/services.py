@@ -16,6 +16,7 @@ from ..extensions import db
 from ..organisations.models import Direction, Item, ItemStatus, Organisation, Status
 from ..organisations.taxonomy import areas
 from . import engine, workflow
+from .figures import store_supply_and_demand
 from .models import OPEN_STATUSES, Match, MatchingSetting, MatchStatus, Origin
 from .pairs import reciprocal_offer
 from .rules import WEIGHTS
@@ -191,6 +192,8 @@ def _propose_matches(organisation_id: int | None, today: date, world) -> RunSumm
             db.session.execute(_update_by_id(rows[0]), rows)
     summary.created, summary.updated, summary.reopened = len(inserts), len(updates), len(reopen)
     summary.closed = _close_impossible(existing, versions, parties, today)
+    # The dashboard's supply and demand, counted once here rather than on each visit.
+    store_supply_and_demand(today, now)
     record("matching.proposed", object_type="organisation", object_id=organisation_id,
            created=summary.created, updated=summary.updated, reopened=summary.reopened,
            closed=summary.closed)

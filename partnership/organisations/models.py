@@ -92,6 +92,9 @@ class Organisation(db.Model):
     __tablename__ = "organisation"
     __table_args__ = (
         Index("ix_organisation_directory", "status", "public_listing", "country"),
+        # The dashboard's counts read these indexes only (per region; per month registered).
+        Index("ix_organisation_status_region", "status", "region"),
+        Index("ix_organisation_created_at", "created_at"),
         CheckConstraint("beds IS NULL OR beds >= 0", name="beds_not_negative"),
         CheckConstraint("staff IS NULL OR staff >= 0", name="staff_not_negative"),
     )

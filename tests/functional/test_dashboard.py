@@ -14,6 +14,11 @@ from partnership.core.database import utcnow
 from partnership.core.roles import Role
 from partnership.dashboard.figures import Period, dashboard, last_quarter, quarter_name
 from partnership.extensions import db
+from partnership.matching.figures import (
+    store_supply_and_demand,
+    stored_supply_and_demand,
+    supply_and_demand,
+)
 from partnership.matching.models import Match, MatchStatus
 from partnership.memoranda.models import Memorandum, MemorandumState, MemorandumTemplate
 from partnership.organisations.models import Country, Direction, ItemStatus, Status
@@ -91,6 +96,9 @@ def world(app):
         Memorandum(partnership_id=p2.id, template_id=template.id, state=MemorandumState.AGREED,
                    agreed_at=at(9, 6)),
     ])
+    # What the matching run does after storing its proposals (supply and demand are read
+    # from its count: docs/dashboard.md).
+    store_supply_and_demand(utcnow().date(), utcnow())
     db.session.commit()
 
 
@@ -295,3 +303,27 @@ def test_decisions_stamp_each_step_of_the_funnel_once(app):
     partnerships.vet_match(world["officer"], match)
     db.session.commit()
     assert match.vetted_at is not None and match.vetted_at >= match.mutual_at >= first
+
+
+def test_supply_and_demand_are_counted_by_the_matching_run(app, client, login_as):
+    """The page reads supply and demand as the last matching run counted them (a fixed, small
+    read whatever the number of items) and says when; before any run it says so."""
+    from partnership.matching.services import propose_matches
+
+    from .test_matching import pair as make_pair
+
+    make_pair.__wrapped__(app)
+    db.session.commit()
+    assert stored_supply_and_demand() == ([], None)
+    login_as(Role.EMBASSY_OFFICER)
+    page = client.get(f"/embassy/dashboard?{Q3}").get_data(as_text=True)
+    assert "Matching has not counted supply and demand yet" in page
+    before = utcnow()
+    propose_matches()
+    db.session.commit()
+    stored, as_of = stored_supply_and_demand()
+    assert stored and sorted(stored) == sorted(supply_and_demand(utcnow().date()))
+    assert as_of is not None and as_of >= before.replace(microsecond=0) - timedelta(seconds=1)
+    page = client.get(f"/embassy/dashboard?{Q3}").get_data(as_text=True)
+    assert "As counted by the last matching run" in page
+    assert "Matching has not counted supply and demand yet" not in page
