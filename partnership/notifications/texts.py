@@ -80,6 +80,15 @@ KINDS: dict[str, Kind] = {
         _l("The embassy could not verify %(name)s. The reason:\n\n%(reason)s\n\nIf you "
            "think this is a mistake, write to the embassy: it can verify the organisation "
            "after all.")),
+    "organisation_return": Kind(
+        Category.ORGANISATION, _l("Your profile was returned for changes"),
+        _l("The embassy returned the registration of %(name)s for changes. What to "
+           "change:\n\n%(reason)s\n\nCorrect the profile, then press \"Send for "
+           "verification again\" on your organisation's page.")),
+    "organisation_resubmitted": Kind(
+        Category.ORGANISATION, _l("A registration was sent for verification again"),
+        _l("%(name)s changed its profile as the embassy asked and sent it for verification "
+           "again.")),
     "organisation_suspend": Kind(
         Category.ORGANISATION, _l("Your organisation has been suspended"),
         _l("The embassy has suspended %(name)s. The reason:\n\n%(reason)s")),
@@ -108,6 +117,16 @@ KINDS: dict[str, Kind] = {
         _l("The legal representative has withdrawn a consent for case %(code)s. The valid "
            "consents still cover what the case needs now, so the case continues. Please "
            "check what the withdrawn consent covered (for example photos) and respect it.")),
+    "consent_expiring": Kind(
+        Category.PROGRAMME, _l("A consent for case %(code)s expires on %(until)s"),
+        _l("A consent recorded for case %(code)s is valid until %(until)s. Ask the legal "
+           "representative to renew it in time and record the new consent on the case's "
+           "page: once expired, it counts as no consent.")),
+    "consent_expired": Kind(
+        Category.PROGRAMME, _l("A consent for case %(code)s has expired"),
+        _l("A consent recorded for case %(code)s was valid until %(until)s and has expired: "
+           "it now counts as no consent, so the steps it covered are blocked. Record a "
+           "renewed consent on the case's page.")),
     "follow_up_due": Kind(
         Category.PROGRAMME, _l("Follow-up due for case %(code)s"),
         _l("The %(months)s-month follow-up of case %(code)s is due on %(due)s.")),

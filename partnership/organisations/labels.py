@@ -19,7 +19,8 @@ KINDS = {
     "charity": _l("Charity or foundation"),
 }
 STATUSES = {"pending": _l("Waiting for verification"), "verified": _l("Verified"),
-            "rejected": _l("Rejected"), "suspended": _l("Suspended")}
+            "rejected": _l("Rejected"), "suspended": _l("Suspended"),
+            "changes_requested": _l("Returned for changes")}
 DIRECTIONS = {"offer": _l("Offer"), "need": _l("Need")}
 DIMENSIONS = {"technological": _l("Technological"), "professional": _l("Professional"),
               "scientific": _l("Scientific"), "administrative": _l("Administrative")}

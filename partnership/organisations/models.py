@@ -42,6 +42,9 @@ class Status(enum.StrEnum):
     VERIFIED = "verified"
     REJECTED = "rejected"
     SUSPENDED = "suspended"
+    # Returned by the embassy for changes: treated like pending everywhere (not public, not
+    # matched) until a manager sends it for verification again.
+    CHANGES_REQUESTED = "changes_requested"
 
 
 class Direction(enum.StrEnum):

@@ -1,29 +1,33 @@
-"""The embassy's decisions on organisations: verify, reject, suspend, reinstate, agreed list."""
+"""The embassy's decisions on organisations: verify, reject, return for changes, suspend,
+reinstate, agreed list; and the managers' "send for verification again" after a return."""
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..auth.models import User
+from ..auth.services import active_with_role
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.events import AgreedListChanged, OrganisationDecided, emit
-from ..core.roles import EMBASSY_ROLES
+from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError
 from ..extensions import db
 from ..notifications.services import notify
-from . import services
+from . import access, services
 from .models import Organisation, Status
 
 # (from, action) -> to: the organisation lifecycle in one table.
 TRANSITIONS = {
     (Status.PENDING, "verify"): Status.VERIFIED,
     (Status.PENDING, "reject"): Status.REJECTED,
+    (Status.PENDING, "return"): Status.CHANGES_REQUESTED,
     (Status.REJECTED, "verify"): Status.VERIFIED,
     (Status.VERIFIED, "suspend"): Status.SUSPENDED,
     (Status.SUSPENDED, "reinstate"): Status.VERIFIED,
 }
-NEEDS_REASON = {"reject", "suspend"}
+NEEDS_REASON = {"reject", "suspend", "return"}
+RESUBMIT = "resubmit"  # the managers' action after a return: back to pending
 
 
 def queue_counts(actor: User) -> dict[str, int]:
@@ -85,9 +89,51 @@ def set_agreed_list(actor: User, organisation: Organisation, on_list: bool) -> N
         emit(AgreedListChanged(organisation_id=organisation.id, on_list=on_list))
 
 
+def resubmit_refusal(actor: User, organisation: Organisation) -> str | None:
+    """Why ``actor`` may not send the organisation for verification again (None: they may):
+    only its managers, and only while the embassy has returned it for changes."""
+    if not access.can_manage(actor, organisation):
+        return _("Only the organisation's managers can send it for verification again.")
+    if organisation.status != Status.CHANGES_REQUESTED:
+        return _("The embassy has not returned this organisation for changes.")
+    return None
+
+
+def can_resubmit(actor: User, organisation: Organisation) -> bool:
+    return resubmit_refusal(actor, organisation) is None
+
+
+def resubmit(actor: User, organisation: Organisation) -> None:
+    """A manager sends the organisation returned for changes back to the embassy: pending
+    again, the embassy's note kept in the audit only, and the officers told."""
+    access.require_manager(actor, organisation)
+    refusal = resubmit_refusal(actor, organisation)
+    if refusal:
+        raise ServiceError(refusal)
+    before = organisation.status
+    organisation.status = Status.PENDING
+    organisation.status_reason = ""
+    record(f"organisation.{RESUBMIT}", actor=actor, obj=organisation, before=str(before),
+           after=str(Status.PENDING))
+    emit(OrganisationDecided(organisation_id=organisation.id, action=RESUBMIT,
+                             status=str(Status.PENDING)))
+
+
 def tell_managers(organisation: Organisation, action: str, reason: str) -> None:
     """Tell the organisation's managers the embassy's decision, in the app and by e-mail, each
-    in their language (the handler of ``OrganisationDecided``)."""
+    in their language (the handler of ``OrganisationDecided``); after a resubmission, tell
+    the embassy's officers instead."""
+    names = services.names_of(organisation)
+    if action == RESUBMIT:
+        notify(active_with_role(Role.EMBASSY_OFFICER), "organisation_resubmitted",
+               {"name": names}, endpoint="verification.organisation",
+               link_args={"organisation_id": organisation.id})
+        return
+    if action == "return":
+        notify(services.active_managers(organisation.id), "organisation_return",
+               {"name": names, "reason": reason}, endpoint="organisations.edit",
+               link_args={"organisation_id": organisation.id})
+        return
     endpoint = "organisations.decision" if action == "reject" else "organisations.mine"
     notify(services.active_managers(organisation.id), f"organisation_{action}",
-           {"name": services.names_of(organisation), "reason": reason}, endpoint=endpoint)
+           {"name": names, "reason": reason}, endpoint=endpoint)

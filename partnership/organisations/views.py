@@ -12,7 +12,7 @@ from ..core.roles import ORG_ROLES
 from ..core.services import attempt
 from ..core.urls import int_param
 from ..extensions import limiter
-from . import access, directory, items, services
+from . import access, directory, items, services, verification
 from .forms import EditProfileForm, InviteColleagueForm, ItemForm, RegistrationForm
 from .models import Direction
 
@@ -159,6 +159,7 @@ def manage(organisation_id: int):
                            **hooks.gather(MANAGE_SECTIONS, organisation),
                            can_manage=access.can_manage(current_user, organisation),
                            can_invite=access.can_invite(current_user, organisation),
+                           can_resubmit=verification.can_resubmit(current_user, organisation),
                            not_verified=services.not_verified_message(),
                            action=ActionForm(), today=items.date.today())
 
@@ -180,6 +181,19 @@ def edit(organisation_id: int):
             return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/edit.html", form=form, organisation=organisation,
                            suggested=[], cities=_cities())
+
+
+@bp.route("/organisations/<int:organisation_id>/resubmit", methods=["POST"])
+@login_required
+def resubmit(organisation_id: int):
+    """A manager sends the organisation the embassy returned for changes back for verification."""
+    organisation = services.for_manager(current_user, organisation_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        outcome = attempt(lambda: verification.resubmit(current_user, organisation))
+        if outcome.ok:
+            flash(_("Sent for verification again: the embassy has been told."), "success")
+    return redirect(url_for("organisations.manage", organisation_id=organisation.id))
 
 
 @bp.route("/organisations/<int:organisation_id>/colleagues/new", methods=["GET", "POST"])

@@ -34,6 +34,17 @@ def registrations_to_verify() -> tuple:
                 .where(Organisation.status == Status.PENDING))
 
 
+def returned_for_changes(organisation_id: int) -> tuple:
+    """The organisation, when the embassy returned it for changes: (1, since when, its id,
+    what to change), or (0, None, None, "")."""
+    row = db.session.execute(select(Organisation.updated_at, Organisation.status_reason)
+                             .where(Organisation.id == organisation_id,
+                                    Organisation.status == Status.CHANGES_REQUESTED)).first()
+    if row is None:
+        return 0, None, None, ""
+    return 1, row[0], organisation_id, row[1]
+
+
 def failed_imports(now=None) -> tuple:
     """Imports that failed in the last 30 days."""
     since = (now or utcnow()) - timedelta(days=FAILED_IMPORTS_DAYS)

@@ -22,7 +22,7 @@ from .timeline import add_event
 def _shared_placements(actor: User):
     """Current placements in the actor's centre whose case consents to sharing with it."""
     sharing = select(Consent.case_id).where(Consent.sharing_with_centre.is_(True),
-                                            Consent.withdrawn_at.is_(None))
+                                            *Consent.holding(utcnow().date()))
     return (select(Placement).join(Group).join(Centre)
             .where(Centre.organisation_id == actor.organisation_id, Centre.active.is_(True),
                    Placement.ended_at.is_(None), Placement.case_id.in_(sharing)))

@@ -3,6 +3,7 @@ the timeline and notices. Names never leave the identity record: notices use the
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -142,8 +143,31 @@ def list_cases(actor: User, state: str = "", centre_id: int | None = None) -> li
     return list(db.session.scalars(statement.order_by(ChildCase.updated_at.desc())))
 
 
-def valid_consents(case: ChildCase) -> list[Consent]:
-    return [consent for consent in case.consents if consent.withdrawn_at is None]
+def valid_consents(case: ChildCase, today: date | None = None) -> list[Consent]:
+    """The consents that count: neither withdrawn nor expired (an expired consent blocks
+    what a missing one blocks)."""
+    today = today or utcnow().date()
+    return [consent for consent in case.consents if consent.holds(today)]
+
+
+def expired_consents(case: ChildCase, today: date | None = None) -> list[Consent]:
+    """Consents not withdrawn whose date has passed: the case page warns of them."""
+    today = today or utcnow().date()
+    return [consent for consent in case.consents
+            if consent.withdrawn_at is None and consent.expired(today)]
+
+
+def expiry_warning(case: ChildCase, today: date | None = None) -> tuple[list, list[str]]:
+    """For the case page: the expired consents of a case still going, and what its current
+    state needs that is no longer covered (messages). The case is not stopped on its own:
+    whether an expiry stops a case is the coordinator's decision (see docs/programme.md)."""
+    if case.state in (CaseState.CLOSED, CaseState.WITHDRAWN, CaseState.CONSENT_WITHDRAWN):
+        return [], []
+    expired = expired_consents(case, today)
+    if not expired:
+        return [], []
+    uncovered = workflow.consents_needed(case.state, facts(case))
+    return expired, [refusal_message(code) for code in uncovered]
 
 
 def facts(case: ChildCase) -> workflow.Facts:

@@ -120,5 +120,17 @@ def remind_follow_ups() -> None:
     click.echo(f"{count} follow-up(s) due.")
 
 
+@click.command("remind-consents")
+def remind_consents() -> None:
+    """Tell the coordinators of consents expiring within 30 days or expired, once each (run
+    daily): by case code only."""
+    from ..core.mail import send_pending_emails
+    from .notices import tell_of_consents_expiring
+
+    count = tell_of_consents_expiring()
+    unit_of_work.after_commit(send_pending_emails)
+    click.echo(f"{count} consent(s) expiring or expired.")
+
+
 COMMANDS = (rotate_identity_key, purge_programme_identities, backup, convert_accompanying_adults,
-            remind_follow_ups)
+            remind_follow_ups, remind_consents)

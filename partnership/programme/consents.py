@@ -37,6 +37,7 @@ class ConsentData:
     photos: bool
     given_on: date
     child_assent: bool
+    valid_until: date | None = None  # the last day it holds; None: no end
 
 
 def record_consent(actor: User, case: ChildCase, data: ConsentData, document=None) -> Consent:
@@ -46,12 +47,16 @@ def record_consent(actor: User, case: ChildCase, data: ConsentData, document=Non
         raise ServiceError(_("This case has ended: record a new referral instead."))
     if data.given_on > utcnow().date():
         raise ServiceError(_("The date of the consent cannot be in the future."), "given_on")
+    if data.valid_until is not None and data.valid_until <= data.given_on:
+        raise ServiceError(_("The consent must be valid until a date after the date it was "
+                             "given."), "valid_until")
     if not (data.participation or data.travel or data.sharing_with_centre or data.photos):
         raise ServiceError(_("Tick at least one thing the consent covers."), "participation")
     consent = Consent(case=case, relationship_to_child=data.relationship_to_child.strip(),
                       participation=data.participation, travel=data.travel,
                       sharing_with_centre=data.sharing_with_centre, photos=data.photos,
-                      given_on=data.given_on, child_assent=data.child_assent,
+                      given_on=data.given_on, valid_until=data.valid_until,
+                      child_assent=data.child_assent,
                       recorded_at=utcnow(), recorded_by_id=actor.id)
     if document is not None:
         stored = store_upload(document, UPLOAD_AREA, kinds=DOCUMENT_KINDS, field="document")
@@ -63,7 +68,8 @@ def record_consent(actor: User, case: ChildCase, data: ConsentData, document=Non
                  if getattr(consent, name)]
         add_event(case, actor, "consent_recorded", scope=scope, child_assent=data.child_assent)
         record("programme.consent_recorded", actor=actor, obj=case, code=case.code,
-               consent_id=consent.id, scope=scope, document=bool(consent.document_name))
+               consent_id=consent.id, scope=scope, document=bool(consent.document_name),
+               valid_until=data.valid_until.isoformat() if data.valid_until else None)
     except (ServiceError, IntegrityError):
         discard_document(consent)
         raise

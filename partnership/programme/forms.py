@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.passwords import MAX_LENGTH
 from ..core.forms import MultiCheckboxField
@@ -109,9 +109,18 @@ class ConsentForm(FlaskForm):
     sharing_with_centre = BooleanField(_l("Sharing the minimum data with the centre"))
     photos = BooleanField(_l("Photos"))
     given_on = DateField(_l("Date of the consent"), validators=[DataRequired()])
+    valid_until = DateField(
+        _l("Valid until (optional)"), validators=[Optional()],
+        description=_l("The last day the consent holds, if it says so. Once expired, it "
+                       "counts as no consent."))
     child_assent = BooleanField(_l("The child agrees too (assent)"))
     document = FileField(_l("Signed consent (PDF, JPEG or PNG, up to 10 MB)"))
     submit = SubmitField(_l("Record the consent"))
+
+    def validate_valid_until(self, field):
+        if field.data and self.given_on.data and field.data <= self.given_on.data:
+            raise ValidationError(_l("The consent must be valid until a date after the date "
+                                     "it was given."))
 
 
 class StateForm(FlaskForm):

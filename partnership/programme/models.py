@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -199,6 +200,8 @@ class Consent(db.Model):
     sharing_with_centre: Mapped[bool] = mapped_column(nullable=False, default=False)
     photos: Mapped[bool] = mapped_column(nullable=False, default=False)
     given_on: Mapped[date] = mapped_column(Date, nullable=False)
+    # The last day the consent holds (None: no end). Expired, it counts as no consent.
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     child_assent: Mapped[bool] = mapped_column(nullable=False, default=False)
     # The stored file's random name; the original file name may name the child: not kept.
     document_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -209,6 +212,19 @@ class Consent(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     case: Mapped[ChildCase] = relationship(back_populates="consents")
+
+    def expired(self, today: date) -> bool:
+        return self.valid_until is not None and self.valid_until < today
+
+    @classmethod
+    def holding(cls, today: date) -> tuple:
+        """The SQL conditions of ``holds``: not withdrawn, not expired."""
+        return (cls.withdrawn_at.is_(None),
+                or_(cls.valid_until.is_(None), cls.valid_until >= today))
+
+    def holds(self, today: date) -> bool:
+        """Neither withdrawn nor expired: it counts for what the case needs."""
+        return self.withdrawn_at is None and not self.expired(today)
 
 
 class Placement(db.Model):

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..notifications.services import notify
 from .cases import centre_staff, coordinators
 from .models import CaseState, ChildCase, FollowUp
+from .work import expiring_consents
 
 FOLLOW_UP_NOTICE = timedelta(days=7)
 
@@ -44,3 +45,17 @@ def tell_of_follow_ups_due(today=None) -> int:
                 "due": follow_up.due_on.isoformat()},
                endpoint="programme.follow_ups", key=f"follow_up_due:{follow_up.id}")
     return len(due)
+
+
+def tell_of_consents_expiring(today=None) -> int:
+    """Tell the coordinators of each consent that expires within 30 days or has expired (not
+    renewed, case still going), once per consent and end date (run daily), by case code only.
+    Returns how many consents were told of."""
+    today = today or utcnow().date()
+    found = expiring_consents(today)
+    people = coordinators()
+    for consent_id, code, valid_until in found:
+        kind = "consent_expired" if valid_until < today else "consent_expiring"
+        notify(people, kind, {"code": code, "until": valid_until.isoformat()},
+               endpoint="programme.cases_list", key=f"{kind}:{consent_id}:{valid_until}")
+    return len(found)

@@ -119,7 +119,8 @@ def _case_page(case, person=None):
               labels.is_forward(case.state, target)) for target in cases.next_states(case)]
     return render_template("programme/case.html", case=case, person=person, steps=steps,
                            state_form=StateForm(), action=ActionForm(),
-                           facts=cases.facts(case))
+                           facts=cases.facts(case), expiry=cases.expiry_warning(case),
+                           today=utcnow().date())
 
 
 @bp.route("/cases/<int:case_id>")
@@ -246,7 +247,8 @@ def new_consent(case_id: int):
             relationship_to_child=form.relationship_to_child.data,
             participation=form.participation.data, travel=form.travel.data,
             sharing_with_centre=form.sharing_with_centre.data, photos=form.photos.data,
-            given_on=form.given_on.data, child_assent=form.child_assent.data)
+            given_on=form.given_on.data, child_assent=form.child_assent.data,
+            valid_until=form.valid_until.data)
         upload = form.document.data if getattr(form.document.data, "filename", "") else None
         recorded = []
 

@@ -4,7 +4,8 @@ here reads a child's identity."""
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..core.database import utcnow
 from ..extensions import db
@@ -20,6 +21,7 @@ from .models import (
 )
 
 GROUP_HORIZON_DAYS = 30
+CONSENT_HORIZON_DAYS = 30
 NOTE_INTERVAL_DAYS = 14
 ARRIVING = (CaseState.PLACEMENT_MATCHED, CaseState.TRAVEL_READY)
 CODES_SHOWN = 10
@@ -44,6 +46,44 @@ def consents_withdrawn() -> tuple:
     """Cases stopped by a withdrawn consent and not yet closed."""
     return _cases(ChildCase.state == CaseState.CONSENT_WITHDRAWN, ChildCase.closed_at.is_(None),
                   when=ChildCase.updated_at)
+
+
+def _consent_expiring_conditions(today: date, horizon_days: int):
+    """Consents not withdrawn that end within ``horizon_days`` (or have ended), of cases still
+    going, and not renewed: no later consent of the case (not withdrawn) holds beyond the
+    horizon."""
+    horizon = today + timedelta(days=horizon_days)
+    later = aliased(Consent)
+    renewed = (select(later.id)
+               .where(later.case_id == Consent.case_id, later.id != Consent.id,
+                      later.withdrawn_at.is_(None), later.recorded_at >= Consent.recorded_at,
+                      or_(later.valid_until.is_(None), later.valid_until > horizon))
+               .correlate(Consent).exists())
+    return (Consent.withdrawn_at.is_(None), Consent.valid_until.is_not(None),
+            Consent.valid_until <= horizon, ChildCase.closed_at.is_(None),
+            ChildCase.state.not_in([CaseState.WITHDRAWN, CaseState.CONSENT_WITHDRAWN]),
+            ~renewed)
+
+
+def consents_expiring(today: date | None = None) -> tuple:
+    """Consents expiring within 30 days or expired, not renewed, of cases still going (the
+    soonest date first), in one query."""
+    today = today or utcnow().date()
+    return _one(select(func.count(Consent.id), func.min(Consent.valid_until),
+                       func.max(Consent.case_id))
+                .join(ChildCase, ChildCase.id == Consent.case_id)
+                .where(*_consent_expiring_conditions(today, CONSENT_HORIZON_DAYS)))
+
+
+def expiring_consents(today: date | None = None) -> list[tuple[int, str, date]]:
+    """(consent id, case code, valid until) of each consent ``consents_expiring`` counts, for
+    the daily reminder (codes only)."""
+    today = today or utcnow().date()
+    return [tuple(row) for row in db.session.execute(
+        select(Consent.id, ChildCase.code, Consent.valid_until)
+        .join(ChildCase, ChildCase.id == Consent.case_id)
+        .where(*_consent_expiring_conditions(today, CONSENT_HORIZON_DAYS))
+        .order_by(Consent.valid_until, Consent.id))]
 
 
 def adults_to_review() -> tuple:
@@ -77,7 +117,7 @@ def _centre_placements(organisation_id: int):
     """The conditions of a current placement in the centre's groups whose case consents to
     sharing with it (the children its staff see, as on "My centre's children")."""
     sharing = select(Consent.case_id).where(Consent.sharing_with_centre.is_(True),
-                                            Consent.withdrawn_at.is_(None))
+                                            *Consent.holding(utcnow().date()))
     return (Centre.organisation_id == organisation_id, Centre.active.is_(True),
             Placement.ended_at.is_(None), Placement.case_id.in_(sharing))
 

@@ -31,6 +31,16 @@ def _proposals(user, anchor: str = "") -> str:
 
 # --- organisation managers and members -----------------------------------------------------
 
+@entry("profile_returned", _l("Your profile was returned for changes"), Role.ORG_MANAGER)
+def profile_returned(user):
+    if not user.organisation_id:
+        return None
+    count, since, organisation_id, reason = organisations.returned_for_changes(
+        user.organisation_id)
+    return Waiting(count, since, url_for("organisations.edit", organisation_id=organisation_id)
+                   if count else "", detail=reason)
+
+
 @entry("interest_waiting", _l("Interest from the other side waiting for your answer"), *ORG)
 def interest_waiting(user):
     if not user.organisation_id:
@@ -128,6 +138,14 @@ def consents_withdrawn(_user):
     return _found(programme.consents_withdrawn(),
                   lambda case_id: url_for("programme.case_page", case_id=case_id),
                   url_for("programme.cases_list", state="consent_withdrawn"))
+
+
+@entry("consents_expiring", _l("Consents expiring within 30 days or expired"), COORDINATOR,
+       when=When.DUE)
+def consents_expiring(_user):
+    return _found(programme.consents_expiring(),
+                  lambda case_id: url_for("programme.case_page", case_id=case_id),
+                  url_for("programme.cases_list"))
 
 
 @entry("follow_ups", _l("Follow-ups due"), COORDINATOR, when=When.DUE)

@@ -29,6 +29,7 @@ class Waiting:
     when: datetime | date | None
     url: str
     codes: tuple[str, ...] = ()  # case codes shown with the entry (never a name)
+    detail: str = ""  # a short text shown with the entry (the embassy's note on a return)
 
 
 @dataclass(frozen=True)

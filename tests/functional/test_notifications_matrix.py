@@ -111,6 +111,17 @@ SCENARIOS = {
         lambda h: (verification.decide(h.officer, h.pending, "reject", "Not a hospital"),
                    deliver()),
         {"organisation_reject": {"pending_manager"}}),
+    "registration returned for changes": (
+        lambda h: setattr(h, "pending", h.pending_organisation()),
+        lambda h: (verification.decide(h.officer, h.pending, "return", "Add the licence number"),
+                   deliver()),
+        {"organisation_return": {"pending_manager"}}),
+    "registration sent for verification again": (
+        lambda h: (setattr(h, "pending", h.pending_organisation()),
+                   verification.decide(h.officer, h.pending, "return", "Add the licence"),
+                   deliver()),
+        lambda h: (verification.resubmit(h.people["pending_manager"], h.pending), deliver()),
+        {"organisation_resubmitted": OFFICERS}),
     "colleague invited": (
         None, lambda h: (services.invite_colleague(h.ua_actor, h.ua, "new.colleague@example.org",
                                                    "New Colleague", "org_member"), deliver()),

@@ -14,7 +14,7 @@ from partnership.organisations.models import Status
 from ..conftest import post_form
 from ..factories import OrganisationFactory, UserFactory
 
-ALL_ACTIONS = ("verify", "reject", "suspend", "reinstate")
+ALL_ACTIONS = ("verify", "reject", "return", "suspend", "reinstate")
 
 
 @pytest.mark.parametrize("state", list(Status))
@@ -36,6 +36,7 @@ def test_the_table_is_what_the_embassy_expects():
     assert verification.TRANSITIONS == {
         (Status.PENDING, "verify"): Status.VERIFIED,
         (Status.PENDING, "reject"): Status.REJECTED,
+        (Status.PENDING, "return"): Status.CHANGES_REQUESTED,
         (Status.REJECTED, "verify"): Status.VERIFIED,
         (Status.VERIFIED, "suspend"): Status.SUSPENDED,
         (Status.SUSPENDED, "reinstate"): Status.VERIFIED,
