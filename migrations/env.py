@@ -42,7 +42,7 @@ def get_metadata():
 
 
 def _models_only(name, type_, _parent_names):
-    """Autogenerate leaves the full-text index alone (derived data built by migration 0017)."""
+    """Autogenerate leaves the full-text index alone (derived data built by migration 0013)."""
     return not (type_ == "table" and name.startswith("search_"))
 
 

@@ -5,7 +5,7 @@ database stores the shipped version 2 on first use). Memoranda keep the version 
 made from, so agreed texts stay byte for byte as they were.
 
 Revision ID: 0015
-Revises: 0018
+Revises: 0014
 Create Date: 2026-11-30 15:00:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0018'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -74,7 +74,7 @@ class Match(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
                                                  onupdate=utcnow)
     # When the pair reached each step of the funnel (the embassy's dashboard); set by
-    # decisions._act from migration 0013 on, earlier ones backfilled from the audit log.
+    # decisions._act from migration 0016 on, earlier ones backfilled from the audit log.
     interest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     mutual_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,6 +1,6 @@
 """Full-text search of the directory on the database's own engine.
 
-Each organisation has one row in ``search_document`` (built by migration 0017, not a model: it is
+Each organisation has one row in ``search_document`` (built by migration 0013, not a model: it is
 derived data): its names, its place (city and region names) and its body (description and the
 descriptions of its active offers and needs), each stored as *index terms* — the lemmas of every
 word (``partnership.lexicon``) and the thesaurus concepts they name — so a query in Ukrainian,
@@ -91,7 +91,7 @@ def document(organisation, items) -> dict:
     }
 
 
-# The columns the index reads, as plain tables (migration 0017 runs this code too, before later
+# The columns the index reads, as plain tables (migration 0013 runs this code too, before later
 # migrations may have added columns the models know of).
 _organisation = table(
     "organisation", column("id", Integer), column("name_uk"), column("name_kk"),

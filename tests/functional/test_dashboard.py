@@ -283,7 +283,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(app, client, login_as):
 
 def test_decisions_stamp_each_step_of_the_funnel_once(app):
     """Interest, mutual interest and vetting are stamped by the matching service when they
-    happen (the funnel's times from migration 0013 on)."""
+    happen (the funnel's times from migration 0016 on)."""
     from partnership.matching import decisions
     from partnership.matching.services import propose_matches
     from partnership.partnerships import services as partnerships

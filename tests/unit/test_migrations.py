@@ -9,7 +9,7 @@ from partnership.organisations.fulltext import DERIVED_PREFIX
 
 def _models_only(name, type_, _parent_names) -> bool:
     # The full-text index (search_document, the FTS5 table and its own tables) is derived data
-    # that migration 0017 builds outside the models.
+    # that migration 0013 builds outside the models.
     return not (type_ == "table" and name.startswith(DERIVED_PREFIX))
 
 

@@ -8,8 +8,8 @@ The new form ``patient_placement`` (treatment of patients at the partner's hospi
 needs no change of the schema: forms are stored as text (no database enum type, no check);
 existing rehabilitation placements stay as they are.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-30 14:45:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

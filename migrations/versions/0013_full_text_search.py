@@ -2,7 +2,7 @@
 texts) with a weighted tsvector, GIN and pg_trgm indexes on PostgreSQL or an FTS5 table kept by
 triggers on SQLite; filled for the existing organisations
 
-Revision ID: 0017
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-11-30 15:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0017'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """dashboard: when each proposal reached interest, mutual interest and vetting (the funnel of
 the embassy's dashboard), backfilled from the audit log; indexes on match.created_at and for supply and demand
 
-Revision ID: 0013
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-11-30 14:50:00
 
@@ -13,7 +13,7 @@ import partnership.core.database  # noqa: F401 - custom column types
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """seal and catalogue: the sealed memorandum PDFs the platform issued (by SHA-256, for the
 verify page's upload) and the cooperation package's jobs
 
-Revision ID: 0016
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-11-30 15:00:00
 
 """
@@ -13,8 +13,8 @@ import partnership.core.database  # noqa: F401 - custom column types
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0013'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

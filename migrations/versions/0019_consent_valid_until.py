@@ -4,8 +4,8 @@ Optional (NULL: no end). An expired consent counts as no consent: it no longer m
 guards of the case's next steps, nor lets the centre see the child. Indexed for the
 coordinators' "consents expiring within 30 days or expired" entry and daily reminder.
 
-Revision ID: 0020
-Revises: 0013
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-11-30 16:10:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0013'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """area supply: the dashboard's supply and demand per area of medicine, stored by each
 matching run (the page no longer counts every item on each visit); indexes for the dashboard's other counts
 
-Revision ID: 0019
-Revises: 0013
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-30 16:15:00
 
 """
@@ -13,8 +13,8 @@ import partnership.core.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0019'
-down_revision = '0013'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
