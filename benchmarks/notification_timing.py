@@ -3,7 +3,7 @@ Ukrainian manager's POST, until its response is complete) with the notification 
 registered and without them, in-process (Flask test client). The handlers' own work (the
 notification, the e-mail queued and sent) runs once the response is closed; it is timed apart.
 
-Run:  .venv/bin/python -m benchmarks.notification_timing [--requests 200]      (SQLite in a temp folder)
+Run:  .venv/bin/python -m benchmarks.notification_timing [--requests 200]   (SQLite, temp folder)
       .venv/bin/python -m benchmarks.notification_timing --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 The PostgreSQL database is emptied first. Prints p50/p95 per variant.
 """
