@@ -36,9 +36,6 @@ class IsolatedClient(FlaskClient):
         self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
     def open(self, *args, **kwargs):
-        # Buffered, the response is closed as a server closes it once sent: what the app runs
-        # then (event handlers, e-mails) has run when the test reads the response.
-        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -86,12 +86,3 @@ def _deliver(mail: OutboxEmail) -> None:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
-
-
-def _plug_in() -> None:
-    from . import unit_of_work
-
-    unit_of_work.send_mail_with(send_pending_emails)
-
-
-_plug_in()

@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from . import mail  # noqa: F401 - plugs the e-mail sender into the unit of work
 from .models import OutboxEmail
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "

@@ -41,11 +41,6 @@ def dispatch_with(dispatch: Callable[[list[int]], object],
     _dispatchers.update(dispatch=dispatch, pending=dispatch_pending)
 
 
-def send_mail_with(send_pending: Callable[[], object]) -> None:
-    """Name the function that sends the queued e-mails (``core.mail`` plugs it in)."""
-    _dispatchers["send_mail"] = send_pending
-
-
 class WriteOnSafeRequest(RuntimeError):
     """A GET (or HEAD) request tried to write to the database."""
 
@@ -120,13 +115,9 @@ def finish(succeeded: bool) -> bool:
         session.rollback()
         raise
     # The unit has committed: what follows may fail without undoing it (an event not handed
-    # over stays in the outbox for the next dispatch). In a web request the events go to their
-    # handlers once the response has gone (``_dispatch_after_response``), so notifications
-    # never slow the request that caused them; a command or a job dispatches here.
+    # over stays in the outbox for the next dispatch).
     try:
-        if event_ids and has_request_context():
-            g.setdefault("events_after_response", []).extend(event_ids)
-        elif event_ids and "dispatch" in _dispatchers:
+        if event_ids and "dispatch" in _dispatchers:
             _dispatchers["dispatch"](event_ids)
         for callback in then:
             callback()
@@ -215,32 +206,7 @@ def _request_ends(response):
         finish(succeeded)
     except Exception as error:  # noqa: BLE001 - a failed commit fails the request: its page
         return current_app.make_response(current_app.handle_user_exception(error))
-    event_ids = g.pop("events_after_response", None)
-    if event_ids:
-        response.call_on_close(_dispatch_after_response(event_ids))
     return response
-
-
-def _dispatch_after_response(event_ids: list[int]) -> Callable[[], None]:
-    """What runs once the response has gone: the committed events go to their handlers in an
-    application context of their own, then the e-mails the handlers queued are sent (with
-    ``MAIL_SEND_INLINE``; otherwise the worker sends them). Nothing here reaches the user: a
-    failure is logged and the events stay in the outbox for the worker."""
-    app = current_app._get_current_object()
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                if "dispatch" in _dispatchers:
-                    _dispatchers["dispatch"](event_ids)
-                if (g.pop("outbox_pending", None) and app.config["MAIL_SEND_INLINE"]
-                        and "send_mail" in _dispatchers):
-                    _dispatchers["send_mail"]()
-            except Exception:  # noqa: BLE001 - the response has gone; the worker catches up
-                log.exception("after the response: dispatching events failed")
-                db.session.rollback()
-
-    return run
 
 
 def _refuse_writes_on_safe_requests(session, _flush_context, _instances) -> None:

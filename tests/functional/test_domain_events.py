@@ -188,33 +188,3 @@ def test_adding_a_handler_is_one_registration(app, monkeypatch):
     db.session.commit()  # a test's own commit: dispatch by hand
     assert events.dispatch_pending() >= 1
     assert heard == [case.code]
-
-
-def test_handlers_run_only_after_the_response_has_gone(
-        app, client, pending, monkeypatch):
-    """Notifications never slow the request that caused them: the response is complete before
-    any handler runs; closing it (as the server does once it is sent) dispatches the events and
-    sends the e-mails the handlers queued."""
-    organisation, manager = pending
-    officer(client)
-    monkeypatch.setattr(events, "HANDLERS", {k: list(v) for k, v in events.HANDLERS.items()})
-    heard = []
-
-    @events.handles(OrganisationDecided)
-    def listen(event, _batch):
-        heard.append(event.organisation_id)
-
-    response = post_form(client, f"/embassy/organisations/{organisation.id}/decide/reject",
-                         {"reason": "Not a hospital."}, buffered=False)
-    assert response.status_code in (302, 303)
-    db.session.expire_all()
-    event = db.session.scalars(select(OutboxEvent)).one()
-    # The change and its event are committed; nobody has been told yet.
-    assert event.dispatched_at is None and heard == [] and mails_to(manager.email) == 0
-    response.close()
-    db.session.expire_all()
-    assert heard == [organisation.id]
-    assert db.session.get(OutboxEvent, event.id).dispatched_at is not None
-    mail = db.session.scalars(select(OutboxEmail)
-                              .where(OutboxEmail.recipient == manager.email)).one()
-    assert mail.sent_at is not None  # MAIL_SEND_INLINE: sent after the response too
