@@ -80,6 +80,7 @@ ROUTES = {
     "organisations.edit_item": ("/organisations/1/items/1/edit", signed_in(404)),
     "organisations.renew_item": ("/organisations/1/items/1/renew", everyone(405)),
     "organisations.withdraw_item": ("/organisations/1/items/1/withdraw", everyone(405)),
+    "organisations.resubmit": ("/organisations/1/resubmit", everyone(405)),
     # The embassy's verification, import and export.
     "verification.queue": ("/embassy/organisations", only({"embassy_officer", "admin"})),
     "verification.organisation": ("/embassy/organisations/1",
