@@ -74,6 +74,9 @@ ROUTES = {
                                     lambda base: {"base_version": str(base), "kind": "clause",
                                                   "key": "purpose", "language": "kk"}),
     "memoranda.verify": ("/verify/{code}", None),
+    # the public upload of a copy (its three answers are tested in test_sealed_pdfs.py)
+    "memoranda.verify_upload": ("/verify", lambda base: {
+        "document": (io.BytesIO(b"%PDF-1.4 not really"), "copy.pdf")}),
 }
 
 
