@@ -78,6 +78,9 @@ class Config:
     MAIL_USE_TLS = True
     MAIL_DEFAULT_SENDER = "no-reply@partnership.local"
     MAIL_SEND_INLINE = True  # without a worker, send right after the request commits
+    # A request's domain events go to their handlers (notifications, e-mails) after its response
+    # has been sent, so telling people never slows the page; False runs them before it.
+    EVENTS_AFTER_RESPONSE = True
     PUBLIC_BASE_URL: str | None = None  # the host of links in e-mails and memorandum QR codes
     # Production answers only to PUBLIC_BASE_URL's host, loopback and these (comma-separated in
     # the environment; a leading dot admits subdomains). Elsewhere any well-formed host.

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 
 from partnership import create_app
 from partnership.config import normalise_database_url
+from partnership.core import unit_of_work
 from partnership.extensions import db
 
 from .factories import DEFAULT_PASSWORD, UserFactory
@@ -36,7 +37,11 @@ class IsolatedClient(FlaskClient):
         self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        # The events' handlers run on a thread of their own after the response; a test looks
+        # once they have run, as a person would a moment later.
+        assert unit_of_work.wait_for_handlers(), "the events' handlers did not finish"
+        return response
 
 
 def base_config(tmp_path, database_url: str) -> dict:

@@ -3,9 +3,11 @@
 Services change ``db.session`` and never commit. When a request ends, ``finish`` commits if the
 request succeeded (a status below 400, a method that may write, and nothing marked it failed)
 and rolls back otherwise; after a successful commit it dispatches the domain events the unit
-recorded (``core.events``). CLI commands (``transactional``) and background jobs (``job``) end
-the same way. A safe request (GET, HEAD, OPTIONS) writes nothing: its changes are rolled back,
-and with ``STRICT_SAFE_METHODS`` (the tests) a flush during one fails loudly.
+recorded (``core.events``): in a request, on a thread of their own while the response goes out
+(telling people never slows the page), then the e-mails the handlers queued. CLI commands
+(``transactional``) and background jobs (``job``) end the same way. A safe request (GET, HEAD,
+OPTIONS) writes nothing: its changes are rolled back, and with ``STRICT_SAFE_METHODS`` (the
+tests) a flush during one fails loudly.
 
 What must be written whatever happens to the unit (the server-side session's touch, an import's
 progress, the audit record of a read on a GET) goes through ``apart``: a short transaction on its
@@ -16,8 +18,12 @@ A view marks a refused service call with ``fail`` (``attempt`` and ``show_error`
 starts over with ``discard`` when something after the refusal must still be kept.
 """
 
+import atexit
 import functools
 import logging
+import queue
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -116,6 +122,9 @@ def finish(succeeded: bool) -> bool:
         raise
     # The unit has committed: what follows may fail without undoing it (an event not handed
     # over stays in the outbox for the next dispatch).
+    if event_ids and has_request_context() and current_app.config["EVENTS_AFTER_RESPONSE"]:
+        g.events_after_response = event_ids       # ``_request_ends`` hands them over
+        event_ids = []
     try:
         if event_ids and "dispatch" in _dispatchers:
             _dispatchers["dispatch"](event_ids)
@@ -206,7 +215,64 @@ def _request_ends(response):
         finish(succeeded)
     except Exception as error:  # noqa: BLE001 - a failed commit fails the request: its page
         return current_app.make_response(current_app.handle_user_exception(error))
+    event_ids = g.pop("events_after_response", None)
+    if event_ids and "dispatch" in _dispatchers:
+        _handlers_later.put((current_app._get_current_object(), event_ids))
     return response
+
+
+class _Later:
+    """The handlers of committed requests' events, run by one thread of this process, in the
+    order the requests committed, while their responses go out: telling people never slows a
+    page. Each step commits on its own (``core.events.dispatch``); the e-mails the handlers
+    queue are sent after them when mail goes out inline. What a stopped process leaves here is
+    still in the outbox: the worker or ``flask dispatch-events`` hands it over."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def put(self, work: tuple[Flask, list[int]]) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="event-handlers",
+                                                daemon=True)
+                self._thread.start()
+        self._queue.put(work)
+
+    def wait(self, timeout: float = 30) -> bool:
+        """Block until everything handed over so far has run (tests, and a process that
+        stops); returns whether it has."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    def _run(self) -> None:
+        while True:
+            app, event_ids = self._queue.get()
+            try:
+                with app.app_context():
+                    try:
+                        _dispatchers["dispatch"](event_ids)
+                        if app.config["MAIL_SEND_INLINE"]:
+                            from .mail import send_pending_emails
+
+                            send_pending_emails()
+                    finally:
+                        db.session.remove()
+            except Exception:  # noqa: BLE001 - the outbox keeps what was not handed over
+                log.exception("after the response: dispatching events %s failed", event_ids)
+            finally:
+                self._queue.task_done()
+
+
+_handlers_later = _Later()
+wait_for_handlers = _handlers_later.wait
+atexit.register(_handlers_later.wait, 10)
 
 
 def _refuse_writes_on_safe_requests(session, _flush_context, _instances) -> None:

@@ -2,12 +2,13 @@
 dispatched after commit, and delivered exactly once even when the dispatch breaks off."""
 
 import json
+import threading
 
 import pyotp
 import pytest
 from sqlalchemy import func, select
 
-from partnership.core import events
+from partnership.core import events, unit_of_work
 from partnership.core.events import HandledEvent, OrganisationDecided, OutboxEvent
 from partnership.core.models import OutboxEmail
 from partnership.core.roles import Role
@@ -20,7 +21,7 @@ from partnership.organisations.models import Country, Organisation, Status
 from partnership.programme.models import CaseState
 
 from .. import factories_programme as fp
-from ..conftest import log_in, post_form
+from ..conftest import csrf_token, log_in, post_form
 from ..factories import UserFactory
 
 
@@ -135,6 +136,65 @@ def test_a_retry_skips_the_handlers_that_already_ran(app, client, pending, monke
     assert mails_to(manager.email) == 1
     assert db.session.scalar(select(func.count(HandledEvent.id))
                              .where(HandledEvent.event_id == event.id)) == 3
+
+
+def decided_event() -> OutboxEvent:
+    db.session.expire_all()
+    return db.session.scalars(select(OutboxEvent)
+                              .where(OutboxEvent.kind == "organisation.decided")).one()
+
+
+def slow_handler(monkeypatch):
+    """A handler of the verification that waits until the test lets it go."""
+    started, release = threading.Event(), threading.Event()
+
+    def slow(_event, _batch):
+        started.set()
+        assert release.wait(10), "the test never let the handler go"
+
+    handlers = dict(events.HANDLERS)
+    handlers[OrganisationDecided] = [slow, *events.HANDLERS[OrganisationDecided]]
+    monkeypatch.setattr(events, "HANDLERS", handlers)
+    return started, release
+
+
+def test_a_slow_handler_does_not_slow_the_request(app, client, pending, monkeypatch):
+    """Telling people never slows the page: the response is back while a handler still runs;
+    the rest of the handlers (and their e-mail) follow."""
+    organisation, manager = pending
+    officer(client)
+    started, release = slow_handler(monkeypatch)
+    data = {"csrf_token": csrf_token(client), "reason": ""}
+    monkeypatch.setattr(unit_of_work, "wait_for_handlers", lambda: True)   # look at once
+    response = client.post(f"/embassy/organisations/{organisation.id}/decide/verify", data=data)
+    assert response.status_code == 302
+    assert started.wait(10)              # the handler has begun and has not finished
+    assert decided_event().payload["status"] == "verified"
+    assert decided_event().dispatched_at is None and mails_to(manager.email) == 0
+    release.set()
+    assert unit_of_work._handlers_later.wait()
+    assert decided_event().dispatched_at is not None
+    assert proposals_of(organisation.id) > 0
+    mail = db.session.scalars(select(OutboxEmail)
+                              .where(OutboxEmail.recipient == manager.email)).one()
+    assert mail.sent_at is not None      # and the e-mail it queued went out
+
+
+def test_with_events_before_the_response_the_page_waits_for_the_handlers(
+        make_app, pending, monkeypatch):
+    app = make_app(EVENTS_AFTER_RESPONSE=False)
+    client = app.test_client()
+    organisation, manager = pending
+    started, release = slow_handler(monkeypatch)
+    release.set()
+    with app.app_context():
+        officer(client)
+        monkeypatch.setattr(unit_of_work, "wait_for_handlers", lambda: True)
+        post_form(client, f"/embassy/organisations/{organisation.id}/decide/verify",
+                  {"reason": ""})
+        assert started.is_set()
+        assert decided_event().dispatched_at is not None
+        assert mails_to(manager.email) == 1
 
 
 def test_an_event_is_written_with_its_change_and_not_without_it(app, client, pending):
