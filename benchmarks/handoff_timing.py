@@ -84,7 +84,7 @@ def add_user_for(organisation: Organisation) -> None:
     from partnership.auth.models import User
 
     db.session.add(User(email=f"manager{organisation.id}@bench.example", full_name="Manager",
-                        role=Role.ORG_MANAGER, active=True, password_hash="!",
+                        role=Role.ORG_MANAGER, active=True, password_hash="!",  # noqa: S106 - no sign-in
                         organisation_id=organisation.id))
 
 
