@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
+# The suite runs on every core (pytest-xdist), one test file per worker at a time; `-n 0` runs it
+# in one process: `make test PYTEST_WORKERS=0 PYTEST_ARGS=tests/unit`.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 # Links in e-mails point at the address served here, never at a request's Host header.
 PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 FLASK := PARTNERSHIP_ENV=development PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/flask --app partnership
@@ -21,12 +25,12 @@ run: install translations
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (CI: 127.0.0.1:5432, trust auth, database `test`).
 test-postgres: install translations
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+		$(PYTEST) $(PYTEST_ARGS)
 
 # Ruff, then the import-linter contracts in pyproject.toml (layers, no loops).
 lint: install

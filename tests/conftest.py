@@ -14,7 +14,7 @@ import pyotp
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from partnership import create_app
 from partnership.config import normalise_database_url
@@ -23,7 +23,21 @@ from partnership.extensions import db
 
 from .factories import DEFAULT_PASSWORD, UserFactory
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# Under pytest-xdist (``make test`` runs one worker per core), each worker has a PostgreSQL
+# database and a Redis database of its own, so no worker empties another's.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if WORKER.startswith("gw") and "TEST_REDIS_URL" not in os.environ:
+    os.environ["TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{15 - int(WORKER[2:]) % 15}"
+
+
+def _per_worker(url: str | None) -> str | None:
+    if not url or not WORKER:
+        return url
+    base, _slash, name = url.rpartition("/")
+    return f"{base}/{name}_{WORKER}"
+
+
+POSTGRES_URL = _per_worker(os.environ.get("TEST_DATABASE_URL"))
 SECRET = "test-secret-key-not-for-production"  # noqa: S105
 
 
@@ -63,6 +77,7 @@ def migrated_database(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("template")
     if POSTGRES_URL:
         url = normalise_database_url(POSTGRES_URL)
+        _create_database(url)
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -75,6 +90,18 @@ def migrated_database(tmp_path_factory):
         upgrade()
         db.engine.dispose()
     return url
+
+
+def _create_database(url: str) -> None:
+    """Create this worker's PostgreSQL database when it does not exist yet."""
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                   {"name": target.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
 
 
 def _truncate_all(url: str) -> None:

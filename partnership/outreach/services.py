@@ -148,7 +148,8 @@ def render_files(key: str, filters: catalogue.Filters, language: str, progress=N
         tell(15)
         (work / FILES["xlsx"][0]).write_bytes(render.catalogue_xlsx(found, filters, language))
         tell(25)
-        (work / FILES["pdf"][0]).write_bytes(render.catalogue_pdf(found, filters, language))
+        (work / FILES["pdf"][0]).write_bytes(render.catalogue_pdf(
+            found, filters, language, progress=lambda share: tell(25 + round(60 * share))))
         tell(85)
         (work / FILES["specimen"][0]).write_bytes(render.specimen_pdf(language))
         tell(99)

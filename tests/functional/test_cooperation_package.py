@@ -16,7 +16,8 @@ from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.matching import jobs
 from partnership.organisations.models import Country, Direction, Kind, Status
-from partnership.outreach import services
+from partnership.outreach import render, services
+from partnership.outreach.catalogue import Section
 from partnership.outreach.models import CatalogueJob, CatalogueStatus
 
 from ..conftest import csrf_token, log_in
@@ -107,6 +108,41 @@ def test_the_catalogue_lists_verified_ukrainian_institutions_open_to_cooperation
     assert "hidden@lviv.example" not in text and "Hidden Person" not in text
     assert "+380 32 111 11 11" not in text
     assert f"/organisations/{kyiv.id}" in text and f"/organisations/{lviv.id}" not in text
+
+
+def test_a_catalogue_in_several_parts_reads_as_one_document(app, monkeypatch):
+    """Laid out one entry per part: the cover once, every entry once and in order, the
+    headings repeated where a section goes on, and "Page n / N" on every page."""
+    monkeypatch.setattr(render, "PART_ENTRIES", 1)
+    world()
+    extra = OrganisationFactory(name_en="Lviv Second Hospital", region="ua_lviv")
+    ItemFactory(organisation=extra, area="physical_rehabilitation",
+                description="Gait training places")
+    client, _officer = officer_client(app)
+    job = job_of(request_package(client, "en"))
+    reader = PdfReader(io.BytesIO(client.get(f"/embassy/cooperation-package/{job}/pdf").data))
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+    text = " ".join(pages)
+    assert len(pages) >= 4                   # four entries (Kyiv twice: offer and need area)
+    assert text.count("Ukrainian medical institutions open to cooperation") == 1
+    assert "3 organisations" in text
+    for number, page in enumerate(pages, start=1):
+        assert page.count(f"Page {number} / {len(pages)}") == 1, page
+    for name in ("Lviv Rehabilitation Centre", "Lviv Second Hospital"):
+        assert text.count(name) == 1
+    assert (text.index("Lviv Rehabilitation Centre") < text.index("Lviv Second Hospital")
+            < text.index("Kyiv Children's Hospital"))
+    assert text.count("Lviv Oblast") == 2     # the section goes on in the next part
+    titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert "Lviv Oblast" in titles and "Kyiv" in " ".join(titles)
+
+
+def test_parts_keep_the_order_and_split_long_sections():
+    sections = [Section("a", "x", [1, 2, 3]), Section("b", "", []), Section("b", "y", [4])]
+    cut = render.parts(sections, size=2)
+    assert [[(s.region, s.area, s.entries) for s in part] for part in cut] == [
+        [("a", "x", [1, 2])], [("a", "x", [3]), ("b", "", []), ("b", "y", [4])]]
+    assert render.parts([], size=2) == [[]]
 
 
 def test_the_xlsx_has_the_same_content_and_the_specimen_comes_in_the_language(app):
@@ -213,7 +249,9 @@ def test_a_large_catalogue_renders_in_the_worker_with_progress(make_app, redis_u
             jobs.work(burst=True)
         finally:
             services._set = original
-        assert [p for p in seen if p] == [15, 25, 85, 99, 100]
+        marks = [p for p in seen if p]
+        assert marks[:2] == [15, 25] and marks[-3:] == [85, 99, 100]
+        assert marks == sorted(marks) and len(marks) > 5     # each part of the PDF tells too
         found = db.session.scalars(select(CatalogueJob)).one()
         db.session.refresh(found)
         assert found.status == CatalogueStatus.SUCCEEDED and found.progress == 100

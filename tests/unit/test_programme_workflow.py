@@ -81,7 +81,7 @@ def test_withdrawal_stops_every_active_state_without_participation(state):
     (S.IN_PROGRAMME, True, "travel_consent", True),
     (S.COMPLETED, False, "travel_consent", False),
     *[(state, state in PLACED, "accompanying_adult", False)
-      for state in workflow.CONSENT_WITHDRAWAL_FROM],
+      for state in sorted(workflow.CONSENT_WITHDRAWAL_FROM)],
 ])
 def test_withdrawal_stops_only_what_the_state_needs(state, placed, missing, stops):
     facts = workflow.Facts(**{**ALL.__dict__, "placed": placed, missing: False})
