@@ -27,6 +27,10 @@ def register(app: Flask) -> None:
     app.before_request(refuse_control_characters)
     app.after_request(add_security_headers)
     app.after_request(send_mail_after_response)
+    from . import unit_of_work
+    from .mail import send_pending_emails
+
+    unit_of_work.send_mail_with(send_pending_emails)
 
 
 def refuse_control_characters() -> None:

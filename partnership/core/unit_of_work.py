@@ -47,6 +47,12 @@ def dispatch_with(dispatch: Callable[[list[int]], object],
     _dispatchers.update(dispatch=dispatch, pending=dispatch_pending)
 
 
+def send_mail_with(send_pending: Callable[[], object]) -> None:
+    """Name the function that sends the outbox's e-mails (``core.security`` plugs in
+    ``core.mail``'s): the handlers run after a response send what they queued."""
+    _dispatchers["mail"] = send_pending
+
+
 class WriteOnSafeRequest(RuntimeError):
     """A GET (or HEAD) request tried to write to the database."""
 
@@ -258,10 +264,8 @@ class _Later:
                 with app.app_context():
                     try:
                         _dispatchers["dispatch"](event_ids)
-                        if app.config["MAIL_SEND_INLINE"]:
-                            from .mail import send_pending_emails
-
-                            send_pending_emails()
+                        if app.config["MAIL_SEND_INLINE"] and "mail" in _dispatchers:
+                            _dispatchers["mail"]()
                     finally:
                         db.session.remove()
             except Exception:  # noqa: BLE001 - the outbox keeps what was not handed over
