@@ -6,6 +6,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
@@ -33,8 +34,10 @@ def transliterate(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().translate(_TABLE)
 
 
+@lru_cache(maxsize=65536)
 def skeleton(text: str) -> str:
-    """The folded form used for matching: words of Latin letters separated by single spaces."""
+    """The folded form used for matching: words of Latin letters separated by single spaces.
+    Cached: highlighting asks for the same words of every result page again and again."""
     latin = transliterate(text)
     if not latin.isascii():
         latin = "".join(ch for ch in unicodedata.normalize("NFKD", latin)

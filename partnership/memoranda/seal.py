@@ -13,11 +13,13 @@ that certificate, and covering the whole file (a byte changed or appended makes 
 legal status.
 """
 
+import asyncio
 import datetime
 import functools
 import hashlib
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -156,8 +158,22 @@ def seal(data: bytes, reason: str = "Issued by the partnership platform of the E
         reason=reason, location="Astana",
         certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES)
     output = BytesIO()
-    signers.sign_pdf(writer, metadata, signer=_signer(), output=output)
+    signing = signers.async_sign_pdf(writer, metadata, signer=_signer(), output=output)
+    _run_to_the_end(signing)
     return output.getvalue()
+
+
+def _run_to_the_end(coroutine) -> None:
+    """Run pyHanko's signing coroutine. ``asyncio.run`` refuses to start inside a thread that
+    already runs an event loop (an async server, a browser driver): there it runs on a thread
+    of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def _embedded(data: bytes):

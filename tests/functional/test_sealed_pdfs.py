@@ -2,6 +2,7 @@
 public /verify page takes an uploaded PDF and says whether it is exactly the issued file, a
 validly sealed copy, or neither; a signed scan's digital signatures are listed."""
 
+import asyncio
 import datetime
 import io
 import re
@@ -94,6 +95,18 @@ def test_the_agreed_pdf_carries_a_valid_seal_and_one_changed_byte_breaks_it(app,
     assert not seal.check_seal(bytes(changed)).valid
     broken = pdf_status(bytes(changed))
     assert not (broken.intact and broken.valid)
+
+
+def test_sealing_works_inside_a_running_event_loop(app):
+    """pyHanko signs with asyncio; a caller that already runs an event loop (an async server,
+    the browser tests' driver) still gets a sealed PDF, not "asyncio.run() cannot be called"."""
+    unsealed = render_pdf(specimen.specimen(("uk", "en"), "draft"))
+
+    async def inside_a_loop():
+        return seal.seal(unsealed)
+
+    sealed = asyncio.run(inside_a_loop())
+    assert seal.check_seal(sealed).valid
 
 
 def test_a_draft_pdf_is_not_sealed(app, world):
