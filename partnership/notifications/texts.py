@@ -130,6 +130,15 @@ KINDS: dict[str, Kind] = {
     "follow_up_due": Kind(
         Category.PROGRAMME, _l("Follow-up due for case %(code)s"),
         _l("The %(months)s-month follow-up of case %(code)s is due on %(due)s.")),
+    # The embassy's cooperation package, rendered in the background
+    "package_ready": Kind(
+        Category.PARTNERSHIPS, _l("The cooperation package is ready"),
+        _l("The catalogue of %(count)s organisations you asked for, its table and the "
+           "memorandum specimen are ready to download.")),
+    "package_failed": Kind(
+        Category.PARTNERSHIPS, _l("The cooperation package could not be made"),
+        _l("The catalogue of %(count)s organisations you asked for could not be rendered. "
+           "Ask for it again; if it fails again, tell the administrator.")),
     # Account and security (always on)
     "second_factor_reset": Kind(
         Category.SECURITY, _l("Your two-step sign-in was reset"),

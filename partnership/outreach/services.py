@@ -27,6 +27,7 @@ from ..core.jobs import queue as job_queue
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError
 from ..extensions import db
+from ..notifications.services import notify
 from . import catalogue, render
 from .models import CatalogueJob, CatalogueStatus
 
@@ -103,8 +104,17 @@ def background_threshold() -> int:
 
 @unit_of_work.job
 def run_job(job_id: int) -> None:
-    """The background job."""
+    """The background job: render, then tell whoever asked that the package is ready (or
+    could not be made), with a link to its page (in the app, and by e-mail as they chose)."""
     _run(job_id)
+    job = db.session.get(CatalogueJob, job_id)
+    db.session.refresh(job)
+    if job.created_by is None or job.status not in (CatalogueStatus.SUCCEEDED,
+                                                    CatalogueStatus.FAILED):
+        return
+    kind = "package_ready" if job.status == CatalogueStatus.SUCCEEDED else "package_failed"
+    notify([job.created_by], kind, {"count": job.organisations}, endpoint="outreach.job",
+           link_args={"job_id": job.id}, key=f"package:{job.id}")
 
 
 def _run(job_id: int) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.matching import jobs
+from partnership.notifications.models import Notification
 from partnership.organisations.models import Country, Direction, Kind, Status
 from partnership.outreach import render, services
 from partnership.outreach.catalogue import Section
@@ -232,7 +233,7 @@ def test_a_large_catalogue_renders_in_the_worker_with_progress(make_app, redis_u
     app = make_app(REDIS_URL=redis_url, CATALOGUE_BACKGROUND_ORGANISATIONS=1)
     with app.app_context():
         world()
-        client, _officer = officer_client(app)
+        client, officer = officer_client(app)
         job = job_of(request_package(client, "en"))
         page = client.get(f"/embassy/cooperation-package/{job}").get_data(as_text=True)
         assert "waiting for its turn" in page and 'http-equiv="refresh"' in page
@@ -257,6 +258,11 @@ def test_a_large_catalogue_renders_in_the_worker_with_progress(make_app, redis_u
         assert found.status == CatalogueStatus.SUCCEEDED and found.progress == 100
         page = client.get(f"/embassy/cooperation-package/{job}").get_data(as_text=True)
         assert "The package is ready." in page and 'http-equiv="refresh"' not in page
+        # whoever asked is told, with a link to the package's page
+        told = db.session.scalars(select(Notification)).one()
+        assert told.user_id == officer.id and told.kind == "package_ready"
+        opened = client.get(f"/notifications/{told.id}/open")
+        assert opened.headers["Location"].endswith(f"/embassy/cooperation-package/{job}")
         assert client.get(f"/embassy/cooperation-package/{job}/pdf").data.startswith(b"%PDF")
 
 
