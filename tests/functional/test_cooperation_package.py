@@ -22,6 +22,7 @@ from partnership.outreach.catalogue import Section
 from partnership.outreach.models import CatalogueJob, CatalogueStatus
 
 from ..conftest import csrf_token, log_in
+from ..e2e.conftest import ARTIFACTS
 from ..factories import ItemFactory, OrganisationFactory, UserFactory
 
 
@@ -92,8 +93,11 @@ def test_the_catalogue_lists_verified_ukrainian_institutions_open_to_cooperation
     job = job_of(request_package(client, "en"))
     page = client.get(f"/embassy/cooperation-package/{job}").get_data(as_text=True)
     assert "The package is ready." in page and "2 organisations." in page
-    text = pdf_text(client.get(f"/embassy/cooperation-package/{job}/pdf").data)
+    data = client.get(f"/embassy/cooperation-package/{job}/pdf").data
+    text = pdf_text(data)
     assert "Kyiv Children's Hospital" in text and "Lviv Rehabilitation Centre" in text
+    # a QR code (an image) with each entry of the one public profile: Kyiv is in two areas
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(data)).pages) == 2
     for absent in ("Pending Hospital", "Closed Hospital", "Astana Clinic", "Expired offer"):
         assert absent not in text
     # grouped by region, then area; each with its offers and needs and languages
@@ -103,12 +107,15 @@ def test_the_catalogue_lists_verified_ukrainian_institutions_open_to_cooperation
     assert "Rehabilitation training for physiotherapists" in text
     assert "Echocardiography machine" in text and "Needs" in text and "Offers" in text
     assert "Working languages: Ukrainian, English" in text
+    assert "Kyiv" in text and "Київ" not in text      # the city in the catalogue's language
     assert "Contact through the embassy" in text
     # the published contact is shown; the unpublished organisation's is not
     assert "olena@kyiv.example" in text and "Олена Published" in text
     assert "hidden@lviv.example" not in text and "Hidden Person" not in text
     assert "+380 32 111 11 11" not in text
     assert f"/organisations/{kyiv.id}" in text and f"/organisations/{lviv.id}" not in text
+    (ARTIFACTS / "catalogue-en.pdf").parent.mkdir(exist_ok=True)
+    (ARTIFACTS / "catalogue-en.pdf").write_bytes(data)      # to look at
 
 
 def test_a_catalogue_in_several_parts_reads_as_one_document(app, monkeypatch):
