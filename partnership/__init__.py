@@ -78,9 +78,14 @@ def load_settings(app: Flask, overrides: dict) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    """Log to stderr at the configured level."""
+    """Log to stderr at the configured level, each message once."""
+    from flask.logging import default_handler
+
     app.logger.setLevel(app.config["LOG_LEVEL"])
     logging.getLogger("partnership").setLevel(app.config["LOG_LEVEL"])
+    # The app's logger is "partnership", the parent of every module's logger: Flask's own
+    # handler on it printed each message a second time beside the root handler below.
+    app.logger.removeHandler(default_handler)
     if not logging.getLogger().handlers:
         logging.basicConfig(
             level=app.config["LOG_LEVEL"],
@@ -88,6 +93,8 @@ def configure_logging(app: Flask) -> None:
         )
     # Font subsetting for PDFs logs every table it reads at DEBUG: thousands of lines per render.
     logging.getLogger("fontTools").setLevel(max(logging.INFO, app.logger.level))
+    # WeasyPrint reports each step of every PDF at INFO ("Step 1 - Fetching and parsing HTML").
+    logging.getLogger("weasyprint.progress").setLevel(max(logging.WARNING, app.logger.level))
 
 
 def init_extensions(app: Flask) -> None:

@@ -66,3 +66,19 @@ def test_dates_and_numbers_are_localised(app, lang, month):
         formatted = format_decimal(1234567.5)
     assert formatted == {"uk": "1\xa0234\xa0567,5", "kk": "1\xa0234\xa0567,5",
                          "en": "1,234,567.5"}[lang]
+
+
+@pytest.mark.parametrize(("lang", "header", "person"), [("uk", "Організація", "Ім’я"),
+                                                         ("kk", "Ұйым", "Аты-жөні")])
+def test_the_officers_list_heads_the_organisations_column_as_organisations(
+        app, client, login_as, lang, header, person):
+    """An organisation's name is not a person's name ("Ім’я", "Аты-жөні")."""
+    from partnership.organisations.models import Status
+
+    from ..factories import OrganisationFactory
+
+    OrganisationFactory(status=Status.PENDING)
+    login_as(Role.EMBASSY_OFFICER, locale=lang)
+    page = client.get("/embassy/organisations").get_data(as_text=True)
+    assert f'<th scope="col">{header}</th>' in page
+    assert f">{person}<" not in page
