@@ -155,3 +155,17 @@ def test_expired_items_leave_the_directory_until_renewed(client):
                 valid_until=date.today() - timedelta(days=1))
     html = client.get("/organisations?area=burns_care").get_data(as_text=True)
     assert "Lutsk Burns Centre" not in html
+
+
+def test_withdrawing_and_removing_ask_first_naming_what_goes(client, manager):
+    """The destructive buttons ask before they act (static/js/app.js reads ``data-confirm``),
+    naming the need or the colleague and what follows."""
+    organisation = manager.organisation
+    ItemFactory(organisation=organisation, area="cardiology",
+                description="Echocardiography <b>machine</b> for the children's ward")
+    UserFactory(role=Role.ORG_MEMBER, organisation=organisation, full_name="Taras Bondarenko")
+    page = client.get(f"/organisations/{organisation.id}/manage").get_data(as_text=True)
+    assert 'data-confirm="Withdraw “Cardiology: Echocardiography &lt;b&gt;machine&lt;/b&gt; for' \
+           in page
+    assert "no longer take part in partner proposals" in page
+    assert 'data-confirm="Remove Taras Bondarenko from the organisation?' in page
