@@ -251,10 +251,11 @@ class _Later:
         """Block until everything handed over so far has run (tests, and a process that
         stops); returns whether it has."""
         deadline = time.monotonic() + timeout
-        while self._queue.unfinished_tasks:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.005)
+        with self._queue.all_tasks_done:
+            while self._queue.unfinished_tasks:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._queue.all_tasks_done.wait(left):
+                    return not self._queue.unfinished_tasks
         return True
 
     def _run(self) -> None:

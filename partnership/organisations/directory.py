@@ -103,18 +103,21 @@ def _ranked_page(statement, page: int) -> Page:
     ids = list(db.session.scalars(statement.with_only_columns(Organisation.id)))
     chosen = ids[(page - 1) * PER_PAGE:page * PER_PAGE]
     loaded = {organisation.id: organisation for organisation in db.session.scalars(
-        select(Organisation).where(Organisation.id.in_(chosen)).options(
-            selectinload(Organisation.items),
-            with_loader_criteria(Item, current_items_condition(), include_aliases=True)))}
+        _with_current_items(select(Organisation).where(Organisation.id.in_(chosen))))}
     return Page([loaded[i] for i in chosen if i in loaded], page, PER_PAGE, len(ids))
 
 
-def _page(statement, page: int):
-    statement = statement.options(
+def _with_current_items(statement):
+    """The organisations with their current items loaded alongside (one more query)."""
+    return statement.options(
         selectinload(Organisation.items),
         with_loader_criteria(Item, current_items_condition(), include_aliases=True),
     )
-    return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False, count=True)
+
+
+def _page(statement, page: int):
+    return db.paginate(_with_current_items(statement), page=page, per_page=PER_PAGE,
+                       error_out=False, count=True)
 
 
 def current_items(organisation: Organisation) -> list[Item]:

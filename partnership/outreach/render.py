@@ -68,18 +68,13 @@ class QrFetcher(memorandum_pdf.StaticFetcher):
         return super().fetch(url, headers)
 
 
-def catalogue_html(found: list[Section], filters: Filters, language: str, *,
-                   cover: bool = True, count: int | None = None,
-                   qr: QrImages | None = None) -> str:
-    """The HTML of the catalogue, or of one part of it (``cover=False`` after the first); its
-    QR codes are kept in ``qr`` for ``QrFetcher``."""
-    qr = QrImages() if qr is None else qr
+def catalogue_html(found: list[Section], filters: Filters, language: str, *, cover: bool,
+                   count: int, qr: QrImages) -> str:
+    """The HTML of one part of the catalogue (the cover in the first) of ``count``
+    organisations; its QR codes are kept in ``qr`` for ``QrFetcher``."""
     with force_locale(language):
         names = {entry.organisation.id: organisation_name(entry.organisation, language, filters)
                  for section in found for entry in section.entries}
-        if count is None:
-            count = len({entry.organisation.id for section in found
-                         for entry in section.entries})
         return render_template(
             "pdf/catalogue.html", sections=found, language=language, filters=filters,
             stylesheet=Markup(_stylesheet()),  # noqa: S704 - our own file

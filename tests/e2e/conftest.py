@@ -84,6 +84,16 @@ def sign_in(browser, base, user, lang, secret=None):
     return context, page
 
 
+def start_memorandum(browser, base, world, lang="uk"):
+    """The Ukrainian manager of a ``factories_memoranda.World`` signs in and starts the
+    partnership's memorandum; returns the browser context and the memorandum's page."""
+    context, page = sign_in(browser, base, world.ua_manager, lang)
+    page.goto(f"{base}/partnerships/{world.partnership.id}")
+    page.get_by_role("button", name=t("Start the memorandum", lang)).click()
+    page.wait_for_load_state()
+    return context, page
+
+
 def pytest_collection_modifyitems(items):
     """The development server leaves a static file's handle to the garbage collector when the
     browser abandons a request mid-way (a favicon while the page moves on): a ResourceWarning

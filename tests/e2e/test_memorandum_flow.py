@@ -13,7 +13,7 @@ from partnership.extensions import db
 from partnership.memoranda.models import Memorandum
 
 from ..factories_memoranda import World
-from .conftest import screenshot, sign_in, t
+from .conftest import screenshot, sign_in, start_memorandum, t
 
 pytestmark = pytest.mark.e2e
 
@@ -30,10 +30,7 @@ def test_memorandum_from_draft_to_agreed_pdf(live_server, browser):
     world = World()
     base = live_server.live_url
 
-    context, page = sign_in(browser, base, world.ua_manager, "uk")
-    page.goto(f"{base}/partnerships/{world.partnership.id}")
-    page.get_by_role("button", name=t("Start the memorandum", "uk")).click()
-    page.wait_for_load_state()
+    context, page = start_memorandum(browser, base, world)
     page.get_by_role("link", name=t("Edit clause %(number)d", "uk") % {"number": 10}).click()
     text = page.get_by_label(t("Text in Ukrainian", "uk"))
     text.fill(text.input_value() + " Витрати на проживання стажистів несе приймаюча Сторона.")

@@ -11,7 +11,7 @@ from partnership.extensions import db
 from partnership.memoranda.models import Memorandum, MemorandumState
 
 from ..factories_memoranda import World
-from .conftest import screenshot, sign_in, t
+from .conftest import screenshot, sign_in, start_memorandum, t
 from .test_memorandum_flow import approve
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +27,7 @@ def test_a_clause_edited_in_one_language_waits_for_the_others_then_is_agreed(
     base = live_server.live_url
 
     # The Ukrainian manager starts the draft and changes clause 5 in Ukrainian only.
-    context, page = sign_in(browser, base, world.ua_manager, "uk")
-    page.goto(f"{base}/partnerships/{world.partnership.id}")
-    page.get_by_role("button", name=t("Start the memorandum", "uk")).click()
-    page.wait_for_load_state()
+    context, page = start_memorandum(browser, base, world)
     page.get_by_role("link", name=t("Edit clause %(number)d", "uk") % {"number": 5}).click()
     text = page.get_by_label(t("Text in Ukrainian", "uk"))
     text.fill(text.input_value() + UK)

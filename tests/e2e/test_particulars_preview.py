@@ -8,7 +8,7 @@ from partnership.extensions import db
 from partnership.memoranda.models import Memorandum
 
 from ..factories_memoranda import World
-from .conftest import screenshot, sign_in, t
+from .conftest import screenshot, start_memorandum, t
 
 pytestmark = pytest.mark.e2e
 
@@ -16,10 +16,7 @@ pytestmark = pytest.mark.e2e
 def test_the_preview_follows_what_is_typed(live_server, browser):
     world = World()
     base = live_server.live_url
-    context, page = sign_in(browser, base, world.ua_manager, "uk")
-    page.goto(f"{base}/partnerships/{world.partnership.id}")
-    page.get_by_role("button", name=t("Start the memorandum", "uk")).click()
-    page.wait_for_load_state()
+    context, page = start_memorandum(browser, base, world)
     page.get_by_role("link", name=t("Signatories and other particulars", "uk")).click()
     page.wait_for_load_state()
     assert page.locator("#particulars-preview").count() == 0
