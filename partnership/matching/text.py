@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..lexicon import concepts as lexicon_concepts
+from ..lexicon import concepts_of_keys, lemmas
 from ..organisations.search import skeleton
 
 STEM = 6
@@ -48,23 +48,28 @@ class Words(NamedTuple):
 
 def stems(text: str) -> Words:
     """The stems of the words worth comparing (four letters or more, not stop words), and the
-    medical concepts the text names (``partnership.lexicon``), in any of the four languages."""
+    medical concepts the text names (``partnership.lexicon``), in any of the four languages.
+
+    Worked out token by token (white space never falls inside a word, so a text's stems and
+    lemma keys are those of its tokens, in order): descriptions share most of their tokens, so
+    each token is read once, and only the thesaurus lookup runs for every text. The same as
+    ``lexicon.concepts(text)``; ``tests/unit/test_matching_text.py`` holds them together."""
     found: set[str] = set()
+    keys: list[str] = []
     for token in text.split():
-        found.update(_token_stems(token))
-    return Words(frozenset(found), concepts(text))
-
-
-@lru_cache(maxsize=131_072)
-def concepts(text: str) -> frozenset[str]:
-    """The thesaurus concepts of a description (descriptions repeat: each is read once)."""
-    return frozenset(lexicon_concepts(text))
+        token_stems, token_keys = _token(token)
+        found.update(token_stems)
+        keys.extend(token_keys)
+    return Words(frozenset(found), frozenset(concepts_of_keys(keys)))
 
 
 @lru_cache(maxsize=262_144)
+def _token(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A white-space token's stems and its lemma keys (``lexicon.lemmas``)."""
+    return _token_stems(token), tuple(lemmas(token))
+
+
 def _token_stems(token: str) -> tuple[str, ...]:
-    # No fold crosses white space, so a text's stems are the union of its tokens' stems;
-    # descriptions share most of their words, so each is folded once.
     return tuple(word[:STEM] for word in fold(token)
                  if len(word) >= 4 and word not in STOPWORDS)
 
@@ -86,5 +91,4 @@ def similarity(a: Words, b: Words) -> float:
 
 def forget_stems() -> None:
     """Forget the remembered words' stems and concepts (a benchmark's cold start)."""
-    _token_stems.cache_clear()
-    concepts.cache_clear()
+    _token.cache_clear()
