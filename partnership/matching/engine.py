@@ -337,9 +337,15 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
     if settings.agreed_list_gate:
         allowed &= n.agreed[need_rows][:, None] & o.agreed[offer_rows][None, :]
 
-    partial = (w["area"] * area_score + w["form"] * form_score + w["dimension"] * dimension
-               + w["language"] * language + w["capacity"] * capacity + w["urgency"] * urgency
-               + w["kind"] * kind + w["reciprocity"] * reciprocity)
+    # The weighted sum, term by term, always in this order (so that a pair's sum is the same to
+    # the last bit, and ties fall the same way): the offer-only terms as one row, the others
+    # added in place.
+    partial = w["area"] * area_score[0] + w["form"] * form_score[0] + w["dimension"] * dimension
+    partial += w["language"] * language
+    partial += w["capacity"] * capacity
+    partial += (w["urgency"] * n.urgency[need_rows])[:, None]
+    partial += w["kind"] * kind_row
+    partial += w["reciprocity"] * reciprocity
     # Hard limits: no working language in common is never "strong"; an offer short of a need
     # that cannot be split is never better than "possible".
     limit = np.where(language == 0.0, rules.NO_LANGUAGE_LIMIT, 1.0)
@@ -351,34 +357,53 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
     keep = min(settings.shortlist, len(offer_rows))
     shortlist = np.argpartition(-ceiling, keep - 1, axis=1)[:, :keep]
     reachable = np.take_along_axis(ceiling, shortlist, axis=1) >= settings.min_score
-    base = np.take_along_axis(partial, shortlist, axis=1)
-    limits = np.take_along_axis(limit, shortlist, axis=1)
+    # The shortlisted pairs that may still reach the minimum, need by need, in shortlist order.
+    cell_rows, cell_ranks = np.nonzero(reachable)
+    if not len(cell_rows):
+        return []
+    cell_columns = shortlist[cell_rows, cell_ranks]
+    starts = partial[cell_rows, cell_columns].tolist()
+    tops = limit[cell_rows, cell_columns].tolist()
+    offer_ids = o.id[offer_rows[cell_columns]].tolist()
+    need_ids = n.id[need_rows].tolist()
+    rows = cell_rows.tolist()
 
-    candidates = []
     text_weight, per_need, min_score = w["text"], settings.per_need, settings.min_score
-    for i in np.flatnonzero(reachable.any(axis=1)).tolist():
-        need = n.entries[need_rows[i]]
-        need_text = texts[need.id]
+    kept: list[tuple[int, float, float]] = []  # (cell, score, text)
+    end, cells = 0, len(rows)
+    while end < cells:
+        first, i = end, rows[end]
+        while end < cells and rows[end] == i:
+            end += 1
+        need_text = texts[need_ids[i]]
         ranked = []
-        mask = reachable[i]
-        for column, start, top in zip(shortlist[i][mask].tolist(), base[i][mask].tolist(),
-                                      limits[i][mask].tolist(), strict=True):
-            offer = o.entries[offer_rows[column]]
-            text = similarity(need_text, texts[offer.id])
-            score = round(min(start + text_weight * text, top), 4)
+        for cell in range(first, end):
+            text = similarity(need_text, texts[offer_ids[cell]])
+            score = round(min(starts[cell] + text_weight * text, tops[cell]), 4)
             if score >= min_score:
-                ranked.append((-score, offer.id, column, text))
+                ranked.append((-score, offer_ids[cell], cell, text))
         ranked.sort()
-        for negative, _, column, text in ranked[:per_need]:
-            offer = o.entries[offer_rows[column]]
-            components = {
-                "area": float(area_score[i, column]), "form": float(form_score[i, column]),
-                "dimension": float(dimension[i, column]), "language": float(language[i, column]),
-                "capacity": float(capacity[i, column]), "urgency": float(urgency[i, column]),
-                "kind": float(kind[i, column]), "reciprocity": float(reciprocity[i, column]),
-                "text": round(text, 4)}
-            candidates.append(Candidate(need.id, offer.id, need.party, offer.party, -negative,
-                                        components, need, offer, parties))
+        kept.extend((cell, -negative, text) for negative, _, cell, text in ranked[:per_need])
+    if not kept:
+        return []
+
+    # The components of the proposals kept, gathered at once.
+    chosen = np.array([cell for cell, _, _ in kept])
+    at = (cell_rows[chosen], cell_columns[chosen])
+    columns = {name: matrix[at].tolist() for name, matrix in (
+        ("area", area_score), ("form", form_score), ("dimension", dimension),
+        ("language", language), ("capacity", capacity), ("urgency", urgency), ("kind", kind),
+        ("reciprocity", reciprocity))}
+    names = tuple(columns)
+    values = zip(*columns.values(), strict=True)
+    candidates = []
+    for (cell, score, text), row in zip(kept, values, strict=True):
+        need = n.entries[need_rows[rows[cell]]]
+        offer = o.entries[offer_rows[cell_columns[cell]]]
+        components = dict(zip(names, row, strict=True))
+        components["text"] = round(text, 4)
+        candidates.append(Candidate(need.id, offer.id, need.party, offer.party, score,
+                                    components, need, offer, parties))
     return candidates
 
 
