@@ -26,6 +26,10 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
+    # Redis down: the limits count in each process's memory until it answers again (checked
+    # every few seconds) instead of the request failing; nothing goes unlimited.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATE_LIMIT_LOGIN = "20 per 10 minutes"
     RATE_LIMIT_RESET = "5 per 15 minutes"
     RATE_LIMIT_REGISTER = "10 per hour"
