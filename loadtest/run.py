@@ -10,8 +10,9 @@ What it does:
    8201, 8202, ...) and one RQ worker, sharing the database, Redis and the identity keys.
 3. Runs locust headless (``loadtest/locustfile.py``): every request of every simulated person
    goes to a host chosen at random, so one person's session, rate limits and files cross hosts.
-4. Optionally injects a fault half-way (``--fault kill-worker``: ``kill -9`` of one gunicorn
-   worker of the first host).
+4. Optionally injects a fault half-way: ``--fault kill-worker`` (``kill -9`` of one gunicorn
+   worker of the first host) or ``--fault redis-stop`` (the run's own Redis, port 6390, stopped
+   for 30 s, then started again empty).
 5. Prints requests, failures and latency percentiles per page, then looks up every write the
    simulated people saw acknowledged; exits non-zero on any failure or missing write.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -113,13 +115,43 @@ def workers_of(process: subprocess.Popen) -> list[int]:
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
-def inject(fault: str, hosts: list[subprocess.Popen], delay: float, notes: list[str]) -> None:
+class OwnRedis:
+    """A Redis server of the run's own (``--fault redis-stop`` stops it; nobody else uses it)."""
+
+    def __init__(self, port: int, logs: Path):
+        self.port, self.logs, self.process = port, logs, None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        log = open(self.logs / "redis.log", "a")  # noqa: SIM115
+        self.process = subprocess.Popen(  # noqa: S603 - Debian's redis-server
+            [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(self.port),
+             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=log, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.process, 20)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+
+
+def inject(fault: str, hosts: list[subprocess.Popen], delay: float, notes: list[str],
+           redis: OwnRedis | None = None) -> None:
     time.sleep(delay)
     if fault == "kill-worker":
         victims = workers_of(hosts[0])
         if victims:
             os.kill(victims[0], signal.SIGKILL)
             notes.append(f"t={delay:.0f} s: kill -9 of gunicorn worker {victims[0]} on host 1")
+    elif fault == "redis-stop" and redis is not None:
+        redis.stop()
+        notes.append(f"t={delay:.0f} s: Redis stopped for 30 s")
+        time.sleep(30)
+        redis.start()
+        notes.append(f"t={delay + 30:.0f} s: Redis started again (empty: it keeps nothing)")
 
 
 def run_locust(args, stats_prefix: Path) -> int:
@@ -173,7 +205,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--seconds", type=int, default=180)
-    parser.add_argument("--fault", choices=["none", "kill-worker"], default="none")
+    parser.add_argument("--fault", choices=["none", "kill-worker", "redis-stop"],
+                        default="none")
     args = parser.parse_args()
     args.logs.mkdir(parents=True, exist_ok=True)
 
@@ -182,12 +215,18 @@ def main() -> None:
                         "--instance", str(args.instance), "--organisations",
                         str(args.organisations), "--accounts", str(args.accounts)],
                        cwd=ROOT, check=True)
+    own_redis = None
+    if args.fault == "redis-stop":
+        own_redis = OwnRedis(6390, args.logs)
+        own_redis.start()
+        args.redis = own_redis.url
     environment = server_environment(args)
     hosts = start_hosts(args, environment)
     worker = start_worker(args, environment)
     notes: list[str] = []
     if args.fault != "none":
-        threading.Thread(target=inject, args=(args.fault, hosts, args.seconds / 2, notes),
+        threading.Thread(target=inject, args=(args.fault, hosts, args.seconds / 2, notes,
+                                              own_redis),
                          daemon=True).start()
     stats_prefix = args.logs / "stats"
     try:
@@ -197,6 +236,8 @@ def main() -> None:
     finally:
         for process in [*hosts, worker]:
             stop(process)
+        if own_redis is not None:
+            own_redis.stop()
     print(f"{args.hosts} hosts x {args.workers} workers, {args.users} simulated people, "
           f"{elapsed:.0f} s; logs in {args.logs}")
     for note in notes:
