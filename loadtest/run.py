@@ -82,15 +82,24 @@ def start_hosts(args, environment: dict) -> list[subprocess.Popen]:
     return hosts
 
 
-def warm_up(port: int, workers: int) -> None:
+def warm_up(port: int, workers: int, seconds: float = 300) -> None:
     """A few searches on each host, so each worker has loaded its dictionaries and templates
     before the timed load (a host in production is warm long before its traffic peaks)."""
+    import urllib.error
     import urllib.request
 
-    for _ in range(4 * workers):
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/organisations?q=warm",  # noqa: S310
-                                    timeout=60) as response:
-            response.read()
+    deadline = time.monotonic() + seconds
+    answered = 0
+    while answered < 4 * workers:
+        try:
+            with urllib.request.urlopen(  # noqa: S310 - our own loopback server
+                    f"http://127.0.0.1:{port}/organisations?q=warm", timeout=60) as response:
+                response.read()
+            answered += 1
+        except (TimeoutError, urllib.error.URLError) as error:
+            if time.monotonic() > deadline:
+                message = f"the host on port {port} did not warm up in {seconds:.0f} s"
+                raise SystemExit(message) from error
 
 
 def start_worker(args, environment: dict) -> subprocess.Popen:
