@@ -14,7 +14,8 @@ FLASK := PARTNERSHIP_ENV=development PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/f
 CATALOGUES := $(wildcard partnership/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test test-postgres lint install translations translations-update check-system clean
+.PHONY: run test test-postgres lint install translations translations-update check-system clean \
+	loadtest loadtest-short
 
 run: install translations
 	$(FLASK) db upgrade
@@ -31,6 +32,27 @@ test: install translations
 test-postgres: install translations
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(PYTEST) $(PYTEST_ARGS)
+
+# Load tests (loadtest/, docs/load-testing.md): two gunicorn hosts over PostgreSQL and Redis.
+# `make loadtest` builds 10,000 organisations and runs 50 simulated people for 3 minutes, then
+# checks that every acknowledged write is in the database; `make loadtest-short` is CI's version.
+LOADTEST_DATABASE ?= postgresql+psycopg://postgres@127.0.0.1:5432/loadtest
+LOAD_STAMP := $(VENV)/.installed-load
+
+$(LOAD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	@touch $@
+
+loadtest: $(LOAD_STAMP) translations
+	$(BIN)/python -m loadtest.run --build --database $(LOADTEST_DATABASE) $(LOADTEST_ARGS)
+	$(BIN)/python -m loadtest.two_hosts --database $(LOADTEST_DATABASE)
+
+loadtest-short: $(LOAD_STAMP) translations
+	$(BIN)/python -m loadtest.run --build --database $(LOADTEST_DATABASE)_short \
+		--organisations 500 --users 20 --spawn-rate 10 --seconds 30 --fault kill-worker \
+		--instance /tmp/loadtest-short --accounts /tmp/loadtest-short.json --logs /tmp/loadtest-short-logs
+	$(BIN)/python -m loadtest.two_hosts --database $(LOADTEST_DATABASE)_short \
+		--instance /tmp/loadtest-short --accounts /tmp/loadtest-short.json --logs /tmp/loadtest-short-logs
 
 # Ruff, then the import-linter contracts in pyproject.toml (layers, no loops).
 lint: install

@@ -59,6 +59,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.row = row
         self.modified = False
         self.regenerate_requested = False
+        # The database did not answer when the session was read: the request is refused (503,
+        # core/errors.py) and the cookies are left as they are, so nobody is signed out by it.
+        self.unavailable = False
 
     def regenerate(self) -> None:
         """Give this session a new identifier when the response is saved."""
@@ -94,7 +97,13 @@ class ServerSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request) -> ServerSession:
         token = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
         if token:
-            session = self._load(app, token)
+            try:
+                session = self._load(app, token)
+            except SQLAlchemyError:
+                unit_of_work.discard()
+                session = ServerSession(self._open_visitor(app, request))
+                session.unavailable = True
+                return session
             if session is not None:
                 return session
             g.session_expired = True
@@ -113,16 +122,11 @@ class ServerSessionInterface(SessionInterface):
         return {k: v for k, v in data.items() if k not in AUTH_KEYS}
 
     def _load(self, app: Flask, token: str) -> ServerSession | None:
-        try:
-            found = db.session.execute(
-                select(AuthSession, User.role, User.active)
-                .join(User, User.id == AuthSession.user_id)
-                .where(AuthSession.id == _hash(token))
-            ).first()
-        except SQLAlchemyError:
-            # The database is down: serve the request as a visitor (health checks must answer).
-            unit_of_work.discard()
-            return None
+        found = db.session.execute(
+            select(AuthSession, User.role, User.active)
+            .join(User, User.id == AuthSession.user_id)
+            .where(AuthSession.id == _hash(token))
+        ).first()
         if found is None:
             return None
         row, role, active = found
@@ -141,6 +145,8 @@ class ServerSessionInterface(SessionInterface):
         return session
 
     def save_session(self, app: Flask, session: ServerSession, response) -> None:
+        if getattr(session, "unavailable", False):
+            return
         name = app.config["SESSION_COOKIE_NAME"]
         signed_in = bool(session.get("_user_id"))
         if not signed_in:

@@ -1,8 +1,13 @@
 """Error pages in the user's language; never a stack trace."""
 
-from flask import Flask, render_template, request
+from contextlib import suppress
+
+from flask import Flask, current_app, render_template, request, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import limiter
@@ -32,6 +37,34 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
+# The database did not answer (restarting, unreachable, out of connections): a person is told to
+# try again shortly, never shown a 500, and no cookie is touched. SQLAlchemy's OperationalError
+# also covers a serialisation failure or a lock timeout: trying again is the right answer there.
+DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailable(Exception):
+    """The request cannot be served because the database does not answer."""
+
+
+def render_unavailable():
+    """The 503 page, drawn without the database: no user, no notifications, no session
+    writes; in the language the visitor chose or their browser asks for."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("language") if session is not None else None
+    language = (chosen if chosen in languages else
+                request.accept_languages.best_match(languages)
+                or current_app.config["BABEL_DEFAULT_LOCALE"])
+    with force_locale(language):
+        title = _("Temporarily unavailable")
+        body = render_template("errors/unavailable.html", language=language, title=title,
+                               retry_after=RETRY_AFTER_SECONDS)
+    if request.accept_mimetypes.best == "application/json":
+        body = {"error": 503, "message": title, "retry_after": RETRY_AFTER_SECONDS}
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def render_error(code: int, retry_after: int | None = None):
     """The error page for ``code``."""
     title, text = _messages().get(code, _messages()[500])
@@ -46,6 +79,24 @@ def register(app: Flask) -> None:
 
     # Every error page ends its unit of work with a rollback (the commit point sees the status);
     # the session is rolled back now already, so the page itself reads clean data.
+    def refuse_without_database():
+        if getattr(session, "unavailable", False) and request.endpoint != "static":
+            raise DatabaseUnavailable
+
+    # First of all the hooks: the CSRF check would otherwise answer 400, the session's token
+    # being unreadable too.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_without_database)
+
+    def unavailable(error: Exception):
+        with suppress(*DATABASE_DOWN):  # the rollback itself may find the connection gone
+            unit_of_work.abandon()
+        app.logger.warning("database unavailable on %s %s (%s)", request.method, request.path,
+                           type(error).__name__)
+        return render_unavailable()
+
+    for kind in (DatabaseUnavailable, *DATABASE_DOWN):
+        app.register_error_handler(kind, unavailable)
+
     @app.errorhandler(AccessDenied)
     def denied(_error):
         unit_of_work.abandon()

@@ -1,0 +1,47 @@
+"""Look up every write the simulated people saw acknowledged (``loadtest/run.py`` calls this)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import select
+
+
+def missing_writes(app, acks_path: Path) -> tuple[Counter, list[dict]]:
+    """(acknowledged writes by kind, those not found in the database)."""
+    from partnership.extensions import db
+    from partnership.matching.models import Match
+    from partnership.memoranda import services as memoranda
+    from partnership.memoranda.models import Memorandum
+    from partnership.organisations.models import Item, Organisation, Status
+
+    acks = [json.loads(line) for line in acks_path.read_text().splitlines() if line.strip()]
+    missing = []
+    with app.app_context():
+        latest_texts: dict[int, dict] = {}
+        for ack in acks:
+            kind = ack["kind"]
+            if kind == "item":
+                found = db.session.scalar(select(Item.id).where(
+                    Item.organisation_id == ack["organisation_id"],
+                    Item.description.contains(ack["token"])))
+            elif kind == "interest":
+                found = db.session.scalar(select(Match.interest_at).where(
+                    Match.id == ack["match_id"])) is not None
+            elif kind == "verified":
+                found = db.session.scalar(select(Organisation.status).where(
+                    Organisation.id == ack["organisation_id"])) == Status.VERIFIED
+            elif kind == "clause":
+                if ack["memorandum_id"] not in latest_texts:
+                    memorandum = db.session.get(Memorandum, ack["memorandum_id"])
+                    latest_texts[ack["memorandum_id"]] = {
+                        clause["key"]: clause["text"]["uk"]
+                        for clause in memoranda.latest(memorandum).clauses}
+                found = ack["token"] in latest_texts[ack["memorandum_id"]].get(ack["key"], "")
+            else:
+                raise ValueError(f"unknown acknowledged write {kind!r}")
+            if not found:
+                missing.append(ack)
+    return Counter(ack["kind"] for ack in acks), missing

@@ -1,0 +1,85 @@
+"""While the database or Redis is down, people get a clear page and lose nothing; afterwards
+the app carries on without a restart (issue 15: faults during load)."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from partnership.core.roles import Role
+from partnership.extensions import db
+
+from ..conftest import log_in
+from ..factories import OrganisationFactory, UserFactory
+
+
+@contextmanager
+def database_down(app):
+    """Every new connection is refused, as when PostgreSQL restarts; open ones are closed."""
+    with app.app_context():
+        engine = db.engine
+    refused = engine.dialect.loaded_dbapi.OperationalError
+
+    def refuse(*_args, **_kwargs):
+        raise refused("connection refused (the test stopped the database)")
+
+    engine.dispose()
+    event.listen(engine, "do_connect", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "do_connect", refuse)
+        engine.dispose()
+
+
+@pytest.mark.parametrize("path", ["/organisations", "/organisations?q=Kyiv",
+                                  "/organisations?country=kz"])
+def test_a_visitor_gets_503_with_a_retry_hint(app, client, path):
+    with database_down(app):
+        response = client.get(path)
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert "Temporarily unavailable" in page and "try again" in page
+
+
+def test_a_signed_in_person_stays_signed_in_through_an_outage(app, client):
+    manager = UserFactory(role=Role.ORG_MANAGER, organisation=OrganisationFactory())
+    assert log_in(client, manager).status_code == 302
+    with database_down(app):
+        during = client.get("/my-work")
+    assert during.status_code == 503
+    after = client.get("/my-work", follow_redirects=False)
+    assert after.status_code == 200, "the outage signed the person out"
+
+
+def test_a_form_sent_during_an_outage_is_answered_503_and_nothing_half_written(app, client):
+    manager = UserFactory(role=Role.ORG_MANAGER, organisation=OrganisationFactory())
+    log_in(client, manager)
+    from ..conftest import csrf_token
+
+    token = csrf_token(client, f"/organisations/{manager.organisation_id}/items/new/need")
+    with database_down(app):
+        response = client.post(f"/organisations/{manager.organisation_id}/items/new/need",
+                               data={"csrf_token": token, "area": "cardiology",
+                                     "description": "Echo machines"})
+    assert response.status_code == 503
+    assert "Retry-After" in response.headers
+
+
+def test_the_error_page_is_in_the_visitors_language(app, client):
+    with database_down(app):
+        response = client.get("/organisations", headers={"Accept-Language": "kk"})
+    assert response.status_code == 503
+    assert 'lang="kk"' in response.get_data(as_text=True)
+
+
+def test_redis_down_does_not_stop_sign_in_and_limits_still_hold(make_app):
+    app = make_app(REDIS_URL="redis://127.0.0.1:9/0", RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")
+    client = app.test_client()
+    with app.app_context():
+        user = UserFactory()
+        statuses = [log_in(client, user, password=f"wrong {n}").status_code for n in range(21)]
+    assert 500 not in statuses
+    assert statuses[:20] == [200] * 20
+    assert statuses[20] == 429, "without Redis the limit must still count in this process"
