@@ -11,7 +11,8 @@ from flask_babel import force_locale
 from sqlalchemy import select, text
 
 from partnership.core.database import utcnow
-from partnership.core.uploads import upload_path
+from partnership.core.storage import storage
+from partnership.core.uploads import read_upload, upload_exists
 from partnership.extensions import db
 from partnership.programme import crypto, identity
 from partnership.programme.models import CaseState, ChildCase, ChildIdentity, Consent
@@ -104,7 +105,7 @@ def test_retention_erases_what_it_must_and_nothing_else(app):
     assert dry.exit_code == 0 and old.code in dry.output and recent.code not in dry.output
     db.session.expire_all()
     assert db.session.get(ChildCase, old.id).identity is not None
-    assert upload_path("programme", files[old.id]).exists()
+    assert upload_exists("programme", files[old.id])
 
     result = run(app, "purge-programme-identities")
     assert result.exit_code == 0, result.output
@@ -117,11 +118,11 @@ def test_retention_erases_what_it_must_and_nothing_else(app):
     assert db.session.scalar(select(Consent).where(Consent.case_id == old.id)).document_name \
         is None
     with pytest.raises(FileNotFoundError):
-        upload_path("programme", files[old.id])
+        read_upload("programme", files[old.id])
     for keep in (recent, open_case):
         kept = db.session.get(ChildCase, keep.id)
         assert kept.identity is not None and kept.identity_erased_at is None
-        assert upload_path("programme", files[keep.id]).exists()
+        assert upload_exists("programme", files[keep.id])
     assert db.session.scalar(select(ChildIdentity).where(ChildIdentity.case_id == old.id)) \
         is None
     # Erased once: the next run finds nothing.
@@ -175,5 +176,6 @@ def test_uploads_folder_holds_random_names_only(app):
 
     consents.record_consent(actor, case, fp.consent_data(), io.BytesIO(fp.PDF))
     db.session.commit()
-    folder = upload_path("programme", case.consents[0].document_name).parent
-    assert all(fp.SURNAME not in p.name for p in folder.iterdir())
+    names = [found.key for found in storage().listing("programme")]
+    assert names == [case.consents[0].document_name]
+    assert all(fp.SURNAME not in name for name in names)
