@@ -6,6 +6,7 @@ import pytest
 from flask_babel import force_locale
 
 from partnership.core.services import ServiceError
+from partnership.core.storage import storage
 from partnership.core.uploads import (
     MAX_UPLOAD_BYTES,
     delete_upload,
@@ -13,7 +14,6 @@ from partnership.core.uploads import (
     read_upload,
     store_upload,
 )
-from partnership.core.storage import storage
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
