@@ -4,8 +4,8 @@ Run:  .venv/bin/python -m benchmarks.memorandum_download [--repeat 200] [--langu
       (from the project folder: it reuses the test factories)
 SQLite in a temporary folder. A signed-in Kazakh manager downloads the newest version of a
 trilingual memorandum; the first download renders (WeasyPrint), the next ones are read from
-the cache under instance/cache/memoranda/. Prints the first download's time and the median and
-p95 of the cached ones (target: <= 20 ms).
+the cache in the shared storage (the stored_file table). Prints the first download's time and
+the median and p95 of the cached ones (target: <= 20 ms).
 """
 
 import argparse

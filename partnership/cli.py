@@ -25,7 +25,8 @@ def register(app: Flask) -> None:
     for command in (create_admin, seed_demo, demo_logins, send_emails, purge_sessions,
                     import_organisations, import_items, send_reminders, propose_matches,
                     export_matches, worker, dispatch_events, send_digests,
-                    purge_notifications, *programme_commands,
+                    purge_notifications, backup, restore, restore_drill, migrate_uploads,
+                    *programme_commands,
                     *memoranda_commands, *organisations_commands):
         if not getattr(command.callback, "in_unit_of_work", False):
             command.callback = unit_of_work.transactional(command.callback)
@@ -266,3 +267,106 @@ def worker(burst: bool) -> None:
         work(burst=burst)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
+
+
+@click.command("backup")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="The archive to write (must not exist).")
+def backup(output: str) -> None:
+    """Back up the database (SQLite online backup, or pg_dump) and, with S3 storage, the
+    stored files, into one archive with a manifest of row counts and SHA-256 hashes."""
+    from .core.backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(Path(output))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {output} ({Path(output).stat().st_size} bytes): "
+               f"{manifest.dialect}, {len(manifest.tables)} tables, "
+               f"{sum(manifest.tables.values())} rows, {len(manifest.files)} stored file(s).")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--database-url", default=None,
+              help="Restore into this database instead of the application's own.")
+@click.option("--no-files", is_flag=True,
+              help="Leave the S3 bucket alone (restore the database only).")
+@click.confirmation_option("--yes", prompt="This replaces every table of the target database "
+                                           "with the archive's. Go on?")
+def restore(archive: str, database_url: str | None, no_files: bool) -> None:
+    """Restore a backup made by ``flask backup`` (stop the app hosts first), then check the
+    restored row counts and files against the archive's manifest."""
+    from .core import backup as backups
+
+    target = database_url or db.engine.url.render_as_string(hide_password=False)
+    db.session.remove()
+    db.engine.dispose()  # no connection of ours holds the database being replaced
+    try:
+        manifest = backups.restore_backup(Path(archive), target, files=not no_files)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    files = (backups.file_hashes(target) if manifest.storage == "database"
+             else backups.archived_file_hashes(Path(archive), manifest))
+    report = backups.compare(manifest, backups.row_counts(target), files)
+    _print_drill(report)
+    if not report.ok:
+        raise click.ClickException("The restored database differs from the archive's manifest.")
+    click.echo(f"Restored {archive}: {sum(manifest.tables.values())} rows, "
+               f"{len(manifest.files)} stored file(s), all as in the manifest.")
+
+
+@click.command("restore-drill")
+def restore_drill() -> None:
+    """Back up, restore into a fresh database (a new SQLite file or PostgreSQL database,
+    removed afterwards), compare row counts per table and file hashes; fails on a difference."""
+    import tempfile
+
+    from .core import backup as backups
+
+    with tempfile.TemporaryDirectory(prefix="partnership-drill-") as scratch:
+        try:
+            report = backups.restore_drill(Path(scratch))
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
+    _print_drill(report)
+    if not report.ok:
+        raise click.ClickException(f"{len(report.differences)} difference(s) after restoring.")
+    click.echo(f"Drill passed: {len(report.tables)} tables and {report.files} stored file(s) "
+               "restored as backed up.")
+
+
+def _print_drill(report) -> None:
+    width = max([len(name) for name, _before, _after in report.tables] + [5])
+    click.echo(f"{'table':<{width}}  {'backed up':>10}  {'restored':>10}")
+    for name, before, after in report.tables:
+        mark = "" if before == after else "  <- differs"
+        click.echo(f"{name:<{width}}  {before!s:>10}  {after!s:>10}{mark}")
+    click.echo(f"stored files: {report.files} in the backup, "
+               f"{sum(d.kind == 'file' for d in report.differences)} differ")
+    for difference in report.differences:
+        if difference.kind == "file":
+            click.echo(f"  file {difference.name}: {difference.backed_up} -> "
+                       f"{difference.restored}")
+
+
+@click.command("migrate-uploads")
+def migrate_uploads() -> None:
+    """Move uploads and cached PDFs from this host's disk (instance/uploads, instance/cache)
+    into the shared storage: each is read back and compared by SHA-256 before the local copy
+    is deleted; consent documents are encrypted on the way. Safe to run again."""
+    from .core.relocate import default_sources, migrate
+    from .programme import crypto
+
+    try:
+        crypto.identity_keys()
+    except crypto.IdentityKeysMissing as error:
+        raise click.ClickException(str(error.message)) from None
+    tallies = migrate(default_sources(crypto.encrypt_document, crypto.decrypt_document))
+    for area, tally in tallies.items():
+        click.echo(f"{area}: {tally.moved} moved, {tally.already} already stored, "
+                   f"{len(tally.failed)} failed")
+        for problem in tally.failed:
+            click.echo(f"  {problem}")
+    if any(tally.failed for tally in tallies.values()):
+        raise click.ClickException("Some files were not moved; their local copies are kept.")

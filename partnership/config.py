@@ -93,7 +93,17 @@ class Config:
     EMBASSY_CONTACT_EMAIL: str | None = None
 
     LOG_LEVEL = "INFO"
-    UPLOAD_FOLDER: str | None = None  # signed scans, consent files; default instance/uploads
+    # Where uploads (signed scans, consent documents) were kept before 0020: read only by
+    # ``flask migrate-uploads``, which moves them into the shared storage below.
+    UPLOAD_FOLDER: str | None = None  # default instance/uploads
+    # Files every app host shares (core/storage.py): "database" (the stored_file table) or "s3".
+    STORAGE_BACKEND = "database"
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None  # an S3-compatible service (MinIO, Ceph ...); None: AWS
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+    S3_PREFIX = ""  # prepended to every object key, e.g. "partnership/"
     # Children's identity records: Fernet keys, comma-separated, newest first (docs/programme.md);
     # without it, development and testing keep instance/identity_keys, production refuses.
     PROGRAMME_IDENTITY_KEYS: str | None = None
@@ -136,7 +146,8 @@ _ENV_STRINGS = (
     "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL", "UPLOAD_FOLDER",
     "PROGRAMME_IDENTITY_KEYS", "EMBASSY_CONTACT_EMAIL",
     "MEMORANDUM_SIGNING_KEY", "MEMORANDUM_SIGNING_CERT", "MEMORANDUM_SIGNING_CHAIN",
-    "MEMORANDUM_SIGNING_PASSPHRASE", "RATE_LIMIT_LOGIN",
+    "MEMORANDUM_SIGNING_PASSPHRASE", "RATE_LIMIT_LOGIN", "STORAGE_BACKEND", "S3_BUCKET",
+    "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX",
 )
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
              "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS")

@@ -1,23 +1,25 @@
-"""Uploaded files (signed memoranda, consent documents): checked by content, kept outside
-``static/`` under random names, read back only through a service that checked access.
+"""Uploaded files (signed memoranda, consent documents): checked by content, kept in the shared
+storage (``core/storage.py``) under random names, read back only through a service that checked
+access.
 
-The folder is ``UPLOAD_FOLDER`` (default ``instance/uploads``), one sub-folder per area. A
-stored file is known by its random name alone; the original name is kept by the caller's
-model for display and never touches the file system.
+A stored file is known by its area and random name alone; the original name is kept by the
+caller's model for display and never reaches the storage. ``UPLOAD_FOLDER`` (default
+``instance/uploads``, one sub-folder per area) is where files were kept on the host's own disk
+before; ``flask migrate-uploads`` moves them into the storage.
 """
 
 import hashlib
-import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from . import unit_of_work
 from .files import private_folder
 from .services import ServiceError
+from .storage import storage
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -31,10 +33,10 @@ _NAME_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
 @dataclass(frozen=True)
-class StoredFile:
+class Upload:
     """What the caller keeps about a stored upload."""
 
-    name: str          # random name inside the area's folder
+    name: str          # random name inside the area
     media_type: str
     size: int
     sha256: str
@@ -49,7 +51,8 @@ def detect_kind(head: bytes) -> str | None:
 
 
 def area_folder(area: str) -> Path:
-    """The folder of one area's uploads (created with owner-only permissions)."""
+    """The folder where one area's uploads were kept on this host's disk before they moved to
+    the shared storage (created with owner-only permissions)."""
     root = Path(current_app.config.get("UPLOAD_FOLDER")
                 or Path(current_app.instance_path) / "uploads")
     folder = root / area
@@ -57,11 +60,15 @@ def area_folder(area: str) -> Path:
 
 
 def store_upload(stream, area: str, kinds=("pdf",), max_bytes: int = MAX_UPLOAD_BYTES,
-                 field: str | None = None) -> StoredFile:
-    """Check ``stream`` (a file object) by its content and size and keep it under a random name.
+                 field: str | None = None,
+                 seal: Callable[[bytes], bytes] | None = None) -> Upload:
+    """Check ``stream`` (a file object) by its content and size and keep it under a random name,
+    with the current unit of work (gone if it does not commit).
 
+    ``seal`` turns the checked bytes into what is stored (the programme encrypts its consent
+    documents); the returned size and sha256 are those of the file as uploaded.
     Raises ServiceError (tied to ``field``) when the file is empty, too large, or not one of
-    ``kinds``; nothing is left on disk then.
+    ``kinds``; nothing is stored then.
     """
     data = stream.read(max_bytes + 1)
     if not data:
@@ -78,31 +85,39 @@ def store_upload(stream, area: str, kinds=("pdf",), max_bytes: int = MAX_UPLOAD_
         raise ServiceError(_l("This PDF file is incomplete or damaged."), field)
     _magic, media_type, extension = SIGNATURES[kind]
     name = f"{secrets.token_urlsafe(24)}.{extension}"
-    path = area_folder(area) / name
-    # O_EXCL: never overwrite; 0600: only the application's user may read it.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as target:
-        target.write(data)
-    # The file belongs to rows of the current unit of work: gone if they do not commit.
-    unit_of_work.on_rollback(lambda: delete_upload(area, name))
-    return StoredFile(name=name, media_type=media_type, size=len(data),
-                      sha256=hashlib.sha256(data).hexdigest())
+    stored = seal(data) if seal is not None else data
+    storage().put(area, name, stored,
+                  "application/octet-stream" if seal is not None else media_type)
+    return Upload(name=name, media_type=media_type, size=len(data),
+                  sha256=hashlib.sha256(data).hexdigest())
 
 
-def upload_path(area: str, name: str) -> Path:
-    """The path of a stored upload; refuses any name that is not one we made."""
-    if not name or set(name.lower()) - _NAME_ALPHABET or name.startswith(".") or "/" in name:
+def valid_name(name: str) -> bool:
+    """Whether ``name`` is one we could have made (anything else is never looked up)."""
+    return bool(name) and not set(name.lower()) - _NAME_ALPHABET \
+        and not name.startswith(".") and "/" not in name
+
+
+def read_upload(area: str, name: str) -> bytes:
+    """The bytes of a stored upload (as stored); FileNotFoundError when there is none."""
+    if not valid_name(name):
         raise FileNotFoundError(name)
-    path = area_folder(area) / name
-    if not path.is_file():
+    return storage().get(area, name)
+
+
+def stream_upload(area: str, name: str):
+    """The stored upload in pieces, for a download; FileNotFoundError when there is none."""
+    if not valid_name(name):
         raise FileNotFoundError(name)
-    return path
+    return storage().stream(area, name)
+
+
+def upload_exists(area: str, name: str) -> bool:
+    return valid_name(name) and storage().exists(area, name)
 
 
 def delete_upload(area: str, name: str) -> bool:
-    """Remove a stored upload; True when there was one to remove."""
-    try:
-        upload_path(area, name).unlink()
-    except FileNotFoundError:
+    """Remove a stored upload, with the current unit of work; True when there was one."""
+    if not valid_name(name):
         return False
-    return True
+    return storage().delete(area, name)

@@ -19,7 +19,8 @@ from ..core.database import utcnow
 from ..core.events import MemorandumChanged, emit
 from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError
-from ..core.uploads import delete_upload, store_upload, upload_path
+from ..core.storage import PieceReader
+from ..core.uploads import delete_upload, store_upload, stream_upload
 from ..extensions import db
 from ..partnerships import services as partnerships
 from ..partnerships.models import PartnershipStatus
@@ -169,16 +170,17 @@ def sign(actor: User, memorandum: Memorandum, *, signed_on: date, place: str,
           scan_sha256=stored.sha256)
 
 
-def scan_path(actor: User, memorandum: Memorandum):
-    """The signed scan's file, for the partnership's people and the embassy only."""
+def scan_file(actor: User, memorandum: Memorandum):
+    """The signed scan as a file object read in pieces from the shared storage, for the
+    partnership's people and the embassy only."""
     if not partnerships.can_view(actor, memorandum.partnership) or not memorandum.scan_name:
         raise NotVisible()
     try:
-        path = upload_path(UPLOAD_AREA, memorandum.scan_name)
+        scan = PieceReader(stream_upload(UPLOAD_AREA, memorandum.scan_name))
     except FileNotFoundError:
         raise NotVisible() from None
     unit_of_work.keep_read(record("memorandum.scan_read", actor=actor, obj=memorandum))
-    return path
+    return scan
 
 
 def terminate(actor: User, memorandum: Memorandum, reason: str) -> None:

@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core import unit_of_work
+from ..core import unit_of_work, uploads
 from ..core.database import UTCDateTime, utcnow
 from ..core.services import ServiceError
-from ..core.uploads import MAX_UPLOAD_BYTES, detect_kind, upload_path
+from ..core.uploads import MAX_UPLOAD_BYTES, detect_kind
 from ..extensions import db
 from . import seal
 from .models import Memorandum
@@ -110,7 +110,7 @@ def scan_signers(memorandum: Memorandum) -> list[str]:
 @functools.lru_cache(maxsize=256)
 def _signers_of(name: str, sha256: str) -> tuple[str, ...]:
     try:
-        data = upload_path(SCAN_AREA, name).read_bytes()
+        data = uploads.read_upload(SCAN_AREA, name)
     except FileNotFoundError:
         return ()
     return tuple(seal.signers(data))

@@ -2,21 +2,17 @@
 name, and a cache of rendered files keyed by what the bytes depend on."""
 
 import hashlib
-import os
 import re
-import tempfile
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..core import unit_of_work
 from ..core.access import NotVisible
 from ..core.audit import record
-from ..core.files import private_folder
 from ..core.links import external_url
 from ..core.services import ServiceError
+from ..core.storage import storage
 from ..extensions import db
 from ..partnerships import services as partnerships
 from . import content, lockstep
@@ -26,6 +22,7 @@ from .models import Memorandum, MemorandumState, MemorandumTemplate, MemorandumV
 # The states whose PDFs carry the platform's seal (the same as pdf.SEALED_STATES).
 SEALED_STATES = (MemorandumState.AGREED, MemorandumState.SIGNED)
 
+CACHE_AREA = "memoranda-pdf"  # rendered PDFs in the shared storage (core/storage.py)
 LANGUAGES_RE = re.compile(r"^(uk|kk|en)(?:[-,|](uk|kk|en)){1,2}$")
 
 
@@ -136,11 +133,12 @@ def file_name(memorandum: Memorandum, version: MemorandumVersion,
             f"{'-'.join(languages)}.pdf")
 
 
-def _cache_path(memorandum: Memorandum, version: MemorandumVersion,
-                languages: tuple[str, ...]) -> Path:
-    """The bytes depend on the version, the template version, the languages, the state
-    (a draft has a watermark; an agreed one the hash and QR code; a signed one its date) and,
-    for the agreed version, the base URL of the verification link it prints."""
+def _cache_key(memorandum: Memorandum, version: MemorandumVersion,
+               languages: tuple[str, ...]) -> str:
+    """The cache key of a version's PDF in the shared storage. The bytes depend on the
+    version, the template version, the languages, the state (a draft has a watermark; an agreed
+    one the hash and QR code; a signed one its date) and, for the agreed version, the base URL
+    of the verification link it prints."""
     template_number = db.session.scalar(select(MemorandumTemplate.number).where(
         MemorandumTemplate.id == version.template_id))
     state = printed_state(memorandum, version)
@@ -152,7 +150,7 @@ def _cache_path(memorandum: Memorandum, version: MemorandumVersion,
 
         link += "-s" + fingerprint()  # another seal certificate, another file
     name = f"v{version.id}-t{template_number}-{state}{link}-{'-'.join(languages)}.pdf"
-    return Path(current_app.instance_path) / "cache" / "memoranda" / name
+    return name
 
 
 def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
@@ -160,9 +158,9 @@ def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
     """The PDF of a version (from the cache when it is there) and whether it was cached."""
     if not partnerships.can_view(actor, memorandum.partnership):
         raise NotVisible()
-    path = _cache_path(memorandum, version, languages)
+    key = _cache_key(memorandum, version, languages)
     try:
-        return path.read_bytes(), True
+        return storage().get(CACHE_AREA, key), True
     except FileNotFoundError:
         pass
     data = render(memorandum, version, languages)
@@ -171,12 +169,8 @@ def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
         from .issued import remember
 
         remember(memorandum, version.number, languages, state, data)  # for /verify uploads
-    private_folder(path.parent)
-    # Written under a temporary name and renamed: a reader never sees half a file.
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(descriptor, "wb") as target:
-        target.write(data)
-    os.replace(temporary, path)
+    # Kept at once (this is a GET), where every app host finds it.
+    storage().put(CACHE_AREA, key, data, "application/pdf", with_unit=False)
     unit_of_work.keep_read(record("memorandum.rendered", actor=actor, obj=memorandum,
                                   version=version.number, languages="-".join(languages)))
     return data, False

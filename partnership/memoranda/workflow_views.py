@@ -88,9 +88,8 @@ def sign(memorandum_id: int):
 @login_required
 def scan(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    path = approvals.scan_path(current_user, memorandum)  # the read is audited, apart
-    return _attachment(path.read_bytes(),
-                       f"memorandum-{memorandum.partnership.reference}-signed.pdf")
+    scan_file = approvals.scan_file(current_user, memorandum)  # the read is audited, apart
+    return _attachment(scan_file, f"memorandum-{memorandum.partnership.reference}-signed.pdf")
 
 
 @bp.route("/memoranda/<int:memorandum_id>/terminate", methods=["POST"])
@@ -168,9 +167,11 @@ def preview(memorandum_id: int):
     return memorandum_html(printing.printed(memorandum, version, languages), preview=bar)
 
 
-def _attachment(data: bytes, name: str):
-    response = send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                         download_name=name, max_age=0)
+def _attachment(data, name: str):
+    """A PDF download: ``data`` is bytes or a file object (read in pieces as it is sent)."""
+    response = send_file(BytesIO(data) if isinstance(data, bytes) else data,
+                         mimetype="application/pdf", as_attachment=True, download_name=name,
+                         max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -1,17 +1,14 @@
 """The cooperation package as recorded jobs: the embassy asks, the files are rendered at once
 or in the background (RQ, with REDIS_URL, for large catalogues), with progress on a page, and
-kept in a cache (``instance/cache/catalogues/<key>/``): the same filters, language and data
-give the same files without rendering again.
+kept in a cache (the shared storage every app host reads, area ``catalogues``, keys
+``<key>/<file>``): the same filters, language and data give the same files without rendering
+again.
 
 A job's row (its status and progress) is written apart, in short transactions of its own, so
 its page sees the progress while the rendering runs. Rendering writes nothing else.
 """
 
 import logging
-import os
-import shutil
-import tempfile
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -21,17 +18,18 @@ from ..core import unit_of_work
 from ..core.access import NotVisible, require_role
 from ..core.audit import record
 from ..core.database import utcnow
-from ..core.files import private_folder
 from ..core.jobs import DONE, QUEUED
 from ..core.jobs import queue as job_queue
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError
+from ..core.storage import storage
 from ..extensions import db
 from ..notifications.services import notify
 from . import catalogue, render
 from .models import CatalogueJob, CatalogueStatus
 
 log = logging.getLogger(__name__)
+CACHE_AREA = "catalogues"  # rendered packages in the shared storage (core/storage.py)
 FILES = {"pdf": ("catalogue.pdf", "application/pdf"),
          "xlsx": ("catalogue.xlsx",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -42,12 +40,9 @@ def can_request(actor: User | None) -> bool:
     return bool(actor and actor.is_authenticated and actor.role in EMBASSY_ROLES)
 
 
-def folder(key: str) -> Path:
-    return Path(current_app.instance_path) / "cache" / "catalogues" / key
-
-
 def is_cached(key: str) -> bool:
-    return all((folder(key) / name).is_file() for name, _type in FILES.values())
+    """Whether the package of ``key`` is in the shared storage (all three files)."""
+    return all(storage().exists(CACHE_AREA, f"{key}/{name}") for name, _type in FILES.values())
 
 
 def request_package(actor: User, filters: catalogue.Filters, language: str) -> CatalogueJob:
@@ -144,34 +139,26 @@ def _set(job_id: int, **values) -> None:
         apart.execute(update(CatalogueJob).where(CatalogueJob.id == job_id).values(**values))
 
 
-def render_files(key: str, filters: catalogue.Filters, language: str, progress=None) -> Path:
-    """Render the catalogue (PDF, XLSX) and the specimen into the cache folder of ``key``;
-    written under a temporary name and renamed, so a reader never sees half a package."""
+def render_files(key: str, filters: catalogue.Filters, language: str, progress=None) -> str:
+    """Render the catalogue (PDF, XLSX) and the specimen into the shared storage under ``key``;
+    the package counts as cached only once its last file (the specimen) is stored, so a reader
+    never finds half a package."""
     tell = progress or (lambda _percent: None)
-    target = folder(key)
     if is_cached(key):
-        return target
-    parent = private_folder(target.parent)
-    work = Path(tempfile.mkdtemp(dir=parent, prefix=".part-"))
-    try:
-        found = catalogue.sections(filters)
-        tell(15)
-        (work / FILES["xlsx"][0]).write_bytes(render.catalogue_xlsx(found, filters, language))
-        tell(25)
-        (work / FILES["pdf"][0]).write_bytes(render.catalogue_pdf(
-            found, filters, language, progress=lambda share: tell(25 + round(60 * share))))
-        tell(85)
-        (work / FILES["specimen"][0]).write_bytes(render.specimen_pdf(language))
-        tell(99)
-        os.chmod(work, 0o700)
-        try:
-            os.replace(work, target)
-        except OSError:  # rendered meanwhile by another job: theirs is as good
-            shutil.rmtree(work, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    return target
+        return key
+    found = catalogue.sections(filters)
+    tell(15)
+    files = {"xlsx": render.catalogue_xlsx(found, filters, language)}
+    tell(25)
+    files["pdf"] = render.catalogue_pdf(
+        found, filters, language, progress=lambda share: tell(25 + round(60 * share)))
+    tell(85)
+    files["specimen"] = render.specimen_pdf(language)
+    tell(99)
+    for kind in ("xlsx", "pdf", "specimen"):
+        name, media_type = FILES[kind]
+        storage().put(CACHE_AREA, f"{key}/{name}", files[kind], media_type, with_unit=False)
+    return key
 
 
 def get_job(actor: User, job_id: int) -> CatalogueJob:
@@ -196,7 +183,7 @@ def file_of(actor: User, job: CatalogueJob, kind: str) -> tuple[bytes, str, str]
         raise NotVisible()
     name, media_type = FILES[kind]
     try:
-        data = (folder(job.key) / name).read_bytes()
+        data = storage().get(CACHE_AREA, f"{job.key}/{name}")
     except FileNotFoundError as missing:
         raise NotVisible() from missing
     stem = catalogue.file_stem(job.language, job.created_at.date())

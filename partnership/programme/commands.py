@@ -1,7 +1,4 @@
-"""``flask`` commands of the programme: key rotation, retention, and a database backup."""
-
-import sqlite3
-from pathlib import Path
+"""``flask`` commands of the programme: key rotation, retention, reminders."""
 
 import click
 from sqlalchemy import select
@@ -21,6 +18,7 @@ def rotate_identity_key(reencrypt_only: bool, print_new_key: bool) -> None:
     from cryptography.fernet import Fernet
 
     from . import crypto
+    from .consents import reencrypt_documents
     from .models import ChildIdentity
 
     if print_new_key:
@@ -42,10 +40,12 @@ def rotate_identity_key(reencrypt_only: bool, print_new_key: bool) -> None:
     try:
         for row in rows:
             row.ciphertext, row.key_id = crypto.reencrypt(row.ciphertext)
+        documents = reencrypt_documents()
     except crypto.IdentityKeysMissing as error:
         raise click.ClickException(str(error.message)) from None
-    click.echo(f"{len(rows)} identity record(s) re-encrypted with key {newest}. Old keys stay "
-               "configured: remove them once no backup you keep needs them.")
+    click.echo(f"{len(rows)} identity record(s) re-encrypted with key {newest}, and "
+               f"{documents} consent document(s). Old keys stay configured: remove them once no "
+               "backup you keep needs them.")
 
 
 @click.command("purge-programme-identities")
@@ -63,34 +63,6 @@ def purge_programme_identities(dry_run: bool) -> None:
         return
     click.echo(f"{len(report.codes)} case(s) erased ({report.documents} document(s)): "
                + (", ".join(report.codes) or "none") + ".")
-
-
-@click.command("backup")
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
-              help="The file to write the copy to (must not exist).")
-def backup(output: str) -> None:
-    """Copy the SQLite database consistently while the application runs (online backup).
-    PostgreSQL is backed up with pg_dump (docs/deployment.md)."""
-    engine = db.engine
-    if engine.dialect.name != "sqlite":
-        raise click.ClickException(
-            "This command backs up the embedded SQLite database only. Back up PostgreSQL with "
-            "pg_dump, as docs/deployment.md describes.")
-    target = Path(output)
-    if target.exists():
-        raise click.ClickException(f"{target} exists already; choose a new file name.")
-    source_path = engine.url.database
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(source_path)
-    destination = sqlite3.connect(target)
-    try:
-        with destination:
-            source.backup(destination)
-    finally:
-        destination.close()
-        source.close()
-    target.chmod(0o600)
-    click.echo(f"Backup written to {target} ({target.stat().st_size} bytes).")
 
 
 @click.command("convert-accompanying-adults")
@@ -132,5 +104,5 @@ def remind_consents() -> None:
     click.echo(f"{count} consent(s) expiring or expired.")
 
 
-COMMANDS = (rotate_identity_key, purge_programme_identities, backup, convert_accompanying_adults,
-            remind_follow_ups, remind_consents)
+COMMANDS = (rotate_identity_key, purge_programme_identities, convert_accompanying_adults,
+           remind_follow_ups, remind_consents)

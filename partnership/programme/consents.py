@@ -16,9 +16,10 @@ from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.database import utcnow
 from ..core.services import ServiceError
-from ..core.uploads import delete_upload, store_upload, upload_path
+from ..core.storage import storage
+from ..core.uploads import delete_upload, read_upload, store_upload
 from ..extensions import db
-from . import workflow
+from . import crypto, workflow
 from .access import require_coordinator
 from .cases import _enter, facts, notify
 from .models import CaseState, ChildCase, Consent
@@ -59,7 +60,9 @@ def record_consent(actor: User, case: ChildCase, data: ConsentData, document=Non
                       child_assent=data.child_assent,
                       recorded_at=utcnow(), recorded_by_id=actor.id)
     if document is not None:
-        stored = store_upload(document, UPLOAD_AREA, kinds=DOCUMENT_KINDS, field="document")
+        # It shows the child's name and signatures: stored encrypted with the identity keys.
+        stored = store_upload(document, UPLOAD_AREA, kinds=DOCUMENT_KINDS, field="document",
+                              seal=crypto.encrypt_document)
         consent.document_name, consent.document_media_type = stored.name, stored.media_type
     try:
         db.session.add(consent)
@@ -115,19 +118,40 @@ def withdraw_consent(actor: User, consent: Consent) -> bool:
     return True
 
 
-def consent_document(actor: User, consent: Consent):
-    """The path and media type of a consent's signed document (coordinator only; audited)."""
+def consent_document(actor: User, consent: Consent) -> tuple[bytes, str, str]:
+    """A consent's signed document, decrypted: its bytes, media type and file extension
+    (coordinator only; audited)."""
     require_coordinator(actor)
     if not consent.document_name:
         raise NotVisible()
     try:
-        path = upload_path(UPLOAD_AREA, consent.document_name)
+        data = crypto.decrypt_document(read_upload(UPLOAD_AREA, consent.document_name))
     except FileNotFoundError:
         raise NotVisible() from None
     unit_of_work.keep_read(record("programme.consent_document_read", actor=actor,
                                   obj=consent.case, code=consent.case.code,
                                   consent_id=consent.id))
-    return path, consent.document_media_type
+    extension = "." + consent.document_name.rsplit(".", 1)[-1]
+    return data, consent.document_media_type, extension
+
+
+def reencrypt_documents() -> int:
+    """Re-encrypt every stored consent document not yet under the newest identity key (key
+    rotation); how many were re-encrypted. The old keys must still be configured."""
+    rotated = 0
+    names = db.session.scalars(select(Consent.document_name)
+                               .where(Consent.document_name.is_not(None)))
+    for name in names:
+        try:
+            ciphertext = read_upload(UPLOAD_AREA, name)
+        except FileNotFoundError:
+            continue
+        if crypto.under_newest_key(ciphertext):
+            continue
+        storage().put(UPLOAD_AREA, name, crypto.reencrypt(ciphertext)[0],
+                      "application/octet-stream")
+        rotated += 1
+    return rotated
 
 
 def erase_documents(case: ChildCase) -> int:

@@ -114,6 +114,29 @@ def reencrypt(ciphertext: bytes) -> tuple[bytes, str]:
     return rotated, key_id(keys[0])
 
 
+def encrypt_document(data: bytes) -> bytes:
+    """A document's bytes (a signed consent) as ciphertext under the newest key."""
+    return _fernets(identity_keys()[:1]).encrypt(data)
+
+
+def decrypt_document(ciphertext: bytes) -> bytes:
+    """A document's bytes, with whichever configured key encrypted them."""
+    try:
+        return _fernets(identity_keys()).decrypt(bytes(ciphertext))
+    except InvalidToken:
+        raise IdentityKeysMissing(_l(
+            "This document was encrypted with a key that is no longer configured.")) from None
+
+
+def under_newest_key(ciphertext: bytes) -> bool:
+    """Whether ``ciphertext`` was made with the newest key (rotation skips it then)."""
+    try:
+        _fernets(identity_keys()[:1]).decrypt(bytes(ciphertext))
+    except InvalidToken:
+        return False
+    return True
+
+
 def add_new_key() -> str:
     """Put a fresh key first in the key file and return its id (file-held keys only)."""
     path = key_file()

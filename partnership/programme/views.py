@@ -5,6 +5,7 @@ Case pages answer 404 to everyone but the coordinator (and, for the centre's own
 child, the staff of the centre where the child is placed now)."""
 
 from datetime import date
+from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -287,9 +288,8 @@ def consent_document(consent_id: int):
     outcome = attempt(lambda: consents.consent_document(current_user, consent))
     if not outcome.ok:
         return redirect(url_for("programme.case_page", case_id=consent.case_id))
-    path, media_type = outcome.value
-    extension = path.suffix
-    return send_file(path, mimetype=media_type, as_attachment=True, max_age=0,
+    data, media_type, extension = outcome.value
+    return send_file(BytesIO(data), mimetype=media_type, as_attachment=True, max_age=0,
                      download_name=f"consent-{consent.case.code}-{consent.id}{extension}")
 
 

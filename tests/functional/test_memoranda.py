@@ -264,9 +264,9 @@ def test_signing_records_the_scan_and_follows_the_partnership(world):
     db.session.commit()
     assert memorandum.state == MemorandumState.SIGNED and memorandum.scan_size == len(PDF)
     assert world.partnership.status == PartnershipStatus.SIGNED
-    assert approvals.scan_path(world.ua_member, memorandum).read_bytes() == PDF
+    assert approvals.scan_file(world.ua_member, memorandum).read() == PDF
     with pytest.raises(NotVisible):
-        approvals.scan_path(world.stranger, memorandum)
+        approvals.scan_file(world.stranger, memorandum)
 
 
 def test_supersede_starts_a_new_draft_from_the_text(world):
@@ -324,6 +324,6 @@ def test_demo_memoranda_show_each_state(app):
     found = {m.state: m for m in db.session.scalars(select(Memorandum))}
     assert set(found) == {"draft", "in_review", "agreed", "signed"}
     assert found["signed"].partnership.status == PartnershipStatus.SIGNED
-    assert approvals.scan_path(UserFactory(role=Role.EMBASSY_OFFICER), found["signed"]
-                               ).read_bytes().startswith(b"%PDF")
+    assert approvals.scan_file(UserFactory(role=Role.EMBASSY_OFFICER), found["signed"]
+                               ).read().startswith(b"%PDF")
     assert len(approvals.current_approvals(found["in_review"])) == 1

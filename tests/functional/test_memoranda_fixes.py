@@ -304,7 +304,7 @@ def test_the_cache_key_holds_the_base_url_of_the_verify_link(make_app, world):
         other = make_app(PUBLIC_BASE_URL=base)
         with other.app_context():
             found = services.get_memorandum(world.officer, memorandum.id)
-            paths.add(printing._cache_path(found, version, ("uk", "en")).name)
+            paths.add(printing._cache_key(found, version, ("uk", "en")))
     assert len(paths) == 2
 
 

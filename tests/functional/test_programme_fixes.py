@@ -14,7 +14,7 @@ from partnership.core.database import utcnow
 from partnership.core.models import AuditEvent, OutboxEmail
 from partnership.core.roles import Role
 from partnership.core.services import ServiceError
-from partnership.core.uploads import upload_path
+from partnership.core.uploads import read_upload, upload_exists
 from partnership.extensions import db
 from partnership.programme import (
     care,
@@ -234,14 +234,14 @@ def test_withdrawn_cases_never_closed_are_erased_after_the_period(app, coordinat
         assert all(n.text == retention.ERASED for n in erased.notes)
         assert not any(fp.FIRST_NAME in e.note or "Olena" in e.note for e in erased.events)
         with pytest.raises(FileNotFoundError):
-            upload_path("programme", files[erased_id])
+            read_upload("programme", files[erased_id])
     assert db.session.get(ChildCase, old.id).state == CaseState.WITHDRAWN  # statistics stay
     for kept_id in (recent.id, open_case.id):
         kept = db.session.get(ChildCase, kept_id)
         assert kept.identity is not None and kept.identity_erased_at is None
         assert kept.needs != retention.ERASED
         assert all(n.text != retention.ERASED for n in kept.notes)
-        assert upload_path("programme", files[kept_id]).exists()
+        assert upload_exists("programme", files[kept_id])
     assert any("Olena" in e.note for e in db.session.get(ChildCase, recent.id).events)
     assert retention.purge_identities().codes == []
 
@@ -323,7 +323,7 @@ def test_a_failed_consent_transaction_leaves_no_file(client, login_as, app, monk
     assert response.status_code == 200 and "Broken on purpose" in response.get_data(as_text=True)
     assert len(stored) == 1
     with pytest.raises(FileNotFoundError):
-        upload_path("programme", stored[0])
+        read_upload("programme", stored[0])
     assert db.session.scalars(select(Consent)).all() == []
 
 
@@ -348,7 +348,7 @@ def test_an_integrity_error_after_storing_removes_the_file(app, coordinator, mon
         consents.record_consent(coordinator, case, fp.consent_data(), io.BytesIO(fp.PDF))
     db.session.rollback()
     with pytest.raises(FileNotFoundError):
-        upload_path("programme", stored[0])
+        read_upload("programme", stored[0])
 
 
 # --- 8. races end in a message, not a 500 -------------------------------------------------
@@ -478,4 +478,4 @@ def test_a_failed_commit_after_storing_removes_the_file(client, login_as, monkey
         content_type="multipart/form-data")
     assert response.status_code == 500 and len(stored) == 1
     with pytest.raises(FileNotFoundError):
-        upload_path("programme", stored[0])
+        read_upload("programme", stored[0])

@@ -1,18 +1,18 @@
-"""Uploads are checked by content and size, stored under random names outside static/."""
+"""Uploads are checked by content and size, stored under random names in the shared storage."""
 
 import io
-import stat
 
 import pytest
 from flask_babel import force_locale
 
 from partnership.core.services import ServiceError
+from partnership.core.storage import storage
 from partnership.core.uploads import (
     MAX_UPLOAD_BYTES,
     delete_upload,
     detect_kind,
+    read_upload,
     store_upload,
-    upload_path,
 )
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -34,15 +34,13 @@ def test_kinds_are_told_by_content_not_by_name():
     assert detect_kind(b"PK\x03\x04 a zip named scan.pdf") is None
 
 
-def test_a_pdf_is_stored_under_a_random_name_readable_only_by_its_owner(ctx, tmp_path):
+def test_a_pdf_is_stored_under_a_random_name_in_the_shared_storage(ctx, tmp_path):
     stored = store_upload(io.BytesIO(PDF), "memoranda")
-    path = upload_path("memoranda", stored.name)
-    assert path.read_bytes() == PDF
+    assert read_upload("memoranda", stored.name) == PDF
     assert stored.media_type == "application/pdf" and stored.size == len(PDF)
     assert stored.name.endswith(".pdf") and len(stored.name) > 30
-    assert "static" not in path.parts
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert store_upload(io.BytesIO(PDF), "memoranda").name != stored.name
+    assert not (tmp_path / "instance" / "uploads").exists()  # nothing on this host's disk
 
 
 @pytest.mark.parametrize("data, kinds, message", [
@@ -56,8 +54,7 @@ def test_bad_files_are_refused_and_nothing_is_kept(ctx, data, kinds, message):
         store_upload(io.BytesIO(data), "programme", kinds=kinds, field="document")
     assert message in str(refused.value.message)
     assert refused.value.field == "document"
-    folder = upload_path.__globals__["area_folder"]("programme")
-    assert list(folder.iterdir()) == []
+    assert list(storage().listing()) == []
 
 
 def test_a_file_over_ten_megabytes_is_refused(ctx):
@@ -70,7 +67,7 @@ def test_a_file_over_ten_megabytes_is_refused(ctx):
 @pytest.mark.parametrize("name", ["../secret_key", "..", "", ".hidden", "a/b.pdf", "x\x00.pdf"])
 def test_names_we_did_not_make_are_never_opened(ctx, name):
     with pytest.raises(FileNotFoundError):
-        upload_path("memoranda", name)
+        read_upload("memoranda", name)
 
 
 def test_delete(ctx):
