@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from .outreach.views import bp as outreach_bp
     from .partnerships.views import bp as partnerships_bp
     from .programme.views import bp as programme_bp
+    from .schedule.views import bp as schedule_bp
     from .work.views import bp as work_bp
 
     app.register_blueprint(core_bp)
@@ -165,13 +166,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(work_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(outreach_bp)
+    app.register_blueprint(schedule_bp)
 
 
 def register_commands(app: Flask) -> None:
     """Add the ``flask`` sub-commands."""
     from .cli import register
+    from .schedule.commands import scheduler
 
     register(app)
+    app.cli.add_command(scheduler)  # not one unit of work: each job it runs is one
 
 
 def register_error_handlers(app: Flask) -> None:

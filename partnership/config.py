@@ -23,6 +23,13 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None  # set from the instance folder when empty
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL: str | None = None
+    # The scheduler (core/scheduler.py, `flask scheduler`): its Redis lock's expiry, how often it
+    # looks for due jobs, and how old its heartbeat may be before /readyz answers 503. Whether
+    # /readyz expects a scheduler at all: None follows REDIS_URL (no scheduler without Redis).
+    SCHEDULER_LOCK_TTL = 30
+    SCHEDULER_TICK = 5
+    SCHEDULER_HEARTBEAT_MAX_AGE = 90
+    SCHEDULER_EXPECTED: bool | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
@@ -150,8 +157,9 @@ _ENV_STRINGS = (
     "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX",
 )
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
-             "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS")
-_ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED")
+             "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS",
+             "SCHEDULER_LOCK_TTL", "SCHEDULER_TICK", "SCHEDULER_HEARTBEAT_MAX_AGE")
+_ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED", "SCHEDULER_EXPECTED")
 _ENV_LISTS = ("TRUSTED_HOSTS",)
 
 

@@ -1,4 +1,4 @@
-"""The landing page, the language switch and the health check."""
+"""The landing page, the language switch, the health check and the readiness check."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from . import unit_of_work
+from . import readiness, unit_of_work
 from .language import set_locale
 from .urls import safe_next
 
@@ -37,3 +37,10 @@ def healthz():
         current_app.logger.exception("health check: the database does not answer")
         return {"status": "unavailable", "database": "down"}, 503
     return {"status": "ok", "database": "up"}, 200
+
+
+@bp.route("/readyz")
+def readyz():
+    """Ready to serve: database, migrations at head, Redis, scheduler, identity keys
+    (``core.readiness``). ``/healthz`` stays the cheap liveness check."""
+    return readiness.report()

@@ -24,7 +24,7 @@ MANAGE_SECTIONS = "organisation.manage"
 
 # What people of a rejected organisation may still open: the decision, and the way out.
 DECISION_ENDPOINTS = frozenset({"organisations.decision", "auth.logout", "core.set_language",
-                                "core.healthz", "static"})
+                                "core.healthz", "core.readyz", "static"})
 
 
 @bp.before_app_request

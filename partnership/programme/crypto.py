@@ -75,6 +75,26 @@ def identity_keys() -> list[str]:
     return [key]
 
 
+def readiness() -> tuple[str, str | None]:
+    """For ``/readyz``: whether identity records can be opened (no key is created here)."""
+    configured = current_app.config.get("PROGRAMME_IDENTITY_KEYS")
+    if configured:
+        keys = [key.strip() for key in configured.split(",") if key.strip()]
+    elif key_file().exists():
+        keys = _read_file(key_file())
+    elif current_app.config["ENV_NAME"] == "production":
+        keys = []
+    else:
+        return "identity_keys", None  # development and testing create one on first use
+    if not keys:
+        return "identity_keys", "missing"
+    try:
+        _fernets(keys)
+    except IdentityKeysMissing:
+        return "identity_keys", "invalid"
+    return "identity_keys", None
+
+
 def _fernets(keys: list[str]) -> MultiFernet:
     try:
         return MultiFernet([Fernet(key.encode()) for key in keys])

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..core import unit_of_work
+from ..core import hooks, readiness, unit_of_work
 from ..core.access import roles_required
 from ..core.database import utcnow
 from ..core.forms import ActionForm
@@ -37,6 +37,7 @@ from . import (
     cases,
     centres,
     consents,
+    crypto,
     exports,
     followups,
     identity,
@@ -66,6 +67,7 @@ bp = Blueprint("programme", __name__, url_prefix="/programme")
 @bp.record_once
 def _register_labels(state) -> None:
     labels.register(state.app)
+    hooks.add(state.app, readiness.READINESS, "identity_keys", crypto.readiness)
 
 
 def _pseudonymous_data(form: CaseForm) -> cases.CaseData:

@@ -6,6 +6,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..auth import work as accounts
+from ..core import scheduled_runs
 from ..core.roles import Role
 from ..matching import work as matching
 from ..memoranda import work as memoranda
@@ -210,3 +211,10 @@ def no_second_factor(_user):
     return _found(accounts.without_second_factor(),
                   lambda user_id: url_for("admin.edit_user", user_id=user_id),
                   url_for("admin.users"))
+
+
+@entry("scheduled_jobs_failing", _l("Scheduled jobs whose last run failed"), ADMIN)
+def scheduled_jobs_failing(_user):
+    return _found(scheduled_runs.failing(),
+                  lambda job: url_for("schedule.jobs", _anchor=f"job-{job}"),
+                  url_for("schedule.jobs"))

@@ -37,6 +37,7 @@ ROUTES = {
     "core.home": ("/", everyone(200)),
     "work.my_work": ("/my-work", signed_in(200)),
     "core.healthz": ("/healthz", everyone(200)),
+    "core.readyz": ("/readyz", everyone(200)),
     "core.set_language": ("/language", everyone(405)),
     "auth.login": ("/login", {ANON: 200, **{r: 302 for r in SIGNED_IN}}),
     "auth.second_factor": ("/login/verify", everyone(302)),   # nothing pending: back to log-in
@@ -58,6 +59,7 @@ ROUTES = {
     "admin.resend_invitation": ("/admin/users/1/invitation", everyone(405)),
     "admin.reset_second_factor": ("/admin/users/1/two-step-reset", everyone(405)),
     "admin.audit": ("/admin/audit", only({"admin"})),
+    "schedule.jobs": ("/admin/scheduled-jobs", only({"admin"})),
     "static": ("/static/css/app.css", everyone(200)),
     # Organisations. Organisation 1 (verified, public) belongs to nobody signed in here.
     "organisations.register": ("/register", {ANON: 200, **{r: 302 for r in SIGNED_IN}}),
