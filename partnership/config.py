@@ -89,6 +89,11 @@ class Config:
     EMBASSY_CONTACT_EMAIL: str | None = None
 
     LOG_LEVEL = "INFO"
+    # json: one JSON object a line (time, level, logger, message, request id, ...), without
+    # e-mail or IP addresses (core/logs.py); console: readable lines, for development.
+    LOG_FORMAT = "json"
+    # Prometheus scrapes /metrics with "Authorization: Bearer <this>"; unset, /metrics is a 404.
+    METRICS_TOKEN: str | None = None
     UPLOAD_FOLDER: str | None = None  # signed scans, consent files; default instance/uploads
     # Children's identity records: Fernet keys, comma-separated, newest first (docs/programme.md);
     # without it, development and testing keep instance/identity_keys, production refuses.
@@ -105,6 +110,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     HSTS = False
     LOG_LEVEL = "DEBUG"
+    LOG_FORMAT = "console"
 
 
 class TestingConfig(DevelopmentConfig):
@@ -132,7 +138,7 @@ _ENV_STRINGS = (
     "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL", "LOG_LEVEL", "UPLOAD_FOLDER",
     "PROGRAMME_IDENTITY_KEYS", "EMBASSY_CONTACT_EMAIL",
     "MEMORANDUM_SIGNING_KEY", "MEMORANDUM_SIGNING_CERT", "MEMORANDUM_SIGNING_CHAIN",
-    "MEMORANDUM_SIGNING_PASSPHRASE",
+    "MEMORANDUM_SIGNING_PASSPHRASE", "LOG_FORMAT", "METRICS_TOKEN",
 )
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
              "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS")
