@@ -43,6 +43,14 @@ JOB_STATES = ("queued", "started", "deferred", "scheduled", "failed")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+def prepare_folder() -> None:
+    """Make PROMETHEUS_MULTIPROC_DIR when it is set and missing: the first request counted
+    would fail otherwise (gunicorn's configuration makes it too; a `flask` command may not)."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
 def method_label(method: str) -> str:
     """The method as a label: one of the standard ones, or 'other' (labels stay few)."""
     return method if method in METHODS else "other"

@@ -84,5 +84,6 @@ def note_route(endpoint: str | None, view_args: dict | None) -> None:
 
 def init_app(app: Flask) -> None:
     """Wrap the application (outermost) and note each request's route."""
+    metrics.prepare_folder()
     app.wsgi_app = RequestTracking(app.wsgi_app, trust_incoming=app.config["TRUSTED_PROXIES"] > 0)
     app.url_value_preprocessor(note_route)

@@ -62,8 +62,14 @@ def server(tmp_path_factory):
         log_file.close()
         said = output.read_text(errors="replace")
         require_service("gunicorn", f"it did not start: {said[-500:]}")
-    get(port, "/healthz")  # the first answer waits for a worker's dictionaries (a busy machine)
-    yield SimpleNamespace(port=port, output=output, metrics_dir=metrics_dir, pid=process.pid)
+    try:
+        get(port, "/healthz")  # the first answer waits for a worker's dictionaries (busy machine)
+        yield SimpleNamespace(port=port, output=output, metrics_dir=metrics_dir, pid=process.pid)
+    finally:
+        stop(process, log_file)
+
+
+def stop(process, log_file) -> None:
     process.terminate()
     try:
         process.wait(timeout=30)

@@ -236,3 +236,11 @@ def test_a_redis_outage_shows_in_the_metrics_not_as_an_error(make_app):
     response = client.get("/metrics", headers={"Authorization": "Bearer scrape-token-0123456789"})
     assert response.status_code == 200
     assert "partnership_redis_up 0.0" in response.get_data(as_text=True)
+
+
+def test_a_missing_metrics_folder_is_made_rather_than_failing_requests(make_app, tmp_path,
+                                                                       monkeypatch):
+    folder = tmp_path / "not-yet" / "metrics"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    make_app()
+    assert folder.is_dir()
