@@ -14,7 +14,7 @@ FLASK := PARTNERSHIP_ENV=development PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/f
 CATALOGUES := $(wildcard partnership/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test test-postgres lint install translations translations-update check-system clean \
+.PHONY: run serve test test-postgres lint install translations translations-update check-system clean \
 	loadtest loadtest-short
 
 run: install translations
@@ -24,6 +24,14 @@ run: install translations
 	@$(FLASK) demo-logins
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The production shape on this machine: PostgreSQL and Redis (CI's: 127.0.0.1:5432 trust auth,
+# 127.0.0.1:6379), migrations, then gunicorn on SERVE_PORT, the RQ worker and the scheduler;
+# Ctrl+C stops all three. Says what is missing and how to start it when a service does not
+# answer. Override DATABASE_URL, REDIS_URL, SERVE_PORT; SERVE_ARGS="--only web" runs part of it.
+SERVE_PORT ?= 8000
+serve: install translations
+	SERVE_PORT=$(SERVE_PORT) $(BIN)/python scripts/serve.py $(SERVE_ARGS)
 
 test: install translations
 	$(PYTEST) $(PYTEST_ARGS)

@@ -78,19 +78,18 @@ def load_settings(app: Flask, overrides: dict) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    """Log to stderr at the configured level, each message once."""
+    """Log to stderr at the configured level and format (JSON in production), each message
+    once."""
     from flask.logging import default_handler
+
+    from .core import logs
 
     app.logger.setLevel(app.config["LOG_LEVEL"])
     logging.getLogger("partnership").setLevel(app.config["LOG_LEVEL"])
     # The app's logger is "partnership", the parent of every module's logger: Flask's own
     # handler on it printed each message a second time beside the root handler below.
     app.logger.removeHandler(default_handler)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=app.config["LOG_LEVEL"],
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+    logs.configure(app)
     # Font subsetting for PDFs logs every table it reads at DEBUG: thousands of lines per render.
     logging.getLogger("fontTools").setLevel(max(logging.INFO, app.logger.level))
     # WeasyPrint reports each step of every PDF at INFO ("Step 1 - Fetching and parsing HTML").
@@ -101,12 +100,14 @@ def init_extensions(app: Flask) -> None:
     """Bind the extension objects to this application."""
     from . import models  # noqa: F401 - every table joins the metadata
     from .auth.sessions import ServerSessionInterface
+    from .core import request_tracking
     from .core.database import configure_engines
     from .core.language import select_locale, select_timezone
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    request_tracking.init_app(app)  # outermost: request ids, timing, metrics
     db.init_app(app)
     configure_engines(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -138,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach each area's views."""
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .core.metrics import bp as metrics_bp
     from .core.views import bp as core_bp
     from .dashboard.views import bp as dashboard_bp
     from .matching.views import bp as matching_bp
@@ -154,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from .work.views import bp as work_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(metrics_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(organisations_bp)

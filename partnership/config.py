@@ -100,6 +100,11 @@ class Config:
     EMBASSY_CONTACT_EMAIL: str | None = None
 
     LOG_LEVEL = "INFO"
+    # json: one JSON object a line (time, level, logger, message, request id, ...), without
+    # e-mail or IP addresses (core/logs.py); console: readable lines, for development.
+    LOG_FORMAT = "json"
+    # Prometheus scrapes /metrics with "Authorization: Bearer <this>"; unset, /metrics is a 404.
+    METRICS_TOKEN: str | None = None
     # Where uploads (signed scans, consent documents) were kept before 0020: read only by
     # ``flask migrate-uploads``, which moves them into the shared storage below.
     UPLOAD_FOLDER: str | None = None  # default instance/uploads
@@ -126,6 +131,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     HSTS = False
     LOG_LEVEL = "DEBUG"
+    LOG_FORMAT = "console"
 
 
 class TestingConfig(DevelopmentConfig):
@@ -155,6 +161,7 @@ _ENV_STRINGS = (
     "MEMORANDUM_SIGNING_KEY", "MEMORANDUM_SIGNING_CERT", "MEMORANDUM_SIGNING_CHAIN",
     "MEMORANDUM_SIGNING_PASSPHRASE", "RATE_LIMIT_LOGIN", "STORAGE_BACKEND", "S3_BUCKET",
     "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX",
+    "LOG_FORMAT", "METRICS_TOKEN",
 )
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
              "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS",

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from ..extensions import limiter
 from . import unit_of_work
 from .access import AccessDenied, NotVisible
+from .logs import logged_path
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -137,5 +138,6 @@ def register(app: Flask) -> None:
         unit_of_work.abandon()
         if isinstance(error, HTTPException):
             return http_error(error)
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("unhandled error on %s %s", request.method,
+                             logged_path(request.path, request.view_args))
         return render_error(InternalServerError.code)

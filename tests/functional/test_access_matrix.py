@@ -38,6 +38,8 @@ ROUTES = {
     "work.my_work": ("/my-work", signed_in(200)),
     "core.healthz": ("/healthz", everyone(200)),
     "core.readyz": ("/readyz", everyone(200)),
+    # Only Prometheus, with METRICS_TOKEN (tests/functional/test_observability.py).
+    "metrics.metrics": ("/metrics", everyone(404)),
     "core.set_language": ("/language", everyone(405)),
     "auth.login": ("/login", {ANON: 200, **{r: 302 for r in SIGNED_IN}}),
     "auth.second_factor": ("/login/verify", everyone(302)),   # nothing pending: back to log-in

@@ -1,12 +1,17 @@
-"""The production server as deployed: gunicorn with deploy/gunicorn.conf.py, on a loopback port."""
+"""The production server as deployed: gunicorn with deploy/gunicorn.conf.py, on a loopback port,
+with two workers: headers, the JSON access log, metrics added up across workers, the config."""
 
 import http.client
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,6 +19,7 @@ from ..conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+TOKEN = "metrics-token-for-the-test"  # noqa: S105
 
 
 def free_port() -> int:
@@ -30,13 +36,19 @@ def server(tmp_path_factory):
         require_service("gunicorn", "not installed in this environment")
     tmp_path = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
+    metrics_dir = tmp_path / "metrics"
     env = {**os.environ, "PARTNERSHIP_ENV": "production", "SECRET_KEY": "s" * 48,
            "PUBLIC_BASE_URL": "https://partnerships.example.org",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "GUNICORN_WORKERS": "1",
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "REDIS_URL": ""}
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "GUNICORN_WORKERS": "2",
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "REDIS_URL": "", "METRICS_TOKEN": TOKEN,
+           "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    for name in ("LOG_FORMAT", "TRUSTED_PROXIES"):
+        env.pop(name, None)
+    output = tmp_path / "output.log"
+    log_file = output.open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own executable and arguments
         [str(gunicorn), "-c", str(CONFIG), "partnership:create_app()"], cwd=tmp_path, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        stdout=log_file, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         try:
@@ -45,26 +57,35 @@ def server(tmp_path_factory):
         except OSError:
             time.sleep(0.2)
     else:
-        output = process.stdout.read().decode(errors="replace") if process.poll() is not None \
-            else ""
         process.kill()
         process.wait()
-        require_service("gunicorn", f"it did not start: {output[-500:]}")
-    yield port
+        log_file.close()
+        said = output.read_text(errors="replace")
+        require_service("gunicorn", f"it did not start: {said[-500:]}")
+    try:
+        get(port, "/healthz")  # the first answer waits for a worker's dictionaries (busy machine)
+        yield SimpleNamespace(port=port, output=output, metrics_dir=metrics_dir, pid=process.pid)
+    finally:
+        stop(process, log_file)
+
+
+def stop(process, log_file) -> None:
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    process.stdout.close()
+    log_file.close()
 
 
-def get(port: int, path: str, host: str):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def get(port: int, path: str, host: str = "127.0.0.1", headers: dict | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
         connection.putrequest("GET", path, skip_host=True)
         connection.putheader("Host", host)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
         connection.endheaders()
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
@@ -73,7 +94,7 @@ def get(port: int, path: str, host: str):
 
 
 def test_gunicorn_says_nothing_about_itself_and_sends_our_headers(server):
-    status, headers, _body = get(server, "/healthz", "partnerships.example.org")
+    status, headers, _body = get(server.port, "/healthz", "partnerships.example.org")
     assert status == 200
     assert "server" not in headers
     assert headers["x-content-type-options"] == "nosniff"
@@ -83,9 +104,76 @@ def test_gunicorn_says_nothing_about_itself_and_sends_our_headers(server):
 @pytest.mark.parametrize("host", ["a" * 300, "evil.example"])
 def test_a_refused_host_gets_our_400_page_through_gunicorn(server, host):
     """A 300-character label once made gunicorn answer a bare 500 without our headers."""
-    status, headers, body = get(server, "/", host)
+    status, headers, body = get(server.port, "/", host)
     assert status == 400
     assert "server" not in headers
     assert headers["content-security-policy"].startswith("default-src 'self'")
     assert headers["x-frame-options"] == "DENY"
     assert b"<html" in body.lower() and host.encode() not in body
+
+
+def access_lines(server, request_id: str) -> list[dict]:
+    """The access log's lines of one request (the worker writes them after the response)."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = [json.loads(line) for line in server.output.read_text().splitlines()
+                 if request_id in line and '"gunicorn.access"' in line]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def test_the_access_log_is_json_with_the_request_id_and_no_secret(server):
+    # (the database of this server has no tables: the page fails, and says so in the log)
+    status, headers, _body = get(server.port, "/password/reset/pr1vate-t0ken?email=a@b.example")
+    [line] = access_lines(server, headers["x-request-id"])
+    assert line["method"] == "GET" and line["status"] == status
+    assert line["path"] == "/password/reset/<token>"
+    assert isinstance(line["duration_ms"], float)
+    assert line["time"].endswith("Z") and line["level"] == "INFO"
+    text = server.output.read_text()
+    assert "pr1vate-t0ken" not in text and "a@b.example" not in text
+    for raw in text.splitlines():  # gunicorn's own lines and the application's: JSON too
+        if raw.strip():
+            json.loads(raw)
+
+
+def scrape(port: int) -> str:
+    status, _headers, body = get(port, "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200
+    return body.decode()
+
+
+def healthz_count(text: str) -> float:
+    match = re.search(r'^partnership_http_requests_total\{endpoint="core.healthz",method="GET",'
+                      r'status="200"\} (\S+)$', text, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
+
+
+def test_metrics_add_up_the_counts_of_every_worker(server):
+    assert get(server.port, "/metrics")[0] == 404  # no token
+    before = healthz_count(scrape(server.port))
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda _: get(server.port, "/healthz")[0], range(40)))
+    assert statuses == [200] * 40
+    # A request is counted once its response has gone: the last ones a moment after.
+    deadline = time.monotonic() + 10
+    while healthz_count(scrape(server.port)) < before + 40 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    counted = [healthz_count(scrape(server.port)) for _ in range(6)]
+    # Whichever worker answers the scrape, it reports what both answered.
+    assert counted == [before + 40] * 6
+    pids = {path.stem.rsplit("_", 1)[1] for path in server.metrics_dir.glob("counter_*.db")}
+    assert len(pids) == 2, "both workers counted requests"
+
+
+def test_gunicorn_checks_the_configuration_and_the_application(tmp_path):
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {**os.environ, "PARTNERSHIP_ENV": "production", "SECRET_KEY": "s" * 48,
+           "PUBLIC_BASE_URL": "https://partnerships.example.org",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+    result = subprocess.run(  # noqa: S603 - our own executable and arguments
+        [str(gunicorn), "--check-config", "-c", str(CONFIG), "partnership:create_app()"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
