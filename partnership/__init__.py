@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .dashboard.views import bp as dashboard_bp
+    from .helpdesk.views import bp as helpdesk_bp
     from .matching.views import bp as matching_bp
     from .memoranda import verify_views, workflow_views  # noqa: F401 - routes on the blueprint
     from .memoranda import views as _memoranda_views  # noqa: F401 - routes on the blueprint
@@ -165,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(work_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(outreach_bp)
+    app.register_blueprint(helpdesk_bp)
 
 
 def register_commands(app: Flask) -> None:
