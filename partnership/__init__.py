@@ -186,7 +186,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Security headers, template helpers and the current-user loader."""
     from .auth.services import load_user
-    from .core import security, templating
+    from .core import confirm, security, templating
     from .matching import labels as matching_labels
     from .notifications import views as notifications
     from .organisations import labels
@@ -198,6 +198,7 @@ def register_request_hooks(app: Flask) -> None:
     login_manager.localize_callback = str  # flash a plain, translated string
     login_manager.session_protection = None  # the server-side session is the protection
     security.register(app)
+    confirm.register(app)
     templating.register(app)
     labels.register(app)
     matching_labels.register(app)
