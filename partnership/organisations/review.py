@@ -52,7 +52,7 @@ GENERIC_WORDS = frozenset(skeleton(" ".join((
 ))).split())
 
 HISTORY_LABELS = {
-    "organisation.registered": _l("Registered"),
+    "organisation.registered": _l("Organisation registered"),
     "organisation.imported": _l("Imported or updated from a file"),
     "organisation.updated": _l("Profile changed"),
     "organisation.verify": _l("Verified"),
