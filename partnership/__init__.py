@@ -142,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     from .core.metrics import bp as metrics_bp
     from .core.views import bp as core_bp
     from .dashboard.views import bp as dashboard_bp
+    from .helpdesk.views import bp as helpdesk_bp
     from .matching.views import bp as matching_bp
     from .memoranda import verify_views, workflow_views  # noqa: F401 - routes on the blueprint
     from .memoranda import views as _memoranda_views  # noqa: F401 - routes on the blueprint
@@ -170,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(schedule_bp)
+    app.register_blueprint(helpdesk_bp)
 
 
 def register_commands(app: Flask) -> None:
@@ -191,7 +193,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Security headers, template helpers and the current-user loader."""
     from .auth.services import load_user
-    from .core import security, templating
+    from .core import confirm, security, templating
     from .matching import labels as matching_labels
     from .notifications import views as notifications
     from .organisations import labels
@@ -203,6 +205,7 @@ def register_request_hooks(app: Flask) -> None:
     login_manager.localize_callback = str  # flash a plain, translated string
     login_manager.session_protection = None  # the server-side session is the protection
     security.register(app)
+    confirm.register(app)
     templating.register(app)
     labels.register(app)
     matching_labels.register(app)

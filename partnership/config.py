@@ -42,6 +42,7 @@ class Config:
     RATE_LIMIT_REGISTER = "10 per hour"
     RATE_LIMIT_REAUTH = "5 per 15 minutes"  # the password asked again (case export, 2-step)
     RATE_LIMIT_VERIFY_UPLOAD = "20 per 10 minutes"  # PDFs checked on the public /verify page
+    RATE_LIMIT_CONTACT = "5 per hour"  # messages to the embassy, per client address
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     IMPORT_MAX_ROWS = 5000  # data rows one file may hold on the import page

@@ -11,6 +11,7 @@ from .core.events import (
     AgreedListChanged,
     ChildCaseChanged,
     ColleagueInvited,
+    ContactMessageSent,
     ImportApplied,
     ItemChanged,
     MatchDecided,
@@ -101,3 +102,11 @@ def tell_of_child_placed(event: ChildCaseChanged, _batch: dict) -> None:
         from .programme.notices import tell_of_placement
 
         tell_of_placement(event.case_code, event.actor_id)
+
+
+@handles(ContactMessageSent)
+def tell_officers_of_message(event: ContactMessageSent, _batch: dict) -> None:
+    """The embassy's officers hear of a message sent through the contact form."""
+    from .helpdesk.services import tell_officers
+
+    tell_officers(event.message_id)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import services as accounts
+from ..core import confirm
 from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.roles import ADMIN_ROLES
@@ -59,6 +60,11 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.role.data = str(user.role)
     if form.validate_on_submit():
+        if user.active and not form.active.data and not confirm.is_confirmed():
+            return confirm.ask(_("Deactivate the account of %(email)s? They can no longer sign "
+                                 "in, their open sessions end at once, and they are no longer "
+                                 "told of anything.", email=user.email),
+                               _("Deactivate the account"))
         outcome = attempt(lambda: accounts.update_user(
             current_user, user, form.role.data, form.active.data, form.full_name.data))
         if outcome.ok:

@@ -190,6 +190,14 @@ class ColleagueInvited(Event):
     actor_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ContactMessageSent(Event):
+    """Someone wrote to the embassy through the contact form (the message's id only)."""
+
+    kind: ClassVar[str] = "contact.message_sent"
+    message_id: int
+
+
 # --- recording and dispatching --------------------------------------------------------------
 
 Handler = Callable[[Event, dict], None]

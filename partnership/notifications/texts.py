@@ -89,6 +89,10 @@ KINDS: dict[str, Kind] = {
         Category.ORGANISATION, _l("A registration was sent for verification again"),
         _l("%(name)s changed its profile as the embassy asked and sent it for verification "
            "again.")),
+    "contact_message": Kind(
+        Category.ORGANISATION, _l("A message to the embassy: %(subject)s"),
+        _l("%(sender)s wrote to the embassy through the contact form. Open the message to "
+           "read it, answer by e-mail and mark it answered.")),
     "organisation_suspend": Kind(
         Category.ORGANISATION, _l("Your organisation has been suspended"),
         _l("The embassy has suspended %(name)s. The reason:\n\n%(reason)s")),

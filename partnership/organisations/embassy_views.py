@@ -11,7 +11,7 @@ from ..core.jobs import QUEUED
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError, show_error
 from ..core.urls import int_param
-from . import exports, import_jobs, verification
+from . import exports, import_jobs, review, verification
 from .forms import DecisionForm, ImportForm
 from .models import ImportStatus, Status
 from .validation import MAX_CELL_CHARS
@@ -36,9 +36,15 @@ def queue():
 @roles_required(*EMBASSY)
 def organisation(organisation_id: int):
     found = verification.get_for_embassy(current_user, organisation_id)
+    return _review_page(found, DecisionForm())
+
+
+def _review_page(found, decision: DecisionForm, status: int = 200):
+    """The officer's review of an organisation: the decision beside what to check first."""
     return render_template("embassy/organisation.html", organisation=found,
                            actions=verification.allowed_actions(found),
-                           decision=DecisionForm(), action=ActionForm())
+                           review=review.review_of(current_user, found),
+                           decision=decision, action=ActionForm()), status
 
 
 @bp.route("/organisations/<int:organisation_id>/decide/<action>", methods=["POST"])
@@ -51,9 +57,7 @@ def decide(organisation_id: int, action: str):
             verification.decide(current_user, found, action, form.reason.data or "")
         except ServiceError as error:
             show_error(None, error)
-            return render_template("embassy/organisation.html", organisation=found,
-                                   actions=verification.allowed_actions(found),
-                                   decision=form, action=ActionForm()), 422
+            return _review_page(found, form, 422)
         flash(_("The decision is recorded and the organisation's manager informed."), "success")
     return redirect(url_for("verification.organisation", organisation_id=found.id))
 

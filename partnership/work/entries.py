@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..auth import work as accounts
 from ..core import scheduled_runs
 from ..core.roles import Role
+from ..helpdesk import services as helpdesk
 from ..matching import work as matching
 from ..memoranda import work as memoranda
 from ..organisations import work as organisations
@@ -94,6 +95,13 @@ def registrations(_user):
     return _found(organisations.registrations_to_verify(),
                   lambda org_id: url_for("verification.organisation", organisation_id=org_id),
                   url_for("verification.queue", status="pending"))
+
+
+@entry("contact_messages", _l("Messages to the embassy to answer"), OFFICER)
+def contact_messages(_user):
+    return _found(helpdesk.unanswered(),
+                  lambda message_id: url_for("helpdesk.message", message_id=message_id),
+                  url_for("helpdesk.inbox"))
 
 
 @entry("mutual_interest", _l("Mutual interests to vet"), OFFICER)

@@ -9,10 +9,16 @@ from partnership.core.roles import Role
 
 from ..conftest import post_form
 from ..factories import ItemFactory, OrganisationFactory, UserFactory
-from . import matrix_dashboard, matrix_memoranda, matrix_outreach, matrix_programme
+from . import (
+    matrix_dashboard,
+    matrix_helpdesk,
+    matrix_memoranda,
+    matrix_outreach,
+    matrix_programme,
+)
 
 # each area's rows live in its own module
-AREAS = (matrix_memoranda, matrix_programme, matrix_dashboard, matrix_outreach)
+AREAS = (matrix_memoranda, matrix_programme, matrix_dashboard, matrix_outreach, matrix_helpdesk)
 
 ROLES = ["anonymous", *[role.value for role in Role]]
 ANON = "anonymous"

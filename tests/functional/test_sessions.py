@@ -79,6 +79,11 @@ def test_deactivation_ends_sessions_at_once(app, client, login_as):
     login_as(Role.ADMIN)
     response = post_form(client, f"/admin/users/{member.id}",
                          {"full_name": member.full_name, "role": "org_member"})  # active unticked
+    assert response.status_code == 200
+    assert 'name="confirmed" value="1"' in response.get_data(as_text=True)
+    assert member_client.get("/account").status_code == 200     # asked first: nothing yet
+    response = post_form(client, f"/admin/users/{member.id}",
+                         {"full_name": member.full_name, "role": "org_member", "confirmed": "1"})
     assert response.status_code == 302
     assert member_client.get("/account").status_code == 302
 
