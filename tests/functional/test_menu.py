@@ -4,11 +4,11 @@ import pytest
 from flask import url_for
 
 from partnership.core.roles import Role
-from partnership.core.templating import NAVIGATION, menu_roles, sees_entry
+from partnership.core.templating import menu_endpoints, menu_roles, sees_entry
 
 from ..factories import OrganisationFactory
 
-ENDPOINTS = [endpoint for endpoint, _label in NAVIGATION]
+ENDPOINTS = menu_endpoints()
 
 
 def _sign_in(login_as, role: Role):
