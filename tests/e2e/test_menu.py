@@ -18,7 +18,8 @@ LINES = """() => {
   const middle = (e) => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; };
   const first = items[0].getBoundingClientRect();
   const right = (selector) => document.querySelector(selector).getBoundingClientRect().right;
-  return {tops: 1 + items.filter((e) => middle(e) < first.top || middle(e) > first.bottom).length, height: document.querySelector('.site-nav').offsetHeight,
+  const below = items.filter((e) => middle(e) < first.top || middle(e) > first.bottom);
+  return {tops: 1 + below.length, height: document.querySelector('.site-nav').offsetHeight,
           width: right('.site-nav__list'), room: right('.site-nav__inner'),
           header: document.querySelector('.site-header__inner').offsetHeight,
           labels: items.map((e) => e.textContent.trim().replace(/\\s+/g, ' '))};
