@@ -98,6 +98,9 @@ def navigation() -> list[dict]:
 def register(app: Flask) -> None:
     """Context processor and filters."""
 
+    # Globals, not context: the macros of list pages (imported without context) use them.
+    app.jinja_env.globals.update(url_with=url_with, sort_url=sort_url, aria_sort=aria_sort)
+
     @app.context_processor
     def globals_for_templates():
         return {
@@ -106,9 +109,6 @@ def register(app: Flask) -> None:
             "navigation": navigation,
             "role_label": role_label,
             "Role": Role,  # templates compare with the enum, never a role's spelling
-            "url_with": url_with,
-            "sort_url": sort_url,
-            "aria_sort": aria_sort,
         }
 
     @app.template_filter("safe_href")
