@@ -10,6 +10,7 @@ from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.roles import ADMIN_ROLES
 from ..core.services import attempt
+from ..core.sorting import read_sort
 from ..core.urls import int_param
 from . import services
 from .forms import UserCreateForm, UserEditForm
@@ -25,8 +26,9 @@ def _page() -> int:
 @roles_required(*ADMIN_ROLES)
 def users():
     query = request.args.get("q", "")[:100]
-    pagination = services.list_users(current_user, _page(), query)
-    return render_template("admin/users.html", pagination=pagination, query=query)
+    sort = read_sort(request.args, services.USER_SORTS, "email")
+    pagination = services.list_users(current_user, _page(), query, sort)
+    return render_template("admin/users.html", pagination=pagination, query=query, sort=sort)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -99,5 +101,6 @@ def reset_second_factor(user_id: int):
 @roles_required(*ADMIN_ROLES)
 def audit():
     action = request.args.get("action", "")[:80]
-    pagination = services.list_audit(current_user, _page(), action)
-    return render_template("admin/audit.html", pagination=pagination, action=action)
+    sort = read_sort(request.args, services.AUDIT_SORTS, "time", descending=True)
+    pagination = services.list_audit(current_user, _page(), action, sort)
+    return render_template("admin/audit.html", pagination=pagination, action=action, sort=sort)

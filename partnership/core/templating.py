@@ -8,31 +8,51 @@ from flask_login import current_user
 from .access import allowed_roles
 from .language import LANGUAGE_NAMES
 from .roles import Role, role_label
+from .sorting import aria_sort, sort_url, url_with
 from .urls import is_web_url
 
-# The menu: (endpoint, label). Who sees an entry is who its view lets in: the roles the view
-# declares with ``roles_required`` (a view without them is open to every signed-in user), so
-# the menu and the guards cannot drift apart.
+# The menu: a few top-level entries, each a page (endpoint, label) or a group of pages (key,
+# label, pages) that opens as a sub-menu. A page of a group may carry a third label, used when
+# it is the only page of its group a user sees (the group then shows as that one link). Who
+# sees an entry is who its view lets in: the roles the view declares with ``roles_required``
+# (a view without them is open to every signed-in user), so the menu and the guards cannot
+# drift apart. "My account" sits with the user's name, at the right of the menu.
 NAVIGATION = (
     ("work.my_work", _l("My work")),
     ("organisations.directory_page", _l("Directory")),
     ("organisations.mine", _l("My organisation")),
     ("dashboard.page", _l("Dashboard")),
-    ("verification.queue", _l("Organisations")),
-    ("matching.curation_list", _l("Proposals")),
-    ("partnerships.embassy_list", _l("Partnerships")),
-    ("memoranda.template_versions", _l("Memorandum template")),
-    ("verification.import_file", _l("Import")),
-    ("outreach.package", _l("Cooperation package")),
-    ("programme.cases_list", _l("People of the Future")),
-    ("programme.report", _l("People of the Future: report")),
+    ("organisations", _l("Organisations"), (
+        ("verification.queue", _l("All organisations"), _l("Organisations")),
+        ("verification.import_file", _l("Import")),
+        ("outreach.package", _l("Cooperation package")),
+    )),
+    ("partnerships", _l("Partnerships"), (
+        ("matching.curation_list", _l("Proposals")),
+        ("partnerships.embassy_list", _l("All partnerships"), _l("Partnerships")),
+        ("memoranda.template_versions", _l("Memorandum template")),
+    )),
+    ("programme", _l("People of the Future"), (
+        ("programme.cases_list", _l("Children's cases"), _l("People of the Future")),
+        ("programme.report", _l("Report"), _l("People of the Future: report")),
+    )),
     ("programme.my_centre", _l("My centre's children")),
-    ("admin.users", _l("Users")),
-    ("admin.audit", _l("Audit log")),
-    ("auth.account", _l("My account")),
+    ("administration", _l("Administration"), (
+        ("admin.users", _l("Users")),
+        ("admin.audit", _l("Audit log")),
+    )),
 )
+ACCOUNT = "auth.account"
 # Entries that also need something of the user beyond the role.
 _ALSO_NEEDS = {"organisations.mine": lambda user: bool(user.organisation_id)}
+
+
+def menu_endpoints() -> list[str]:
+    """Every page the menu can offer, groups opened, with the account page."""
+    endpoints = []
+    for entry in NAVIGATION:
+        endpoints += [page[0] for page in entry[2]] if len(entry) == 3 else [entry[0]]
+    return [*endpoints, ACCOUNT]
 
 
 def menu_roles(endpoint: str) -> frozenset | None:
@@ -47,21 +67,39 @@ def sees_entry(user, endpoint: str) -> bool:
             and _ALSO_NEEDS.get(endpoint, lambda _user: True)(user))
 
 
+def _link(endpoint: str, label) -> dict:
+    return {"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint}
+
+
 def navigation() -> list[dict]:
-    """The menu entries the current user may open."""
+    """The menu the current user sees: links, and groups (``children``) of two or more links;
+    a group with one page the user may open shows as that page's link."""
     if not current_user.is_authenticated:
-        return [{"url": url_for("organisations.directory_page"), "label": NAVIGATION[0][1],
-                 "current": request.endpoint == "organisations.directory_page"},
-                {"url": url_for("organisations.register"), "label": _l("Register an organisation"),
-                 "current": request.endpoint == "organisations.register"}]
-    return [
-        {"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint}
-        for endpoint, label in NAVIGATION if sees_entry(current_user, endpoint)
-    ]
+        return [_link("organisations.directory_page", _l("Directory")),
+                _link("organisations.register", _l("Register an organisation"))]
+    menu = []
+    for entry in NAVIGATION:
+        if len(entry) == 2:
+            if sees_entry(current_user, entry[0]):
+                menu.append(_link(*entry))
+            continue
+        key, label, pages = entry
+        visible = [page for page in pages if sees_entry(current_user, page[0])]
+        if len(visible) == 1:
+            endpoint, *labels = visible[0]
+            menu.append(_link(endpoint, labels[-1]))
+        elif visible:
+            children = [_link(page[0], page[1]) for page in visible]
+            menu.append({"key": key, "label": label, "children": children,
+                         "current": any(child["current"] for child in children)})
+    return menu
 
 
 def register(app: Flask) -> None:
     """Context processor and filters."""
+
+    # Globals, not context: the macros of list pages (imported without context) use them.
+    app.jinja_env.globals.update(url_with=url_with, sort_url=sort_url, aria_sort=aria_sort)
 
     @app.context_processor
     def globals_for_templates():

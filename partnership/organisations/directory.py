@@ -6,9 +6,11 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload, with_loader_criteria
 
 from ..core.database import utcnow
+from ..core.sorting import SortOrder, sort_statement
 from ..extensions import db
 from . import fulltext
 from .models import Country, Direction, Item, ItemStatus, Kind, Organisation, Status
+from .ordering import name_in
 
 PER_PAGE = 20
 
@@ -27,9 +29,17 @@ def current_items_condition():
     return and_(Item.status == ItemStatus.ACTIVE, Item.valid_until >= utcnow().date())
 
 
-def directory_statement(filters: DirectoryFilter, fuzzy: bool = False):
+def directory_sorts(language: str) -> dict:
+    """The orders a reader may choose (``?sort=``) over the default one: by name in the page's
+    language, or by when the organisation registered."""
+    return {"name": (name_in(language),), "registered": (Organisation.created_at,)}
+
+
+def directory_statement(filters: DirectoryFilter, fuzzy: bool = False,
+                        sort: SortOrder | None = None, language: str = "uk"):
     """The SELECT of public organisations matching the filters: the best matches of the query
-    first (names above place above texts), then in a stable order. ``fuzzy`` tolerates typos."""
+    first (names above place above texts), then in a stable order; or in the order the reader
+    chose (``sort``). ``fuzzy`` tolerates typos."""
     statement = select(Organisation).where(Organisation.status == Status.VERIFIED,
                                            Organisation.public_listing.is_(True))
     if filters.country in Country.__members__.values():
@@ -50,21 +60,24 @@ def directory_statement(filters: DirectoryFilter, fuzzy: bool = False):
     query = fulltext.parse(filters.query)
     if query:
         statement = fulltext.apply(statement, query, fuzzy=fuzzy)
+    if sort is not None and sort.chosen:
+        return sort_statement(statement, sort, directory_sorts(language), Organisation.id)
     # Ukrainian organisations first (the embassy's own country), then Kazakh ones.
     return statement.order_by(Organisation.country.desc(), Organisation.id)
 
 
-def search(filters: DirectoryFilter, page: int):
+def search(filters: DirectoryFilter, page: int, sort: SortOrder | None = None,
+           language: str = "uk"):
     """A page of the directory with each organisation's current items loaded; when the words
     find nothing, the same filters with typos tolerated. Without words: a count and a page
     (3 queries); with words, the full-text query runs once for the ranked ids, whose number is
     the count, then the page's organisations are loaded by id (3 queries, one of them
     full-text, instead of two full-text ones)."""
     if not fulltext.parse(filters.query):
-        return _page(directory_statement(filters), page)
-    found = _ranked_page(directory_statement(filters), page)
+        return _page(directory_statement(filters, sort=sort, language=language), page)
+    found = _ranked_page(directory_statement(filters, sort=sort, language=language), page)
     if found.total == 0:
-        found = _ranked_page(directory_statement(filters, fuzzy=True), page)
+        found = _ranked_page(directory_statement(filters, True, sort, language), page)
     return found
 
 

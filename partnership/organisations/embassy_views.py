@@ -8,8 +8,10 @@ from flask_login import current_user
 from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.jobs import QUEUED
+from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import ServiceError, show_error
+from ..core.sorting import read_sort
 from ..core.urls import int_param
 from . import exports, import_jobs, review, verification
 from .forms import DecisionForm, ImportForm
@@ -27,9 +29,12 @@ def queue():
     if status not in (*Status, ""):
         abort(404)
     page = int_param("page", 1, minimum=1)
-    return render_template("embassy/queue.html", status=status,
+    language = current_language()
+    sort = read_sort(request.args, verification.queue_sorts(language), "registered")
+    return render_template("embassy/queue.html", status=status, sort=sort,
                            counts=verification.queue_counts(current_user),
-                           pagination=verification.list_for_embassy(current_user, status, page))
+                           pagination=verification.list_for_embassy(
+                               current_user, status, page, sort=sort, language=language))
 
 
 @bp.route("/organisations/<int:organisation_id>")

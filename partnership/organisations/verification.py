@@ -12,10 +12,12 @@ from ..core.database import utcnow
 from ..core.events import AgreedListChanged, OrganisationDecided, emit
 from ..core.roles import EMBASSY_ROLES, Role
 from ..core.services import ServiceError
+from ..core.sorting import SortOrder, sort_statement
 from ..extensions import db
 from ..notifications.services import notify
 from . import access, services
 from .models import Organisation, Status
+from .ordering import name_in
 
 # (from, action) -> to: the organisation lifecycle in one table.
 TRANSITIONS = {
@@ -38,10 +40,23 @@ def queue_counts(actor: User) -> dict[str, int]:
     return {str(status): count for status, count in rows}
 
 
-def list_for_embassy(actor: User, status: str | None, page: int, per_page: int = 25):
-    """Organisations for the embassy's queue, oldest first in each status."""
+def queue_sorts(language: str) -> dict:
+    """The columns the embassy's list sorts by (``?sort=``), names in ``language``."""
+    return {"name": (name_in(language),), "country": (Organisation.country,),
+            "registered": (Organisation.created_at,),
+            "agreed": (Organisation.on_agreed_list,)}
+
+
+OLDEST_FIRST = SortOrder("registered")
+
+
+def list_for_embassy(actor: User, status: str | None, page: int, per_page: int = 25,
+                     sort: SortOrder = OLDEST_FIRST, language: str = "uk"):
+    """Organisations for the embassy's queue, oldest first in each status unless another
+    order is asked."""
     require_role(actor, *EMBASSY_ROLES)
-    statement = select(Organisation).order_by(Organisation.created_at, Organisation.id)
+    statement = sort_statement(select(Organisation), sort, queue_sorts(language),
+                               Organisation.id)
     if status:
         statement = statement.where(Organisation.status == Status(status))
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)

@@ -10,6 +10,7 @@ from ..core.forms import ActionForm
 from ..core.language import current_language
 from ..core.roles import ORG_ROLES
 from ..core.services import attempt
+from ..core.sorting import read_sort
 from ..core.urls import int_param
 from ..extensions import limiter
 from . import access, directory, items, services, verification
@@ -112,10 +113,12 @@ def directory_page():
         kind=request.args.get("kind", ""), area=request.args.get("area", ""),
         direction=request.args.get("direction", ""), query=request.args.get("q", "")[:200])
     page = int_param("page", 1, minimum=1)
-    pagination = directory.search(filters, page)
-    return render_template("organisations/directory.html", pagination=pagination,
+    language = current_language()
+    sort = read_sort(request.args, directory.directory_sorts(language), "")
+    pagination = directory.search(filters, page, sort, language)
+    return render_template("organisations/directory.html", pagination=pagination, sort=sort,
                            filters=filters, hits=directory.hits(pagination.items, filters.query,
-                                                                current_language()))
+                                                                language))
 
 
 @bp.route("/organisations/<int:organisation_id>")

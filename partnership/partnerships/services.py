@@ -11,13 +11,15 @@ from ..core.database import utcnow
 from ..core.events import PartnershipOpened, emit
 from ..core.roles import EMBASSY_ROLES, ORG_ROLES, Role
 from ..core.services import ServiceError
+from ..core.sorting import SortOrder, lifecycle_order, sort_statement
 from ..extensions import db
 from ..matching import decisions
 from ..matching.models import Match
 from ..organisations import access
 from ..organisations.models import Country
+from ..organisations.ordering import alias, name_in
 from . import workflow
-from .models import Partnership, PartnershipEvent
+from .models import Partnership, PartnershipEvent, PartnershipStatus
 
 
 def _reference(partnership_id: int) -> str:
@@ -87,6 +89,38 @@ def partnerships_of(actor: User, organisation_id: int | None = None) -> list[Par
         statement = statement.where(or_(Partnership.ukrainian_organisation_id == organisation_id,
                                         Partnership.kazakh_organisation_id == organisation_id))
     return list(db.session.scalars(statement.order_by(Partnership.id.desc())))
+
+
+PAGE_SIZE = 25
+
+
+def embassy_sorts(language: str, ukrainian, kazakh) -> dict:
+    """The columns the embassy's list of partnerships sorts by (``?sort=``)."""
+    return {"reference": (Partnership.reference,),
+            "ukrainian": (name_in(language, ukrainian),),
+            "kazakh": (name_in(language, kazakh),),
+            "status": (lifecycle_order(Partnership.status, list(PartnershipStatus)),),
+            "updated": (Partnership.updated_at,)}
+
+
+SORT_COLUMNS = ("reference", "ukrainian", "kazakh", "status", "updated")
+LATEST_FIRST = SortOrder("updated", descending=True)
+
+
+def embassy_page(actor: User, page: int, sort: SortOrder = LATEST_FIRST,
+                 language: str = "uk"):
+    """A page of every partnership for the embassy, in the order asked (the latest changed
+    first by default)."""
+    require_role(actor, *EMBASSY_ROLES)
+    ukrainian, kazakh = alias(), alias()
+    statement = (select(Partnership)
+                 .join(ukrainian, ukrainian.id == Partnership.ukrainian_organisation_id)
+                 .join(kazakh, kazakh.id == Partnership.kazakh_organisation_id)
+                 .options(joinedload(Partnership.ukrainian_organisation),
+                          joinedload(Partnership.kazakh_organisation)))
+    statement = sort_statement(statement, sort, embassy_sorts(language, ukrainian, kazakh),
+                               Partnership.id)
+    return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def can_edit_objectives(actor: User, partnership: Partnership) -> bool:

@@ -1,6 +1,6 @@
 """The partnership page: parties, originating matches, objectives, status and history."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -8,8 +8,11 @@ from wtforms.fields.choices import SelectChoice
 from ..core import hooks
 from ..core.access import roles_required
 from ..core.forms import ActionForm
+from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
+from ..core.sorting import read_sort
+from ..core.urls import int_param
 from ..matching import decisions
 from ..organisations.views import MANAGE_SECTIONS
 from . import labels, services, workflow
@@ -81,8 +84,10 @@ def status(partnership_id: int):
 @bp.route("/embassy/partnerships")
 @roles_required(*EMBASSY_ROLES)
 def embassy_list():
-    return render_template("partnerships/list.html",
-                           partnerships=services.partnerships_of(current_user),
+    sort = read_sort(request.args, services.SORT_COLUMNS, "updated", descending=True)
+    pagination = services.embassy_page(current_user, int_param("page", 1, minimum=1), sort,
+                                       current_language())
+    return render_template("partnerships/list.html", pagination=pagination, sort=sort,
                            counts=services.counts(current_user))
 
 

@@ -29,6 +29,7 @@ from ..core.forms import ActionForm
 from ..core.language import current_language
 from ..core.roles import CENTRE_ROLES, REPORT_ROLES
 from ..core.services import attempt
+from ..core.sorting import read_sort
 from ..core.urls import int_param
 from ..extensions import limiter
 from . import (
@@ -98,8 +99,10 @@ def _case_data(form: CaseForm) -> tuple[cases.CaseData, identity.Identity]:
 def cases_list():
     state = request.args.get("state", "")
     centre_id = int_param("centre", 0)
-    return render_template("programme/cases.html",
-                           cases=cases.list_cases(current_user, state, centre_id or None),
+    sort = read_sort(request.args, cases.CASE_SORTS, "updated", descending=True)
+    pagination = cases.cases_page(current_user, state, centre_id or None,
+                                  int_param("page", 1, minimum=1), sort)
+    return render_template("programme/cases.html", pagination=pagination, sort=sort,
                            centres=centres.centres(current_user), state=state,
                            centre_id=centre_id, states=list(CaseState))
 

@@ -25,4 +25,44 @@ document.addEventListener("DOMContentLoaded", () => {
   // Move focus to the first field with an error so keyboard and screen-reader users land there.
   const invalid = document.querySelector("[aria-invalid='true']");
   if (invalid) invalid.focus();
+  menu();
 });
+
+// The main menu: the "Menu" button (phones) and each group's button are disclosure buttons
+// (aria-expanded, aria-controls). One group is open at a time; Escape, a click elsewhere or
+// focus leaving a group closes it, and Escape brings the focus back to its button.
+function menu() {
+  const nav = document.querySelector(".site-nav");
+  if (!nav) return;
+  const groups = Array.from(nav.querySelectorAll(".menu-group__toggle"));
+  const toggle = nav.querySelector(".site-nav__toggle");
+  const setOpen = (button, open) => button.setAttribute("aria-expanded", open ? "true" : "false");
+  const isOpen = (button) => button.getAttribute("aria-expanded") === "true";
+  groups.forEach((button) => {
+    button.addEventListener("click", () => {
+      const open = !isOpen(button);
+      groups.forEach((other) => setOpen(other, false));
+      setOpen(button, open);
+    });
+    button.parentElement.addEventListener("focusout", (event) => {
+      if (!button.parentElement.contains(event.relatedTarget)) setOpen(button, false);
+    });
+  });
+  if (toggle) toggle.addEventListener("click", () => setOpen(toggle, !isOpen(toggle)));
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const group = groups.find(isOpen);
+    if (group) {
+      setOpen(group, false);
+      group.focus();
+    } else if (toggle && isOpen(toggle)) {
+      setOpen(toggle, false);
+      toggle.focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    groups.forEach((button) => {
+      if (!button.parentElement.contains(event.target)) setOpen(button, false);
+    });
+  });
+}

@@ -1,14 +1,16 @@
 """The menu offers a page to exactly the roles its view lets in: both read the same roles."""
 
+import re
+
 import pytest
 from flask import url_for
 
 from partnership.core.roles import Role
-from partnership.core.templating import NAVIGATION, menu_roles, sees_entry
+from partnership.core.templating import menu_endpoints, menu_roles, sees_entry
 
 from ..factories import OrganisationFactory
 
-ENDPOINTS = [endpoint for endpoint, _label in NAVIGATION]
+ENDPOINTS = menu_endpoints()
 
 
 def _sign_in(login_as, role: Role):
@@ -55,3 +57,24 @@ def test_the_menu_reads_the_roles_the_views_declare(app):
         assert menu_roles("programme.report") == frozenset(
             {Role.PROGRAMME_COORDINATOR, Role.EMBASSY_OFFICER})
         assert menu_roles("auth.account") is None  # every signed-in user
+
+
+def test_groups_are_disclosure_buttons_that_control_their_lists(client, login_as):
+    _sign_in(login_as, Role.EMBASSY_OFFICER)
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    buttons = re.findall(r'<button type="button" class="menu-group__toggle" '
+                         r'aria-expanded="false" aria-controls="([a-z-]+)">([^<]+)<', page)
+    assert [label for _id, label in buttons] == ["Organisations", "Partnerships"]
+    for list_id, _label in buttons:
+        assert f'<ul class="menu-group__list" id="{list_id}"' in page
+    assert 'class="site-nav__toggle" aria-expanded="false" aria-controls="site-menu"' in page
+    assert 'id="site-menu"' in page
+    # the officer sees one page of the programme: a plain link, named for what it is
+    assert re.search(r'<a href="/programme/report">People of the Future: report</a>', page)
+
+
+def test_a_visitors_menu_names_the_directory(client):
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    menu = page[page.index('id="site-menu"'):page.index("</nav>", page.index('id="site-menu"'))]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', menu) == [
+        ("/organisations", "Directory"), ("/register", "Register an organisation")]
