@@ -6,7 +6,11 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
-  // Move focus to the first field with an error so keyboard and screen-reader users land there.
+  // A form came back with errors: move the focus to its summary (as GOV.UK's does), so
+  // keyboard and screen-reader users hear what is wrong and follow its links to the fields.
+  // Without a summary, to the first field with an error.
+  const summary = document.querySelector("[data-error-summary]");
   const invalid = document.querySelector("[aria-invalid='true']");
-  if (invalid) invalid.focus();
+  if (summary) summary.focus();
+  else if (invalid) invalid.focus();
 });
