@@ -11,6 +11,16 @@ document.addEventListener("DOMContentLoaded", () => {
   // Without a summary, to the first field with an error.
   const summary = document.querySelector("[data-error-summary]");
   const invalid = document.querySelector("[aria-invalid='true']");
-  if (summary) summary.focus();
-  else if (invalid) invalid.focus();
+  if (summary) {
+    summary.focus();
+    // A link moves to its field with the field's label in view, not hidden above the fold.
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      const input = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!input) return;
+      event.preventDefault();
+      (input.closest(".field") || input).scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  } else if (invalid) invalid.focus();
 });
