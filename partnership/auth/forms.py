@@ -82,3 +82,5 @@ class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = _current_password()
     submit = SubmitField(_l("Change password"))
+
+    page_order = ("current_password", "password", "confirm")  # for the error summary

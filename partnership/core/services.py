@@ -5,12 +5,23 @@ from dataclasses import dataclass
 
 
 class ServiceError(Exception):
-    """A rule broken by the user: a translated message, optionally tied to a form field."""
+    """A rule broken by the user: a translated message, optionally tied to a form field.
 
-    def __init__(self, message: str, field: str | None = None):
+    ``problems`` holds every rule broken, as (field, message) pairs, so a form shows them all in
+    one round; a single broken rule is the first of them."""
+
+    def __init__(self, message: str, field: str | None = None,
+                 problems: list[tuple[str | None, str]] | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.problems = problems or [(field, message)]
+
+    @classmethod
+    def of(cls, problems) -> "ServiceError":
+        """One error for several broken rules (objects with ``field`` and ``message``)."""
+        pairs = [(problem.field, problem.message) for problem in problems]
+        return cls(pairs[0][1], field=pairs[0][0], problems=pairs)
 
 
 def show_error(form, error: ServiceError) -> None:
@@ -21,11 +32,22 @@ def show_error(form, error: ServiceError) -> None:
     from . import unit_of_work
 
     unit_of_work.abandon()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
+    for name, message in error.problems:
+        field = getattr(form, name, None) if name else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "error")
+
+
+def add_problems(form, problems) -> None:
+    """Put the messages of the rules a service found broken next to their fields, except on a
+    field whose own shape check already failed (one message per field, the first that
+    applies), so the page shows every field's problem in one round."""
+    for problem in problems:
+        field = getattr(form, problem.field, None)
+        if field is not None and not field.errors:
+            field.errors = [*field.errors, problem.message]
 
 
 @dataclass

@@ -173,13 +173,16 @@ class ManualProposal:
 def propose_by_hand(actor: User, proposal: ManualProposal) -> Match:
     """The embassy pairs a need with an offer itself, with a written rationale."""
     require_role(actor, *EMBASSY_ROLES)
-    if not proposal.rationale.strip():
-        raise ServiceError(_("Write why these two should work together."), field="rationale")
     need, offer = db.session.get(Item, proposal.need_id), db.session.get(Item, proposal.offer_id)
+    problems = []  # every field's problem at once
     if need is None or need.direction != Direction.NEED:
-        raise ServiceError(_("Choose a need."), field="need_id")
+        problems.append(("need_id", _("Choose a need.")))
     if offer is None or offer.direction != Direction.OFFER:
-        raise ServiceError(_("Choose an offer."), field="offer_id")
+        problems.append(("offer_id", _("Choose an offer.")))
+    if not proposal.rationale.strip():
+        problems.append(("rationale", _("Write why these two should work together.")))
+    if problems:
+        raise ServiceError(problems[0][1], field=problems[0][0], problems=problems)
     for item in (need, offer):
         if item.status != ItemStatus.ACTIVE or item.organisation.status != Status.VERIFIED:
             raise ServiceError(_("Both items must be current and their organisations "

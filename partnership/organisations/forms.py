@@ -96,7 +96,8 @@ class ProfileForm(FlaskForm):
     suggest = SubmitField(_l("Suggest the other names"))
     name_ru = StringField(_l("Name in Russian (optional)"),
                           validators=[Optional(), longest(NAME_LENGTH)])
-    region = SelectField(_l("Region"), choices=labels.region_choices, validate_choice=False)
+    region = SelectField(_l("Region"), choices=labels.region_field_choices, validate_choice=False,
+                         description=_l("A region of the organisation's country."))
     city = StringField(_l("City or town"), validators=[
         DataRequired(message=rules.CITY_REQUIRED), longest(CITY_LENGTH)],
         description=_l("Choose from the list or type the name."),
@@ -114,16 +115,33 @@ class ProfileForm(FlaskForm):
     contact_name = StringField(_l("Contact person"), validators=[
         DataRequired(message=rules.CONTACT_NAME_REQUIRED), longest(CONTACT_NAME_LENGTH)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[
-        rules.validator(rules.email_problem), longest(EMAIL_LENGTH)])
-    contact_phone = StringField(_l("Contact phone"),
-                                validators=[Optional(), longest(PHONE_LENGTH)])
-    website = URLField(_l("Website"), validators=[
-        Optional(), longest(WEBSITE_LENGTH), web_address])
+        rules.validator(rules.email_problem), longest(EMAIL_LENGTH)],
+        description=_l("Partners write to this address. A shared one, for example "
+                       "partners@your-hospital.ua, keeps working when people change jobs."),
+        render_kw={"autocomplete": "email"})
+    contact_phone = StringField(_l("Contact phone (optional)"),
+                                validators=[Optional(), longest(PHONE_LENGTH)],
+                                description=_l("With the country code, for example "
+                                               "+380 44 123 45 67 or +7 727 123 45 67."),
+                                render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    website = URLField(_l("Website (optional)"), validators=[
+        Optional(), longest(WEBSITE_LENGTH), web_address],
+        description=_l("The full address, for example https://www.your-hospital.ua."),
+        render_kw={"autocomplete": "url"})
     open_to_cooperation = BooleanField(_l("Open to new partnerships"), default=True)
     public_listing = BooleanField(
         _l("Show the organisation in the public directory"),
         description=_l("Contact details are shown only to signed-in members of verified "
                        "organisations and to the embassy."))
+
+    # The fields in the order the page shows them (the error summary lists them so).
+    page_order = ("kind", "name_uk", "name_kk", "name_en", "name_ru", "region", "city",
+                  "languages", "beds", "staff", "description", "website", "contact_name",
+                  "contact_email", "contact_phone", "open_to_cooperation", "public_listing")
+
+    def offer_regions_of(self, country: str) -> None:
+        """Offer only the regions of the organisation's country (its country is fixed)."""
+        self.region.choices = labels.region_field_choices(country)
 
     def suggest_names(self, country: str) -> list[str]:
         """Fill the blank uk/kk/en names with suggestions from the official one; the names
@@ -153,23 +171,33 @@ class RegistrationForm(ProfileForm):
     registry_code = StringField(
         _l("Registry code"), validators=[DataRequired(message=rules.REGISTRY_CODE_REQUIRED),
                                          longest(20)],
-        description=_l("Ukraine: the EDRPOU code (8 digits). Kazakhstan: the BIN (12 digits)."),
+        description=_l("Ukraine: the EDRPOU code, 8 digits, for example 12345678. Kazakhstan: "
+                       "the BIN, 12 digits, for example 123456789012. Spaces and dashes are "
+                       "ignored."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    manager_name = StringField(_l("Your full name"), validators=[DataRequired(),
-                                                                 Length(max=200)],
-                               render_kw={"autocomplete": "name"})
+    manager_name = StringField(_l("Your full name"), validators=[
+        DataRequired(message=_l("Enter your full name.")), Length(max=200)],
+        render_kw={"autocomplete": "name"})
     manager_email = EmailField(
-        _l("Your e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+        _l("Your e-mail"), validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            Email(message=_l("Enter an e-mail address in the right form, like "
+                             "name@example.com.")), Length(max=254)],
         description=_l("You will sign in with it; we send a link to confirm it."),
         render_kw={"autocomplete": "email"})
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        _l("Password"), validators=[DataRequired(message=_l("Enter a password.")),
+                                    Length(max=MAX_LENGTH)],
         description=_l("At least 12 characters. A few unrelated words make a strong, "
                        "memorable password."), render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the password"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        DataRequired(message=_l("Enter the password again.")),
+        EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Register"))
+
+    page_order = ("country", "registry_code", *ProfileForm.page_order, "manager_name",
+                  "manager_email", "password", "confirm")
 
 
 class EditProfileForm(ProfileForm):

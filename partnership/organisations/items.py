@@ -35,8 +35,9 @@ def default_valid_until(today: date | None = None) -> date:
 
 def check_item(direction: Direction, values: dict) -> dict:
     """Rules on an item's values (``rules``, which the import calls too); returns them cleaned."""
-    for problem in rules.item_problems(values):
-        raise ServiceError(problem.message, field=problem.field)
+    problems = rules.item_problems(values)
+    if problems:  # all of them at once, each next to its field
+        raise ServiceError.of(problems)
     values = dict(values)
     values["description"] = values["description"].strip()
     values["splittable"] = bool(values.get("splittable")) and direction == Direction.NEED

@@ -63,10 +63,18 @@ def choices(mapping: dict) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in mapping.items()]
 
 
-def region_choices() -> list[SelectChoice]:
-    """Regions grouped by country, occupied ones marked."""
-    return [SelectChoice(code, region_label(code), optgroup=str(COUNTRIES[region.country]))
-            for code, region in regions().items()]
+def region_choices(country: str | None = None) -> list[SelectChoice]:
+    """Regions grouped by country (only ``country``'s when given), occupied ones marked. Each
+    option names its country (``data-country``) for the script that offers only the chosen
+    country's regions."""
+    return [SelectChoice(code, region_label(code), optgroup=str(COUNTRIES[region.country]),
+                         render_kw={"data-country": region.country})
+            for code, region in regions().items() if country in (None, region.country)]
+
+
+def region_field_choices(country: str | None = None) -> list[SelectChoice]:
+    """A profile's region list: an empty choice first, so no region is chosen for anyone."""
+    return [SelectChoice("", _l("Choose a region")), *region_choices(country)]
 
 
 def area_choices() -> list[SelectChoice]:

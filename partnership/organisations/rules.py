@@ -67,6 +67,14 @@ def registry_code_problem(country: str, code: str) -> str | None:
     if not code.isdigit():
         return _("A registry code has digits only; “%(code)s” has other characters.",
                  code=code[:20])
+    if country not in {c.value for c in Country}:
+        # No country chosen yet (the country field says so): judge the code by its length.
+        if len(code) not in (8, 12):
+            return _("A registry code has 8 digits (EDRPOU) or 12 digits (BIN); this one has "
+                     "%(count)d.", count=len(code))
+        if registry.is_valid("UA", code) or registry.is_valid("KZ", code):
+            return None
+        country = Country.UA if len(code) == 8 else Country.KZ
     if country == Country.UA:
         if len(code) == 12:
             return _("This looks like a Kazakh BIN (12 digits), but the country is Ukraine: an "
@@ -113,7 +121,9 @@ def native_name_field(country: str) -> str:
 
 def region_problem(country: str, region: str | None) -> str | None:
     """The region is one of the country's."""
-    found = regions().get((region or "").lower())
+    if not (region or "").strip():
+        return _("Choose the organisation's region.")
+    found = regions().get(region.lower())
     if found is None or found.country != country:
         return _("Choose a region of the organisation's country.")
     return None

@@ -88,22 +88,75 @@ def get_organisation(organisation_id: int) -> Organisation | None:
 
 def check_profile(country: str, profile: dict) -> None:
     """Rules the form cannot check alone: native name present, region and kind of the country
-    (``rules``, which the import calls too)."""
-    for problem in rules.profile_problems(country, profile):
-        raise ServiceError(problem.message, field=problem.field)
+    (``rules``, which the import calls too); every one broken is reported at once."""
+    problems = rules.profile_problems(country, profile)
+    if problems:
+        raise ServiceError.of(problems)
+
+
+def profile_problems(country: str, profile: dict) -> list[rules.Problem]:
+    """The profile's rules that join fields, to show with the form's own errors in one round."""
+    return rules.profile_problems(country, profile)
+
+
+def registry_code_problem(country: str, code: str,
+                          exclude_id: int | None = None) -> rules.Problem | None:
+    """What is wrong with the code: its shape for the country, or that it is registered."""
+    message = rules.registry_code_problem(country, code)
+    if message:
+        return rules.Problem("registry_code", message)
+    taken = db.session.scalar(select(Organisation.id).where(
+        Organisation.registry_code == registry.normalise(code)))
+    if taken is not None and taken != exclude_id:
+        return rules.Problem("registry_code", _(
+            "An organisation with this registry code is already registered. Ask its manager "
+            "to invite you."))
+    return None
 
 
 def check_registry_code(country: str, code: str, exclude_id: int | None = None) -> str:
     """The normalised code, if valid for the country and not registered yet."""
-    message = rules.registry_code_problem(country, code)
+    problem = registry_code_problem(country, code, exclude_id)
+    if problem:
+        raise ServiceError(problem.message, field=problem.field)
+    return registry.normalise(code)
+
+
+def registration_problems(form: Registration) -> list[rules.Problem]:
+    """Every rule the registration breaks, found in one round: the registry code (its exact
+    fault, or that it is taken), the rules that join profile fields, the password's strength.
+    The form's shape checks add theirs; registration itself refuses the same problems."""
+    _existing, stale = _existing_account(form.manager_email)
+    return _registration_problems(form, stale)
+
+
+def _existing_account(email: str | None) -> tuple[User | None, User | None]:
+    """The account holding the address, and the same account again when it holds none
+    (an invitation never accepted, a registration never confirmed), which may be replaced."""
+    existing = find_user(normalise_email(email or ""))
+    return existing, (existing if existing is not None and _holds_no_account(existing)
+                      else None)
+
+
+def _registration_problems(form: Registration, stale: User | None) -> list[rules.Problem]:
+    country = form.country or ""
+    problems = []
+    message = rules.country_problem(country)
     if message:
-        raise ServiceError(message, field="registry_code")
-    code = registry.normalise(code)
-    taken = db.session.scalar(select(Organisation.id).where(Organisation.registry_code == code))
-    if taken is not None and taken != exclude_id:
-        raise ServiceError(_("An organisation with this registry code is already registered. "
-                             "Ask its manager to invite you."), field="registry_code")
-    return code
+        problems.append(rules.Problem("country", message))
+    problem = registry_code_problem(country, form.registry_code or "",
+                                    exclude_id=_cancellable_organisation_id(stale))
+    if problem:
+        problems.append(problem)
+    if message:  # the rules that join fields need the country: only the kind is judged alone
+        kind = rules.kind_problem(form.profile.get("kind"))
+        problems.extend([rules.Problem("kind", kind)] if kind else [])
+    else:
+        problems.extend(rules.profile_problems(country, form.profile))
+    weak = password_problems(form.password or "", form.manager_email or "")
+    if form.password and weak:
+        problems.append(rules.Problem("password", " ".join(weak)))
+    return problems
 
 
 def apply_profile(organisation: Organisation, profile: dict) -> dict:
@@ -134,16 +187,13 @@ def register(form: Registration) -> Organisation | None:
     invitation never accepted, or a registration never confirmed, is no account: it is
     cancelled and this registration goes ahead.
     """
-    country = Country(form.country)
     email = normalise_email(form.manager_email)
-    existing = find_user(email)
-    stale = existing if existing is not None and _holds_no_account(existing) else None
-    code = check_registry_code(country, form.registry_code,
-                               exclude_id=_cancellable_organisation_id(stale))
-    check_profile(country, form.profile)
-    problems = password_problems(form.password, form.manager_email)
+    existing, stale = _existing_account(email)
+    problems = _registration_problems(form, stale)
     if problems:
-        raise ServiceError(" ".join(problems), field="password")
+        raise ServiceError.of(problems)
+    country = Country(form.country)
+    code = registry.normalise(form.registry_code)
     password_hash = hash_password(form.password)  # on both paths: the same work and time
     if existing is not None and stale is None:
         _tell_owner_of_registration_attempt(existing)

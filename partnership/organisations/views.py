@@ -9,7 +9,7 @@ from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.language import current_language
 from ..core.roles import ORG_ROLES
-from ..core.services import attempt
+from ..core.services import add_problems, attempt
 from ..core.sorting import read_sort
 from ..core.urls import int_param
 from ..extensions import limiter
@@ -51,13 +51,15 @@ def register():
     if suggested is not None:
         return render_template("organisations/register.html", form=form, suggested=suggested,
                                cities=_cities())
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not form.csrf_token.errors:
         registration = services.Registration(
             country=form.country.data, registry_code=form.registry_code.data,
             manager_name=form.manager_name.data, manager_email=form.manager_email.data,
             password=form.password.data, profile=form.profile())
-        outcome = attempt(lambda: services.register(registration), form)
-        if outcome.ok:
+        if not valid:  # every field's problem in one round: the rules' too, not only shapes
+            add_problems(form, services.registration_problems(registration))
+        elif attempt(lambda: services.register(registration), form).ok:
             session["registered_email"] = form.manager_email.data
             return redirect(url_for("organisations.registered"))
     return render_template("organisations/register.html", form=form, suggested=[],
@@ -172,16 +174,18 @@ def manage(organisation_id: int):
 def edit(organisation_id: int):
     organisation = services.for_manager(current_user, organisation_id)
     form = EditProfileForm(obj=organisation)
+    form.offer_regions_of(organisation.country)
     suggested = _suggested(form, organisation.country)
     if suggested is not None:
         return render_template("organisations/edit.html", form=form, organisation=organisation,
                                suggested=suggested, cities=_cities())
-    if form.validate_on_submit():
-        outcome = attempt(lambda: services.update_profile(
-            current_user, organisation, form.profile()), form)
-        if outcome.ok:
-            flash(_("The profile is saved."), "success")
-            return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not form.csrf_token.errors and not valid:
+        add_problems(form, services.profile_problems(organisation.country, form.profile()))
+    elif valid and attempt(lambda: services.update_profile(
+            current_user, organisation, form.profile()), form).ok:
+        flash(_("The profile is saved."), "success")
+        return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     return render_template("organisations/edit.html", form=form, organisation=organisation,
                            suggested=[], cities=_cities())
 

@@ -22,9 +22,23 @@ document.addEventListener("DOMContentLoaded", () => {
       confirmed.value = "1";
     });
   });
-  // Move focus to the first field with an error so keyboard and screen-reader users land there.
+  // A form came back with errors: move the focus to its summary (as GOV.UK's does), so
+  // keyboard and screen-reader users hear what is wrong and follow its links to the fields.
+  // Without a summary, to the first field with an error.
+  const summary = document.querySelector("[data-error-summary]");
   const invalid = document.querySelector("[aria-invalid='true']");
-  if (invalid) invalid.focus();
+  if (summary) {
+    summary.focus();
+    // A link moves to its field with the field's label in view, not hidden above the fold.
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      const input = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!input) return;
+      event.preventDefault();
+      (input.closest(".field") || input).scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  } else if (invalid) invalid.focus();
   menu();
 });
 
