@@ -22,6 +22,26 @@ document.addEventListener("DOMContentLoaded", () => {
       confirmed.value = "1";
     });
   });
+  // A table or chart wider than the screen scrolls sideways in its frame. The frame takes focus
+  // (Tab, then the arrow keys scroll it) while, and only while, it has something to scroll, and
+  // is named after its table's caption or the heading above it (WCAG 2.1.1).
+  const frames = document.querySelectorAll(".table-wrap, .dashboard__scroll");
+  frames.forEach((frame) => {
+    const caption = frame.querySelector("caption");
+    let heading = frame.previousElementSibling;
+    while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+    const name = (caption || heading || {}).textContent;
+    if (name && !frame.hasAttribute("aria-label")) {
+      frame.setAttribute("role", "region");
+      frame.setAttribute("aria-label", name.trim());
+    }
+  });
+  const reachable = () => frames.forEach((frame) => {
+    if (frame.scrollWidth > frame.clientWidth) frame.setAttribute("tabindex", "0");
+    else frame.removeAttribute("tabindex");
+  });
+  reachable();
+  window.addEventListener("resize", reachable);
   // A form came back with errors: move the focus to its summary (as GOV.UK's does), so
   // keyboard and screen-reader users hear what is wrong and follow its links to the fields.
   // Without a summary, to the first field with an error.

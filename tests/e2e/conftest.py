@@ -30,18 +30,23 @@ def live_server(make_app):
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def browser():
+def launch_chromium(playwright):
+    """Debian's headless Chromium (skipped locally, a failure in CI, when it is missing)."""
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         require_service("Chromium", f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update",
+              "--disable-sync"])
+
+
+@pytest.fixture
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
