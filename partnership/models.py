@@ -5,8 +5,8 @@ from .auth.seen import SeenMark  # noqa: F401
 from .auth.sessions import AuthSession  # noqa: F401
 from .core.events import HandledEvent, OutboxEvent  # noqa: F401
 from .core.models import AuditEvent, OutboxEmail  # noqa: F401
-from .core.storage import StoredFile  # noqa: F401
 from .core.scheduled_runs import ScheduledRun  # noqa: F401
+from .core.storage import StoredFile  # noqa: F401
 from .helpdesk.models import ContactMessage  # noqa: F401
 from .matching.models import Match, MatchingSetting  # noqa: F401
 from .memoranda.issued import IssuedPdf  # noqa: F401
