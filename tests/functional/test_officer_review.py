@@ -98,7 +98,9 @@ def test_possible_duplicates_are_listed_with_the_reasons(client, login_as):
                                     kind=Kind.CLINIC, contact_email="e@five.example")
     same_address = OrganisationFactory(name_uk="Інша назва", name_en="Other name",
                                        city="Львів", contact_email="A@one.example")
-    found = {s.organisation.id: s.reasons for s in review.similar_organisations(organisation)}
+    with force_locale("en"):
+        found = {s.organisation.id: s.reasons
+                 for s in review.similar_organisations(organisation)}
     assert any("similar name" in r for r in found[same_name_other_script.id])
     assert any("one typo away" in r for r in found[near_code.id])
     assert any("same kind" in r for r in found[same_city_and_kind.id])
