@@ -65,6 +65,7 @@ def test_from_proposal_to_partnership(live_server, browser):
     show_interest(browser, base, kz_manager, "kk", "Николаев", "proposals-kk")
 
     context, page = sign_in(browser, base, officer, "uk", secret)
+    page.get_by_role("button", name=t("Partnerships", "uk"), exact=True).click()
     page.get_by_role("link", name=t("Proposals", "uk"), exact=True).click()
     page.get_by_label(t("Status", "uk")).select_option("mutually_accepted")
     page.get_by_role("button", name=t("Show", "uk")).click()

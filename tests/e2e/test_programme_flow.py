@@ -32,7 +32,8 @@ def test_from_referral_to_a_progress_note(live_server, browser, tmp_path):
     lang = "uk"
 
     context, page = sign_in(browser, base, coordinator, lang, secret)
-    page.get_by_role("link", name=t("People of the Future", lang), exact=True).click()
+    page.get_by_role("button", name=t("People of the Future", lang), exact=True).click()
+    page.get_by_role("link", name=t("Children's cases", lang), exact=True).click()
     page.get_by_role("link", name=t("New referral", lang)).click()
     page.get_by_label(t("Year of birth", lang)).fill(str(utcnow().year - 9))
     page.get_by_label(t("Sex", lang)).select_option("female")

@@ -79,7 +79,8 @@ def test_register_verify_and_add_a_need(live_server, browser):
     officer_page.get_by_label(t("Code from your authenticator app, or a recovery code")).fill(
         pyotp.TOTP(secret).now())
     officer_page.get_by_role("button", name=t("Continue")).click()
-    officer_page.get_by_role("link", name=t("Organisations"), exact=True).click()
+    officer_page.get_by_role("button", name=t("Organisations"), exact=True).click()
+    officer_page.get_by_role("link", name=t("All organisations"), exact=True).click()
     officer_page.get_by_role("link", name="Миколаївська обласна дитяча лікарня").click()
     screenshot(officer_page, "verification-uk")
     officer_page.get_by_role("button", name=t("Verify")).click()
