@@ -318,8 +318,9 @@ def test_sign_in_lands_on_my_work_unless_a_safe_next_was_given(app, client):
 def test_my_work_is_the_first_menu_entry(client, login_as):
     login_as(Role.ORG_MEMBER.value)
     html = client.get("/account").get_data(as_text=True)
-    menu = html[html.index("<nav"):]
-    assert menu.index('href="/my-work"') < menu.index('href="/account"')
+    menu = html[html.index('<nav class="site-nav"'):]
+    first_link = re.search(r'<a [^>]*href="([^"]+)"', menu).group(1)
+    assert first_link == "/my-work"  # the account moved to the header row, beside the name
 
 
 # --- a fixed number of queries, whatever the size of the data -----------------------------------
