@@ -32,7 +32,7 @@ document.addEventListener("DOMContentLoaded", () => {
     while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
     const name = (caption || heading || {}).textContent;
     if (name && !frame.hasAttribute("aria-label")) {
-      frame.setAttribute("role", "region");
+      frame.setAttribute("role", "group");   // not a landmark: it repeats its section's name
       frame.setAttribute("aria-label", name.trim());
     }
   });
