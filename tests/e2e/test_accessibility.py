@@ -23,6 +23,7 @@ from partnership.auth.models import TokenPurpose, User
 from partnership.auth.services import issue_token
 from partnership.core.roles import Role
 from partnership.extensions import db
+from partnership.helpdesk.guides import GUIDES
 
 from ..conftest import POSTGRES_URL, _truncate_all, base_config
 from ..factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
@@ -39,6 +40,8 @@ WIDTHS = (1280, 390)
 NOT_PAGES = {
     "static": "the stylesheet, scripts, fonts and images",
     "core.healthz": "a probe for the load balancer (plain text)",
+    "core.readyz": "a probe for the load balancer (JSON)",
+    "metrics.metrics": "Prometheus's counters (plain text, token only)",
     "dashboard.table_csv": "a CSV download",
     "dashboard.report_pdf": "a PDF download",
     "dashboard.tables_xlsx": "a spreadsheet download",
@@ -157,13 +160,18 @@ def build_world(app) -> dict:
     db.session.add(CatalogueJob(key="a" * 64, language="uk", filters={},
                                 status=CatalogueStatus.SUCCEEDED, organisations=3,
                                 progress=100))
+    from partnership.helpdesk.services import send_message
+
+    message = send_message(None, "Олена Коваль", "olena@example.org", "Реєстрація лікарні",
+                           "Як додати другу адресу нашої лікарні?", "uk")
     db.session.commit()
 
     ua_org = world["manager_ua"][0].organisation_id
     kz_org = world["manager_kz"][0].organisation_id
     ids = {"ua_org": ua_org, "kz_org": kz_org, "pending_org": pending.id,
            "import_job": db.session.scalar(select(ImportJob.id)),
-           "catalogue_job": db.session.scalar(select(CatalogueJob.id))}
+           "catalogue_job": db.session.scalar(select(CatalogueJob.id)),
+           "message": message.id}
     for key, org in (("ua", ua_org), ("kz", kz_org)):
         ids[f"{key}_need"] = db.session.scalar(select(Item.id).where(
             Item.organisation_id == org, Item.direction == Direction.NEED).limit(1))
@@ -235,6 +243,8 @@ def visits(world) -> dict[str, list[Visit]]:
         Visit("outreach.package", "/embassy/cooperation-package"),
         Visit("outreach.job", f"/embassy/cooperation-package/{i['catalogue_job']}"),
         Visit("programme.report", "/programme/report"),
+        Visit("helpdesk.inbox", "/embassy/messages"),
+        Visit("helpdesk.message", f"/embassy/messages/{i['message']}"),
     ]
     manager_ua = [
         Visit("organisations.manage", f"/organisations/{i['ua_org']}/manage"),
@@ -290,6 +300,7 @@ def visits(world) -> dict[str, list[Visit]]:
         Visit("admin.new_user", "/admin/users/new", MAIN_FORM),
         Visit("admin.edit_user", f"/admin/users/{world['two_step'][0].id}"),
         Visit("admin.audit", "/admin/audit"),
+        Visit("schedule.jobs", "/admin/scheduled-jobs"),
         Visit("dashboard.page", "/embassy/dashboard"),
         Visit("verification.queue", "/embassy/organisations"),
     ]
@@ -307,6 +318,10 @@ def visits(world) -> dict[str, list[Visit]]:
         Visit("memoranda.verify_upload", "/verify", MAIN_FORM),
         Visit("memoranda.verify", f"/verify/{i['code_signed']}"),
         Visit("errors.not_found", "/no-such-page"),
+        Visit("helpdesk.index", "/help"),
+        *(Visit("helpdesk.guide", f"/help/{guide.slug}") for guide in GUIDES),
+        Visit("helpdesk.contact", "/contact", MAIN_FORM),
+        Visit("helpdesk.contact_sent", "/contact/sent"),
         # The two sign-in steps: the login form leads there (see sign_in_steps).
         Visit("auth.second_factor", "two_step", MAIN_FORM),
         Visit("auth.enrol_at_login", "unenrolled", MAIN_FORM),
