@@ -269,17 +269,24 @@ def test_results_are_deterministic(world):
 
 @settings(max_examples=150, deadline=None)
 @given(worlds())
-def test_reciprocity_is_symmetric(world):
+def test_reciprocity_is_what_the_needing_side_gives_back(world):
+    """A proposal's reciprocity: the needing side offers something the offering side needs, in
+    the same area (1) or a related one (less). Each direction of a pair of organisations asks
+    its own question, so the two may differ: A's offer may meet B's need exactly while B's
+    offer meets A's need only through a related area."""
     parties, entries = world
     results = propose(parties, entries, RELATED, OPEN)
-    mutual = {(c.need_party, c.offer_party): c.components["reciprocity"] for c in results}
-    for (a, b), value in mutual.items():
-        if (b, a) in mutual:
-            assert mutual[(b, a)] == value
     offers = {p: [e.area for e in entries if e.party == p and e.direction == "offer"]
               for p in parties}
     needs = {p: [e.area for e in entries if e.party == p and e.direction == "need"]
              for p in parties}
+    for proposal in results:
+        giver, taker = proposal.need_party, proposal.offer_party
+        exact = set(offers[giver]) & set(needs[taker])
+        reach = {r for area in offers[giver] for r in {area, *RELATED.get(area, ())}}
+        expected = (1.0 if exact else
+                    rules.RECIPROCITY_RELATED if reach & set(needs[taker]) else 0.0)
+        assert proposal.components["reciprocity"] == expected
     for a in parties:
         for b in parties:
             assert engine.reciprocal(offers[a], needs[a], offers[b], needs[b], RELATED) == \
