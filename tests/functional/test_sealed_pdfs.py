@@ -126,8 +126,8 @@ def test_the_cache_serves_the_sealed_bytes_and_records_them_once(app, world):
     assert [(row.memorandum_id, row.version, row.languages) for row in rows] == [
         (memorandum.id, memorandum.agreed_number, "uk-kk-en")]
     version = services.version(memorandum, memorandum.agreed_number)
-    assert "-s" + seal.fingerprint() in printing._cache_path(memorandum, version,
-                                                              ("uk", "kk", "en")).name
+    assert "-s" + seal.fingerprint() in printing._cache_key(memorandum, version,
+                                                             ("uk", "kk", "en"))
 
 
 def test_the_specimen_agreed_state_is_sealed_and_the_draft_is_not(app):
