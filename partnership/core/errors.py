@@ -91,8 +91,8 @@ def register(app: Flask) -> None:
     def unavailable(error: Exception):
         with suppress(*DATABASE_DOWN):  # the rollback itself may find the connection gone
             unit_of_work.abandon()
-        app.logger.warning("database unavailable on %s %s (%s)", request.method, request.path,
-                           type(error).__name__)
+        app.logger.warning("database unavailable on %s %s (%s)", request.method,
+                           logged_path(request.path, request.view_args), type(error).__name__)
         return render_unavailable()
 
     for kind in (DatabaseUnavailable, *DATABASE_DOWN):

@@ -119,7 +119,14 @@ def test_register_an_organisation_with_the_keyboard(live_server, page):
     tab_to(page, t("Register", "uk"), exact=True)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    # The registry code was wrong: focus lands on it, with its error read out with it.
+    # The registry code was wrong: focus lands on the error summary, which reads out the
+    # problem; its link takes the focus to the field, read out with its error.
+    state = focused(page)
+    assert state["name"].startswith(t("There is a problem", "uk")), state
+    page.keyboard.press("Tab")
+    link = focused(page)
+    assert link["tag"] == "a" and link["name"] in state["name"], link
+    page.keyboard.press("Enter")
     state = focused(page)
     assert state["name"].startswith(t("Registry code", "uk")), state
     code = page.locator("#registry_code")

@@ -40,9 +40,13 @@ def test_a_registration_returned_for_changes_and_sent_again(live_server, browser
     page.goto(f"{base}/embassy/organisations/{organisation.id}")
     page.get_by_label(t("Reason (sent to the organisation's manager)", "uk")).fill(REASON)
     _keep(page, "r12-embassy-return-uk")
+    # the button asks first, naming the organisation; the answer "yes" sends the form
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name=t("Return for changes", "uk")).click()
     # the answer page, once it has loaded (a read right after the click may see the old page)
     page.get_by_text(t("Returned for changes", "uk")).first.wait_for()
+    assert len(asked) == 1 and "Клініка «Шипагер»" in asked[0]
     context.close()
 
     for lang in ("kk", "en", "uk"):

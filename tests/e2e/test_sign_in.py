@@ -111,7 +111,11 @@ def test_officer_makes_new_recovery_codes_with_the_password_again(live_server, b
     password = page.get_by_label(text("uk", "Current password"))
     password.fill("not the password at all")
     page.get_by_role("button", name=text("uk", "Make new recovery codes")).click()
-    page.get_by_text(text("uk", "The current password is not right.")).wait_for()
+    # said twice: in the error summary (a link to the field) and under the field
+    page.locator("#current_password-error").get_by_text(
+        text("uk", "The current password is not right.")).wait_for()
+    assert page.get_by_role("link", name=text("uk", "The current password is not right.")
+                            .rstrip(".")).count() == 1
     screenshot(page, "recovery-codes-password-error-uk")
     page.get_by_label(text("uk", "Current password")).fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name=text("uk", "Make new recovery codes")).click()
