@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..core import hooks
+from ..core import confirm, hooks
 from ..core.access import roles_required
 from ..core.forms import ActionForm
 from ..core.language import current_language
@@ -18,6 +18,7 @@ from ..organisations.views import MANAGE_SECTIONS
 from . import labels, services, workflow
 from .forms import ObjectivesForm, StatusForm
 from .labels import PARTNERSHIP_STATUSES
+from .models import PartnershipStatus
 
 bp = Blueprint("partnerships", __name__)
 
@@ -68,12 +69,29 @@ def objectives(partnership_id: int):
     return redirect(url_for("partnerships.page", partnership_id=partnership.id))
 
 
+def _ending_question(status: str, reference: str) -> tuple[str, str] | None:
+    """What the status form asks before a status with no way back (completed, terminated),
+    and its button; None for the others."""
+    if status == PartnershipStatus.COMPLETED:
+        return (_("Mark the partnership %(reference)s as completed? This cannot be undone: the "
+                  "partnership and its memorandum stay readable, but its status can no longer "
+                  "be changed.", reference=reference), _("Yes, mark it as completed"))
+    if status == PartnershipStatus.TERMINATED:
+        return (_("Terminate the partnership %(reference)s? This cannot be undone: the "
+                  "partnership and its memorandum stay readable, but its status can no longer "
+                  "be changed.", reference=reference), _("Yes, terminate it"))
+    return None
+
+
 @bp.route("/partnerships/<int:partnership_id>/status", methods=["POST"])
 @roles_required(*EMBASSY_ROLES)
 def status(partnership_id: int):
     partnership = services.get_partnership(current_user, partnership_id)
     form = _status_form(partnership)
     if form.validate_on_submit():
+        question = _ending_question(form.status.data, partnership.reference)
+        if question and not confirm.is_confirmed():
+            return confirm.ask(*question)
         outcome = attempt(lambda: services.change_status(
             current_user, partnership, form.status.data, form.note.data or ""))
         if outcome.ok:

@@ -155,3 +155,42 @@ def test_every_destructive_button_on_these_pages_asks(client, login_as):
         forms = [f for f in FORM_RE.findall(manage) if action + '"' in f]
         assert forms and all('name="confirm_text"' in f and "data-confirm" in f
                              for f in forms), action
+
+
+@pytest.mark.parametrize(("status", "words"), [("terminated", "Terminate the partnership"),
+                                               ("completed", "as completed")])
+def test_ending_a_partnership_asks_first_naming_it(client, status, words):
+    """Completed and terminated have no way back: the status form asks on a page first, and
+    only the confirmed form changes the status."""
+    from partnership.partnerships.models import Partnership, PartnershipStatus
+
+    world = World()
+    world.partnership.status = PartnershipStatus.ACTIVE
+    db.session.commit()
+    log_in(client, world.officer, secret=world.officer_secret)
+    action = f"/partnerships/{world.partnership.id}/status"
+    response = post_form(client, action, {"status": status, "note": "Кінець співпраці"})
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert words in page and world.partnership.reference in page
+    db.session.expire_all()
+    assert db.session.get(Partnership, world.partnership.id).status == PartnershipStatus.ACTIVE
+    fields = _fields(_form_of(page, action))
+    assert fields["confirmed"] == "1" and fields["note"] == "Кінець співпраці"
+    assert client.post(action, data=fields).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Partnership, world.partnership.id).status == status
+
+
+def test_a_reversible_status_is_set_without_asking(client):
+    from partnership.partnerships.models import Partnership, PartnershipStatus
+
+    world = World()
+    world.partnership.status = PartnershipStatus.ACTIVE
+    db.session.commit()
+    log_in(client, world.officer, secret=world.officer_secret)
+    response = post_form(client, f"/partnerships/{world.partnership.id}/status",
+                         {"status": "on_hold"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Partnership, world.partnership.id).status == PartnershipStatus.ON_HOLD
