@@ -8,8 +8,10 @@ from sqlalchemy.orm import aliased, joinedload
 from ..auth.models import User
 from ..core.access import require_role
 from ..core.roles import EMBASSY_ROLES
+from ..core.sorting import SortOrder, lifecycle_order, sort_statement
 from ..extensions import db
 from ..organisations.models import Direction, Item, Organisation
+from ..organisations.ordering import name_in
 from .models import Match, MatchStatus
 
 
@@ -22,10 +24,25 @@ class CurationFilter:
     min_score: float = 0.0
 
 
-def curation_page(actor: User, filters: CurationFilter, page: int, per_page: int = 25):
-    """A page of matches for the embassy, best first (fixed number of queries)."""
+NEED_ORGANISATION, OFFER_ORGANISATION = aliased(Organisation), aliased(Organisation)
+BEST_FIRST = SortOrder("score", descending=True)
+
+
+def curation_sorts(language: str) -> dict:
+    """The columns the embassy's proposals sort by (``?sort=``): the organisations' names in
+    ``language``, the score, the status in the order of its lifecycle."""
+    return {"need": (name_in(language, NEED_ORGANISATION),),
+            "offer": (name_in(language, OFFER_ORGANISATION),),
+            "score": (Match.score,),
+            "status": (lifecycle_order(Match.status, list(MatchStatus)),)}
+
+
+def curation_page(actor: User, filters: CurationFilter, page: int, per_page: int = 25,
+                  sort: SortOrder = BEST_FIRST, language: str = "uk"):
+    """A page of matches for the embassy, best first unless another order is asked (fixed
+    number of queries)."""
     require_role(actor, *EMBASSY_ROLES)
-    need_org, offer_org, need = aliased(Organisation), aliased(Organisation), aliased(Item)
+    need_org, offer_org, need = NEED_ORGANISATION, OFFER_ORGANISATION, aliased(Item)
     statement = (select(Match)
                  .join(need_org, Match.need_organisation_id == need_org.id)
                  .join(offer_org, Match.offer_organisation_id == offer_org.id)
@@ -44,7 +61,7 @@ def curation_page(actor: User, filters: CurationFilter, page: int, per_page: int
         statement = statement.where(Match.status == MatchStatus(filters.status))
     if filters.min_score:
         statement = statement.where(Match.score >= filters.min_score)
-    statement = statement.order_by(Match.score.desc(), Match.id)
+    statement = sort_statement(statement, sort, curation_sorts(language), Match.id)
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 

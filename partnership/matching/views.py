@@ -9,6 +9,7 @@ from ..core.access import roles_required
 from ..core.language import current_language
 from ..core.roles import EMBASSY_ROLES
 from ..core.services import attempt
+from ..core.sorting import read_sort
 from ..core.urls import float_param, int_param
 from ..extensions import db
 from ..organisations import services as organisations
@@ -78,8 +79,11 @@ def curation_list():
         area=request.args.get("area", ""), status=request.args.get("status", ""),
         min_score=float_param("min_score", 0.0, minimum=0.0, maximum=1.0))
     page = int_param("page", 1, minimum=1)
-    return render_template("matching/curation.html", filters=filters,
-                           pagination=curation.curation_page(current_user, filters, page),
+    language = current_language()
+    sort = read_sort(request.args, curation.curation_sorts(language), "score", descending=True)
+    return render_template("matching/curation.html", filters=filters, sort=sort,
+                           pagination=curation.curation_page(current_user, filters, page,
+                                                             sort=sort, language=language),
                            counts=decisions.status_counts(current_user),
                            gate=services.agreed_list_gate(), form=ReasonForm())
 

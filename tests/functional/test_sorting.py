@@ -15,13 +15,14 @@ from partnership.core.models import AuditEvent
 from partnership.core.roles import Role
 from partnership.core.sorting import SortOrder, read_sort
 from partnership.extensions import db
-from partnership.organisations.models import Country, Status
+from partnership.matching.models import Match, MatchStatus
+from partnership.organisations.models import Country, Direction, Status
 from partnership.partnerships import services as partnership_services
 from partnership.partnerships.models import Partnership, PartnershipStatus
 from partnership.programme import cases as case_services
 
 from .. import factories_programme as fp
-from ..factories import OrganisationFactory, UserFactory
+from ..factories import ItemFactory, OrganisationFactory, UserFactory
 
 # A control character is refused before any view (400, core/security.py); the rest is ignored.
 NONSENSE = ["sort=password_hash", "sort=email;drop", "order=sideways", "sort=name&order=%00",
@@ -174,6 +175,37 @@ def test_the_embassys_partnerships_sort_and_page(client, login_as, monkeypatch):
     assert _rows(page, references) == ["UA-KZ-2026-0001", "UA-KZ-2026-0003"]
 
 
+def test_the_embassys_proposals_sort_by_name_score_and_status_keeping_the_filters(
+        client, login_as):
+    login_as(Role.EMBASSY_OFFICER, locale="en")
+    kazakh = _named("Қ", "Kazakh clinic", country=Country.KZ)
+    offer = ItemFactory(organisation=kazakh, direction=Direction.OFFER)
+    for ua_name, score, status in (("Charlie", 0.9, MatchStatus.VETTED),
+                                   ("Alpha", 0.5, MatchStatus.MUTUALLY_ACCEPTED),
+                                   ("Bravo", 0.7, MatchStatus.PROPOSED)):
+        need = ItemFactory(organisation=_named("Х", ua_name), direction=Direction.NEED)
+        db.session.add(Match(need_id=need.id, offer_id=offer.id, score=score, status=status,
+                             need_organisation_id=need.organisation_id,
+                             offer_organisation_id=kazakh.id, need_version=need.updated_at,
+                             offer_version=offer.updated_at))
+    db.session.commit()
+    names = r'<a href="/embassy/matches/\d+">([^<]+)</a>'
+    page = client.get("/embassy/matches").get_data(as_text=True)
+    assert _rows(page, names) == ["Charlie", "Bravo", "Alpha"]     # best first by default
+    assert 'aria-sort="descending"' in _header(page, "Score")
+    page = client.get("/embassy/matches?sort=need").get_data(as_text=True)
+    assert _rows(page, names) == ["Alpha", "Bravo", "Charlie"]
+    assert 'aria-sort="ascending"' in _header(page, "Need")
+    # the status in the order of its lifecycle: proposed, both interested, vetted
+    page = client.get("/embassy/matches?sort=status&order=desc").get_data(as_text=True)
+    assert _rows(page, names) == ["Charlie", "Alpha", "Bravo"]
+    # a filter keeps the sort, and the headers keep the filter
+    page = client.get("/embassy/matches?country=UA&sort=need&order=desc").get_data(as_text=True)
+    assert _rows(page, names) == ["Charlie", "Bravo", "Alpha"]
+    assert '<input type="hidden" name="sort" value="need">' in page
+    assert "country=UA" in re.search(r'<a href="([^"]+)">Score', page).group(1)
+
+
 def test_the_case_list_sorts_pages_and_keeps_the_filter(client, login_as, monkeypatch):
     monkeypatch.setattr(case_services, "CASES_PER_PAGE", 2)
     coordinator = login_as(Role.PROGRAMME_COORDINATOR)
@@ -198,7 +230,8 @@ def test_nonsense_in_the_address_is_harmless_for_the_admin(client, login_as, pat
     assert client.get(f"{path}?{query}").status_code == (400 if "%00" in query else 200)
 
 
-@pytest.mark.parametrize("path", ["/embassy/organisations", "/embassy/partnerships"])
+@pytest.mark.parametrize("path", ["/embassy/organisations", "/embassy/partnerships",
+                                  "/embassy/matches"])
 @pytest.mark.parametrize("query", NONSENSE)
 def test_nonsense_in_the_address_is_harmless_for_the_officer(client, login_as, path, query):
     login_as(Role.EMBASSY_OFFICER)
