@@ -3,11 +3,20 @@
 import logging
 
 from flask import current_app
+from rq import Retry
 
 from ..core import unit_of_work
 from ..core.jobs import DONE, QUEUED, queue
 
 log = logging.getLogger(__name__)
+# A worker that dies in the middle of a recomputation (kill -9, a lost host) leaves its job in
+# RQ's started registry; once the job's heartbeat lapses (its timeout + 60 s) the next registry
+# clean-up (every MAINTENANCE_SECONDS, and when a worker starts) queues it again, up to RETRIES
+# times. A recomputation replaces proposals in one unit of work, so running it again after a
+# crash changes nothing that the first run committed, and proposes nothing twice.
+RETRIES = 3
+ORGANISATION_TIMEOUT, EVERYONE_TIMEOUT = 120, 600  # seconds: one organisation takes a few
+MAINTENANCE_SECONDS = 60
 _in_worker = False  # set by ``work``: this process keeps a warm world between jobs
 
 
@@ -21,7 +30,8 @@ def recompute(organisation_id: int | None = None) -> str:
     current unit of work ('done'). Called by the event handler, after the change committed."""
     jobs = queue()
     if jobs is not None:
-        jobs.enqueue(run_recompute, organisation_id, job_timeout=600)
+        jobs.enqueue(run_recompute, organisation_id, retry=Retry(max=RETRIES),
+                     job_timeout=ORGANISATION_TIMEOUT if organisation_id else EVERYONE_TIMEOUT)
         return QUEUED
     _propose(organisation_id)
     return DONE
@@ -60,7 +70,8 @@ def work(burst: bool = False) -> None:
     _in_worker = True  # SimpleWorker runs the jobs in this process: the world stays warm
     try:
         dispatch_pending()  # what a crash between a commit and its dispatch left behind
-        SimpleWorker([jobs], connection=jobs.connection).work(burst=burst)
+        SimpleWorker([jobs], connection=jobs.connection,
+                     maintenance_interval=MAINTENANCE_SECONDS).work(burst=burst)
     finally:
         # A stopped worker keeps no world: the next one (a burst run, a test on a database
         # emptied and refilled under the same address) reads the database afresh.

@@ -295,3 +295,47 @@ def test_with_redis_the_recomputation_runs_in_a_worker(make_app):
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
     redis.Redis.from_url(url).flushdb()
+
+
+def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(make_app):
+    """kill -9 of the worker in the middle of a job leaves it in RQ's started registry; once its
+    heartbeat lapses, the registry's clean-up queues it again (not into the failed registry)."""
+    import time
+
+    from rq import SimpleWorker
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    from partnership.core.jobs import queue
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        require_service("Redis", str(error))
+    app = make_app(REDIS_URL=url)
+    with app.app_context():
+        ua = OrganisationFactory()
+        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
+        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
+                    urgency="high")
+        ItemFactory(organisation=kz, area="burns_care")
+        assert jobs.recompute(ua.id) == "queued"
+        recomputations = queue()
+        # a worker takes the job, starts it, and dies before it finishes
+        doomed = SimpleWorker([recomputations], connection=recomputations.connection)
+        doomed.register_birth()
+        job, _ = doomed.dequeue_job_and_maintain_ttl(timeout=1)
+        doomed.prepare_execution(job)
+        started = StartedJobRegistry(queue=recomputations)
+        assert job.id in started.get_job_ids()
+        assert db.session.scalar(select(func.count(Match.id))) == 0
+        # the heartbeat lapses (the job's timeout + 60 s): the next clean-up queues it again
+        started.cleanup(time.time() + jobs.ORGANISATION_TIMEOUT + 61)
+        assert job.id in recomputations.get_job_ids()
+        assert job.id not in FailedJobRegistry(queue=recomputations).get_job_ids()
+        jobs.work(burst=True)
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count(Match.id))) == 1
+        assert recomputations.count == 0 and not FailedJobRegistry(
+            queue=recomputations).get_job_ids()
+    redis.Redis.from_url(url).flushdb()
