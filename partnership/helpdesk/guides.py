@@ -111,6 +111,22 @@ GUIDES = (
            "due at 1, 3 and 6 months, and groups with free places."),
         _l("Reports show figures only; counts under five are not shown."),
     )),
+    Guide("centre", _l("For a rehabilitation centre's staff"), _l(
+        "For the staff of a rehabilitation centre that takes part in the People of the Future "
+        "programme."), (
+        _l("“My centre's children” lists the children placed now in your centre's groups whose "
+           "legal representative agreed to share their details with the centre: first name, "
+           "age, needs, group, languages, and who accompanies them (given name, initial of the "
+           "surname and relation). Surnames and documents stay with the coordinators."),
+        _l("“My work” tells you of children arriving in your groups soon, and of children in "
+           "the programme with no progress note for 14 days."),
+        _l("Write a progress note about how each child is doing. Keep it to the child's "
+           "progress, without surnames, addresses or documents; the notes stay with your "
+           "centre."),
+        _l("When a child leaves your group, or the consent to share with the centre is "
+           "withdrawn or expires, the child leaves your list at once."),
+        _l("For a placement, its dates or travel, contact the programme's coordinator."),
+    )),
     Guide("admin", _l("For the administrator"), _l(
         "For the person who runs the platform's accounts."), (
         _l("Create accounts for the embassy, the programme's coordinators and centre staff; "
@@ -129,7 +145,7 @@ GUIDE_BY_SLUG = {guide.slug: guide for guide in GUIDES}
 
 GUIDE_OF_ROLE = {Role.ORG_MANAGER: "organisation", Role.ORG_MEMBER: "organisation",
                  Role.EMBASSY_OFFICER: "officer", Role.PROGRAMME_COORDINATOR: "coordinator",
-                 Role.ADMIN: "admin"}
+                 Role.CENTRE_STAFF: "centre", Role.ADMIN: "admin"}
 
 
 def guide_of(user) -> str | None:

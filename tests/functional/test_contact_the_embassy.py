@@ -3,6 +3,8 @@ work", tells each officer in their language, and leaves "My work" once marked an
 
 from html import unescape
 
+import pytest
+
 from sqlalchemy import select
 
 from partnership.core.models import OutboxEmail
@@ -112,3 +114,18 @@ def test_help_is_linked_from_the_footer_and_from_my_work(client, login_as):
     guide = unescape(client.get("/help/officer").get_data(as_text=True))
     assert "Next registration" in guide
     assert client.get("/help/nobody").status_code == 404
+
+
+@pytest.mark.parametrize(("role", "slug"), [(Role.ORG_MANAGER, "organisation"),
+                                            (Role.CENTRE_STAFF, "centre"),
+                                            (Role.PROGRAMME_COORDINATOR, "coordinator"),
+                                            (Role.ADMIN, "admin")])
+def test_every_role_finds_its_own_guide_on_my_work(client, login_as, role, slug):
+    login_as(role)
+    assert f'href="/help/{slug}"' in client.get("/my-work").get_data(as_text=True)
+    assert client.get(f"/help/{slug}").status_code == 200
+
+
+def test_the_centres_guide_names_what_its_staff_see_and_not_more(client):
+    guide = unescape(client.get("/help/centre").get_data(as_text=True))
+    assert "My centre's children" in guide and "Surnames and documents stay with" in guide
