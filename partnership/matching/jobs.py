@@ -1,6 +1,7 @@
 """Recomputing proposals in the background (RQ, with REDIS_URL) or right away (without)."""
 
 import logging
+import time
 
 from flask import current_app
 from rq import Retry
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 RETRIES = 3
 ORGANISATION_TIMEOUT, EVERYONE_TIMEOUT = 120, 600  # seconds: one organisation takes a few
 MAINTENANCE_SECONDS = 60
+REDIS_RETRY_SECONDS = 5  # how often a worker whose Redis stopped answering looks again
 _in_worker = False  # set by ``work``: this process keeps a warm world between jobs
 
 
@@ -57,7 +59,13 @@ def _propose(organisation_id: int | None) -> None:
 
 
 def work(burst: bool = False) -> None:
-    """Run a worker in this process (the application context stays open for the jobs)."""
+    """Run a worker in this process (the application context stays open for the jobs).
+
+    While Redis does not answer, the worker waits for it and carries on when it is back (no
+    restart needed); the changes made meanwhile could not queue their recomputation, so their
+    events are still in the outbox and are dispatched first."""
+    from redis.exceptions import ConnectionError as RedisDown
+    from redis.exceptions import TimeoutError as RedisSlow
     from rq import SimpleWorker
 
     global _in_worker
@@ -69,12 +77,19 @@ def work(burst: bool = False) -> None:
 
     _in_worker = True  # SimpleWorker runs the jobs in this process: the world stays warm
     try:
-        dispatch_pending()  # what a crash between a commit and its dispatch left behind
-        SimpleWorker([jobs], connection=jobs.connection,
-                     maintenance_interval=MAINTENANCE_SECONDS).work(burst=burst)
+        while True:
+            try:
+                jobs.connection.ping()
+                dispatch_pending()  # what a crash or an outage left in the outbox
+                SimpleWorker([jobs], connection=jobs.connection,
+                             maintenance_interval=MAINTENANCE_SECONDS).work(burst=burst)
+                return
+            except (RedisDown, RedisSlow) as error:
+                log.warning("Redis does not answer (%s); the worker tries again in %d s",
+                            type(error).__name__, REDIS_RETRY_SECONDS)
+                time.sleep(REDIS_RETRY_SECONDS)
     finally:
         # A stopped worker keeps no world: the next one (a burst run, a test on a database
         # emptied and refilled under the same address) reads the database afresh.
         _in_worker = False
         forget_world()
-

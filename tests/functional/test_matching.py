@@ -339,3 +339,37 @@ def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(make_ap
         assert recomputations.count == 0 and not FailedJobRegistry(
             queue=recomputations).get_job_ids()
     redis.Redis.from_url(url).flushdb()
+
+
+def test_a_worker_waits_for_redis_and_carries_on_when_it_answers(make_app, monkeypatch):
+    """Redis stopped: the worker neither dies nor spends the outbox's attempts; once Redis is
+    back it dispatches what the outage left in the outbox and works the queue."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        require_service("Redis", str(error))
+    app = make_app(REDIS_URL=url)
+    with app.app_context():
+        ua = OrganisationFactory()
+        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
+        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
+                    urgency="high")
+        ItemFactory(organisation=kz, area="burns_care")
+        assert jobs.recompute(ua.id) == "queued"
+        answers = [False, False, True]
+        real_ping = redis.Redis.ping
+        slept = []
+
+        def ping(connection, **kwargs):
+            if not answers.pop(0):
+                raise redis.ConnectionError("Error 111 connecting. Connection refused.")
+            return real_ping(connection, **kwargs)
+
+        monkeypatch.setattr(redis.Redis, "ping", ping)
+        monkeypatch.setattr(jobs.time, "sleep", slept.append)
+        jobs.work(burst=True)
+        assert slept == [jobs.REDIS_RETRY_SECONDS] * 2 and not answers
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count(Match.id))) == 1
+    redis.Redis.from_url(url).flushdb()
