@@ -14,6 +14,7 @@ from ..core.access import NotVisible, roles_required
 from ..core.forms import ActionForm
 from ..core.language import current_language
 from ..core.services import ServiceError, attempt, show_error
+from ..core.sorting import read_sort
 from ..core.urls import id_or, int_param
 from ..partnerships import services as partnerships
 from . import approvals, content, diff, issued, labels, lockstep, services, workflow
@@ -310,8 +311,21 @@ def _particulars_context(memorandum) -> dict:
 @login_required
 def versions(memorandum_id: int):
     memorandum = services.get_memorandum(current_user, memorandum_id)
-    return render_template("memoranda/versions.html", memorandum=memorandum,
-                           versions=list(reversed(memorandum.versions)))
+    sort = read_sort(request.args, VERSION_SORTS, "number", descending=True)
+    shown = sorted(memorandum.versions, key=VERSION_SORTS[sort.column],
+                   reverse=sort.descending)
+    # the compare form offers the versions newest first whatever order the table shows
+    return render_template("memoranda/versions.html", memorandum=memorandum, versions=shown,
+                           newest_first=list(reversed(memorandum.versions)), sort=sort)
+
+
+# The versions table's columns (a memorandum has tens of versions: sorted in memory); the
+# same author's versions stay in their order.
+VERSION_SORTS = {
+    "number": lambda version: version.number,
+    "author": lambda version: (((version.author.full_name or version.author.email).casefold()
+                                if version.author else ""), version.number),
+}
 
 
 @bp.route("/memoranda/<int:memorandum_id>/diff")

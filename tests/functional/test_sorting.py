@@ -250,3 +250,30 @@ def test_nonsense_in_the_address_is_harmless_elsewhere(client, login_as, query):
 def test_users_are_not_a_sort_key_for_secrets():
     assert "password_hash" not in admin_services.USER_SORTS
     assert User.password_hash is not None  # the column exists; the whitelist keeps it out
+
+
+def test_a_memoranda_versions_sort_by_number_and_author(client):
+    from ..conftest import log_in
+    from ..factories_memoranda import World
+    from .test_memoranda import edit
+
+    world = World()
+    memorandum = world.memorandum()       # version 1, by whoever started it
+    edit(world.kz_manager, memorandum)    # 2, Айгерим Сапарова
+    edit(world.ua_manager, memorandum)    # 3, Оксана Мельник
+    edit(world.kz_manager, memorandum)    # 4, Айгерим Сапарова
+    log_in(client, world.ua_manager)
+    path = f"/memoranda/{memorandum.id}/versions"
+    numbers = r'<td><a href="/memoranda/\d+\?version=(\d+)">'
+    page = client.get(path).get_data(as_text=True)
+    assert _rows(page, numbers) == ["4", "3", "2", "1"]          # newest first by default
+    assert 'aria-sort="descending"' in _header(page, "Version")
+    page = client.get(path + "?sort=number&order=asc").get_data(as_text=True)
+    assert _rows(page, numbers) == ["1", "2", "3", "4"]
+    page = client.get(path + "?sort=author").get_data(as_text=True)
+    rows = _rows(page, numbers)
+    assert rows.index("2") < rows.index("4") < rows.index("3")   # Айгерим before Оксана
+    assert 'aria-sort="ascending"' in _header(page, "By")
+    # the compare form still offers the newest version first, whatever the table's order
+    assert re.search(r'<select class="input" id="new" name="new"><option value="4" selected>',
+                     page)
