@@ -106,13 +106,23 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+def _status_code(resp) -> int | str:
+    """The response's status code: gunicorn's own error response (a request the application
+    could not answer) has only its status line."""
+    code = getattr(resp, "status_code", None)
+    if code is None:
+        line = str(getattr(resp, "status", "") or "")
+        code = int(line[:3]) if line[:3].isdigit() else "-"
+    return code
+
+
 def access_fields(resp, req, environ: dict, request_time) -> dict:
     """What the access line says about one request."""
     return {
         "request_id": environ.get("partnership.request_id") or "-",
         "method": req.method,
         "path": environ.get("partnership.logged_path") or req.path,
-        "status": resp.status_code,
+        "status": _status_code(resp),
         "duration_ms": round(request_time.total_seconds() * 1000, 1),
     }
 

@@ -125,6 +125,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        # The database went away after the view, while the response was being finished (the
+        # session's save): Flask wraps that in a 500, whose own page would ask the database
+        # again. It is the same outage: 503 with the retry hint.
+        if isinstance(getattr(error, "original_exception", None), DATABASE_DOWN):
+            return unavailable(error.original_exception)
         unit_of_work.abandon()
         if error.code == 405:
             response = app.make_response(render_error(405))

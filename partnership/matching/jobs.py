@@ -12,10 +12,14 @@ from ..core.jobs import DONE, QUEUED, queue
 log = logging.getLogger(__name__)
 # A worker that dies in the middle of a recomputation (kill -9, a lost host) leaves its job in
 # RQ's started registry; once the job's heartbeat lapses (its timeout + 60 s) the next registry
-# clean-up (every MAINTENANCE_SECONDS, and when a worker starts) queues it again, up to RETRIES
-# times. A recomputation replaces proposals in one unit of work, so running it again after a
-# crash changes nothing that the first run committed, and proposes nothing twice.
+# clean-up (every MAINTENANCE_SECONDS, and when a worker starts) retries it, up to RETRIES
+# times in all with the failures below. A recomputation replaces proposals in one unit of
+# work, so running it again after a crash changes nothing that the first run committed, and
+# proposes nothing twice.
 RETRIES = 3
+# A recomputation that failed (the database restarting, say) waits before each retry, so an
+# outage of a minute does not spend them all at once (RQ's scheduler, run by the worker).
+RETRY_INTERVALS = [10, 30, 60]  # seconds
 ORGANISATION_TIMEOUT, EVERYONE_TIMEOUT = 120, 600  # seconds: one organisation takes a few
 MAINTENANCE_SECONDS = 60
 REDIS_RETRY_SECONDS = 5  # how often a worker whose Redis stopped answering looks again
@@ -32,7 +36,8 @@ def recompute(organisation_id: int | None = None) -> str:
     current unit of work ('done'). Called by the event handler, after the change committed."""
     jobs = queue()
     if jobs is not None:
-        jobs.enqueue(run_recompute, organisation_id, retry=Retry(max=RETRIES),
+        jobs.enqueue(run_recompute, organisation_id,
+                     retry=Retry(max=RETRIES, interval=RETRY_INTERVALS),
                      job_timeout=ORGANISATION_TIMEOUT if organisation_id else EVERYONE_TIMEOUT)
         return QUEUED
     _propose(organisation_id)
@@ -82,7 +87,8 @@ def work(burst: bool = False) -> None:
                 jobs.connection.ping()
                 dispatch_pending()  # what a crash or an outage left in the outbox
                 SimpleWorker([jobs], connection=jobs.connection,
-                             maintenance_interval=MAINTENANCE_SECONDS).work(burst=burst)
+                             maintenance_interval=MAINTENANCE_SECONDS).work(
+                                 burst=burst, with_scheduler=not burst)
                 return
             except (RedisDown, RedisSlow) as error:
                 log.warning("Redis does not answer (%s); the worker tries again in %d s",

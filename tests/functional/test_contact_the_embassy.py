@@ -4,7 +4,6 @@ work", tells each officer in their language, and leaves "My work" once marked an
 from html import unescape
 
 import pytest
-
 from sqlalchemy import select
 
 from partnership.core.models import OutboxEmail

@@ -67,6 +67,27 @@ def test_a_form_sent_during_an_outage_is_answered_503_and_nothing_half_written(a
     assert "Retry-After" in response.headers
 
 
+def test_the_database_going_away_while_the_session_is_saved_is_503_too(app, client,
+                                                                      monkeypatch):
+    """The view answered, then the session's save found the database gone (PostgreSQL
+    restarting): Flask turns that into a 500, whose page would ask the database again. It is
+    the same outage: 503 with the retry hint."""
+    from partnership.auth.sessions import ServerSessionInterface
+
+    manager = UserFactory(role=Role.ORG_MANAGER, organisation=OrganisationFactory())
+    log_in(client, manager)
+    from sqlalchemy.exc import OperationalError
+
+    def save_session(self, app, session, response):
+        raise OperationalError("UPDATE auth_session", {},
+                               Exception("the database system is shutting down"))
+
+    monkeypatch.setattr(ServerSessionInterface, "save_session", save_session)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
+    response = client.get("/my-work")
+    assert response.status_code == 503 and "Retry-After" in response.headers
+
+
 def test_the_error_page_is_in_the_visitors_language(app, client):
     with database_down(app):
         response = client.get("/organisations", headers={"Accept-Language": "kk"})

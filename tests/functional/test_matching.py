@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pyotp
 import pytest
@@ -297,7 +297,8 @@ def test_with_redis_the_recomputation_runs_in_a_worker(make_app):
     redis.Redis.from_url(url).flushdb()
 
 
-def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(make_app):
+def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(make_app,
+                                                                          monkeypatch):
     """kill -9 of the worker in the middle of a job leaves it in RQ's started registry; once its
     heartbeat lapses, the registry's clean-up queues it again (not into the failed registry)."""
     import time
@@ -313,6 +314,7 @@ def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(make_ap
     except redis.RedisError as error:
         require_service("Redis", str(error))
     app = make_app(REDIS_URL=url)
+    monkeypatch.setattr(jobs, "RETRY_INTERVALS", [0])  # retried at once, not 10 s later
     with app.app_context():
         ua = OrganisationFactory()
         kz = OrganisationFactory(country=Country.KZ, languages=["en"])
@@ -370,6 +372,49 @@ def test_a_worker_waits_for_redis_and_carries_on_when_it_answers(make_app, monke
         monkeypatch.setattr(jobs.time, "sleep", slept.append)
         jobs.work(burst=True)
         assert slept == [jobs.REDIS_RETRY_SECONDS] * 2 and not answers
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count(Match.id))) == 1
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_a_recomputation_that_met_the_database_down_is_retried_later(make_app, monkeypatch):
+    """PostgreSQL restarting fails the job; it is retried after a pause (10, 30, 60 s) instead
+    of landing in RQ's failed registry."""
+    from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+    from sqlalchemy.exc import OperationalError
+
+    from partnership.core.jobs import queue
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        require_service("Redis", str(error))
+    app = make_app(REDIS_URL=url)
+    real_propose = jobs._propose
+    outage = [OperationalError("SELECT", {}, Exception("the database system is shutting down"))]
+
+    def propose(organisation_id):
+        if outage:
+            raise outage.pop()
+        real_propose(organisation_id)
+
+    monkeypatch.setattr(jobs, "_propose", propose)
+    with app.app_context():
+        ua = OrganisationFactory()
+        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
+        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
+                    urgency="high")
+        ItemFactory(organisation=kz, area="burns_care")
+        jobs.recompute(ua.id)
+        recomputations = queue()
+        jobs.work(burst=True)           # the job fails: it waits for its retry, 10 s later
+        [waiting] = ScheduledJobRegistry(queue=recomputations).get_job_ids()
+        assert not FailedJobRegistry(queue=recomputations).get_job_ids()
+        when = ScheduledJobRegistry(queue=recomputations).get_scheduled_time(waiting)
+        assert 5 < (when - datetime.now(UTC)).total_seconds() <= jobs.RETRY_INTERVALS[0]
+        recomputations.enqueue_job(recomputations.fetch_job(waiting))   # its time has come
+        jobs.work(burst=True)
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
     redis.Redis.from_url(url).flushdb()

@@ -78,14 +78,14 @@ def test_gunicorn_logs_in_the_applications_format(monkeypatch, tmp_path, env, ex
     assert Config.LOG_FORMAT == "json" and DevelopmentConfig.LOG_FORMAT == "console"
 
 
-def access_line(settings: dict, capsys) -> str:
+def access_line(settings: dict, capsys, resp=None) -> str:
     from gunicorn.config import Config as GunicornConfig
 
     cfg = GunicornConfig()
     cfg.set("accesslog", "-")
     logger = settings["Logger"](cfg)
     assert isinstance(logger, glogging.Logger)
-    resp = SimpleNamespace(status_code=302, status="302 FOUND", headers=[], sent=10)
+    resp = resp or SimpleNamespace(status_code=302, status="302 FOUND", headers=[], sent=10)
     req = SimpleNamespace(method="POST", path="/invitation/abc", query="x=1", headers=[],
                           version=(1, 1), uri="/invitation/abc?x=1")
     environ = {"partnership.request_id": "0123456789abcdef0123456789abcdef",
@@ -102,6 +102,17 @@ def test_the_json_access_line(monkeypatch, tmp_path, capsys):
         ("0123456789abcdef0123456789abcdef", "POST", "/invitation/<token>", 302)
     assert line["duration_ms"] == 12.3
     assert "203.0.113.5" not in json.dumps(line) and "abc" not in line["path"]
+
+
+def test_the_access_line_of_gunicorns_own_error_response(monkeypatch, tmp_path, capsys):
+    """A request the application could not answer gets gunicorn's own 500, which has only a
+    status line: logging it must not kill the worker (it did, while PostgreSQL restarted)."""
+    from gunicorn.http.wsgi import Response
+
+    resp = Response(SimpleNamespace(version=(1, 1), headers=[]), None, None)
+    resp.status = "500 Internal Server Error"
+    line = json.loads(access_line(load_gunicorn_config(monkeypatch, tmp_path), capsys, resp))
+    assert line["status"] == 500
 
 
 def test_the_console_access_line(monkeypatch, tmp_path, capsys):
