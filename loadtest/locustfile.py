@@ -89,6 +89,8 @@ class Person(HttpUser):
                              catch_response=True) as response:
             if response.status_code == 0:
                 response.failure(f"connection dropped before an answer: {path}")
+            elif response.status_code == 503 and response.headers.get("Retry-After"):
+                response.failure(f"503 with a retry hint: {path}")
             elif response.status_code != 200:
                 response.failure(f"{response.status_code} for {path}")
             elif "/login" in response.url and "/login" not in path:
@@ -110,6 +112,9 @@ class Person(HttpUser):
             elif status == 0:
                 response.failure(f"connection dropped before an answer: {name}")
                 return False, ""
+            elif status == 503 and response.headers.get("Retry-After"):
+                response.failure(f"503 with a retry hint: {name}")  # not acknowledged
+                return False, response.text
             else:
                 response.failure(f"{status} for {name}")
                 return False, response.text

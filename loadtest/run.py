@@ -10,11 +10,12 @@ What it does:
    8201, 8202, ...) and one RQ worker, sharing the database, Redis and the identity keys.
 3. Runs locust headless (``loadtest/locustfile.py``): every request of every simulated person
    goes to a host chosen at random, so one person's session, rate limits and files cross hosts.
-4. Optionally injects a fault half-way: ``--fault kill-worker`` (``kill -9`` of one gunicorn
-   worker of the first host) or ``--fault redis-stop`` (the run's own Redis, port 6390, stopped
-   for 30 s, then started again empty).
+4. Optionally injects a fault half-way (``loadtest/faults.py``): ``kill-worker``,
+   ``redis-stop``, ``postgres-restart`` or ``kill-rq-worker``.
 5. Prints requests, failures and latency percentiles per page, then looks up every write the
-   simulated people saw acknowledged; exits non-zero on any failure or missing write.
+   simulated people saw acknowledged, waits for the job queue to drain and counts the events
+   left undispatched; exits non-zero on any failure, missing write, lost job or event. While
+   PostgreSQL restarts, a 503 with ``Retry-After`` is the designed answer: counted apart.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,19 +35,7 @@ BIN = Path(sys.executable).parent
 TMP = Path(tempfile.gettempdir())
 sys.path.insert(0, str(ROOT))
 
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server on port {port} stopped at start "
-                             f"(exit {process.returncode})")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"nothing answers on port {port} after {seconds:.0f} s")
+from loadtest.faults import OwnRedis, drained, failed_jobs, inject, stop, wait_for_port  # noqa: E402
 
 
 def server_environment(args) -> dict:
@@ -102,65 +88,15 @@ def warm_up(port: int, workers: int, seconds: float = 300) -> None:
                 raise SystemExit(message) from error
 
 
-def start_worker(args, environment: dict) -> subprocess.Popen:
-    log = open(args.logs / "worker.log", "w")  # noqa: SIM115
-    return subprocess.Popen(  # noqa: S603
+def start_worker(args, environment: dict, number: int = 1) -> subprocess.Popen:
+    log = open(args.logs / f"worker{number}.log", "w")  # noqa: SIM115
+    # niced as deploy/systemd/partnership-worker.service runs it (Nice=10): on a host that also
+    # serves pages, recomputations yield the CPU to the people waiting for a page
+    process = subprocess.Popen(  # noqa: S603
         [str(BIN / "flask"), "--app", "partnership", "worker"], cwd=ROOT, env=environment,
         stdout=log, stderr=subprocess.STDOUT)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def workers_of(process: subprocess.Popen) -> list[int]:
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
-
-
-class OwnRedis:
-    """A Redis server of the run's own (``--fault redis-stop`` stops it; nobody else uses it)."""
-
-    def __init__(self, port: int, logs: Path):
-        self.port, self.logs, self.process = port, logs, None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        log = open(self.logs / "redis.log", "a")  # noqa: SIM115
-        self.process = subprocess.Popen(  # noqa: S603 - Debian's redis-server
-            [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(self.port),
-             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=log, stderr=subprocess.STDOUT)
-        wait_for_port(self.port, self.process, 20)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
-
-
-def inject(fault: str, hosts: list[subprocess.Popen], delay: float, notes: list[str],
-           redis: OwnRedis | None = None) -> None:
-    time.sleep(delay)
-    if fault == "kill-worker":
-        victims = workers_of(hosts[0])
-        if victims:
-            os.kill(victims[0], signal.SIGKILL)
-            notes.append(f"t={delay:.0f} s: kill -9 of gunicorn worker {victims[0]} on host 1")
-    elif fault == "redis-stop" and redis is not None:
-        redis.stop()
-        notes.append(f"t={delay:.0f} s: Redis stopped for 30 s")
-        time.sleep(30)
-        redis.start()
-        notes.append(f"t={delay + 30:.0f} s: Redis started again (empty: it keeps nothing)")
+    os.setpriority(os.PRIO_PROCESS, process.pid, args.worker_nice)
+    return process
 
 
 def run_locust(args, stats_prefix: Path) -> int:
@@ -178,7 +114,7 @@ def run_locust(args, stats_prefix: Path) -> int:
                               stderr=subprocess.STDOUT, check=False).returncode
 
 
-def report(stats_prefix: Path) -> tuple[int, int, int]:
+def report(stats_prefix: Path) -> tuple[int, int, int, int]:
     rows = list(csv.DictReader(open(f"{stats_prefix}_stats.csv")))  # noqa: SIM115
     print(f"{'page':<52} {'requests':>8} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6}  ms")
     total = failures = 0
@@ -189,13 +125,15 @@ def report(stats_prefix: Path) -> tuple[int, int, int]:
         if row["Name"] == "Aggregated":
             total, failures = int(row["Request Count"]), int(row["Failure Count"])
     failures_file = Path(f"{stats_prefix}_failures.csv")
-    dropped = 0  # connections cut by a killed worker: the request never got an answer
+    dropped = told_to_retry = 0  # connections cut by a killed worker; 503 + Retry-After
     if failures_file.exists():
         for row in csv.DictReader(open(failures_file)):  # noqa: SIM115
             print(f"  failure: {row['Method']} {row['Name']}: {row['Error']} x{row['Occurrences']}")
             if "connection dropped" in row["Error"]:
                 dropped += int(row["Occurrences"])
-    return total, failures, dropped
+            elif "retry hint" in row["Error"]:
+                told_to_retry += int(row["Occurrences"])
+    return total, failures, dropped, told_to_retry
 
 
 def main() -> None:
@@ -214,7 +152,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--seconds", type=int, default=180)
-    parser.add_argument("--fault", choices=["none", "kill-worker", "redis-stop"],
+    parser.add_argument("--worker-nice", type=int, default=10,
+                        help="niceness of the RQ worker (the systemd unit's Nice=10)")
+    parser.add_argument("--fault", choices=["none", "kill-worker", "redis-stop",
+                                            "postgres-restart", "kill-rq-worker"],
                         default="none")
     args = parser.parse_args()
     args.logs.mkdir(parents=True, exist_ok=True)
@@ -230,20 +171,26 @@ def main() -> None:
         own_redis.start()
         args.redis = own_redis.url
     environment = server_environment(args)
+    failed_before = failed_jobs(args.redis)
     hosts = start_hosts(args, environment)
-    worker = start_worker(args, environment)
+    workers = [start_worker(args, environment)]
     notes: list[str] = []
+    context = {"hosts": hosts, "redis": own_redis, "redis_url": args.redis, "workers": workers,
+               "ports": [args.first_port + n for n in range(args.hosts)],
+               "start_worker": lambda: start_worker(args, environment, len(workers) + 1)}
     if args.fault != "none":
-        threading.Thread(target=inject, args=(args.fault, hosts, args.seconds / 2, notes,
-                                              own_redis),
+        threading.Thread(target=inject, args=(args.fault, context, args.seconds / 2, notes),
                          daemon=True).start()
     stats_prefix = args.logs / "stats"
     try:
         started = time.monotonic()
         run_locust(args, stats_prefix)
         elapsed = time.monotonic() - started
+        # What the simulated people's changes queued must finish, a killed job included.
+        queue_drained, waited, failed_after = drained(args.redis, 420)
+        failed = failed_after - failed_before
     finally:
-        for process in [*hosts, worker]:
+        for process in [*hosts, *workers]:
             stop(process)
         if own_redis is not None:
             own_redis.stop()
@@ -251,9 +198,11 @@ def main() -> None:
           f"{elapsed:.0f} s; logs in {args.logs}")
     for note in notes:
         print(note)
-    total, failures, dropped = report(stats_prefix)
+    print(f"job queue: {'drained' if queue_drained else 'NOT drained'} {waited:.0f} s after "
+          f"the load; failed jobs: {failed}")
+    total, failures, dropped, told_to_retry = report(stats_prefix)
 
-    from loadtest.verify import missing_writes
+    from loadtest.verify import missing_writes, undispatched
     from partnership import create_app
 
     app = create_app({"ENV_NAME": "development", "SECRET_KEY": "verify",
@@ -261,14 +210,20 @@ def main() -> None:
                       .replace("postgresql://", "postgresql+psycopg://", 1),
                       "INSTANCE_PATH": str(args.instance)})
     counts, missing = missing_writes(app, args.logs / "acks.jsonl")
+    pending, left = undispatched(app)
+    print(f"outbox events left undispatched: {pending}; after the scheduler's re-dispatch: "
+          f"{left}")
     print("acknowledged writes: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                                      or "none") + f"; missing from the database: {len(missing)}")
     for ack in missing[:20]:
         print(f"  missing: {ack}")
     # A killed worker drops the requests it was answering (behind nginx they are 502s): at most
     # one per worker process that died. Any other failure, or a lost write, fails the run.
-    allowed = args.workers if args.fault == "kill-worker" else 0
-    if dropped > allowed or failures - dropped or missing or not total:
+    # While PostgreSQL restarts, pages answer 503 with Retry-After: the designed answer.
+    expected = dropped + (told_to_retry if args.fault == "postgres-restart" else 0)
+    allowed_drops = args.workers if args.fault == "kill-worker" else 0
+    if (failures - expected or dropped > allowed_drops or missing or not total
+            or not queue_drained or failed or left):
         raise SystemExit(1)
 
 

@@ -45,3 +45,22 @@ def missing_writes(app, acks_path: Path) -> tuple[Counter, list[dict]]:
             if not found:
                 missing.append(ack)
     return Counter(ack["kind"] for ack in acks), missing
+
+
+def undispatched(app) -> tuple[int, int]:
+    """(outbox events not yet dispatched, those still not dispatched after the scheduler's
+    re-dispatch job has run once). Each handler of an event runs once (``core/events.py``)."""
+    from sqlalchemy import func
+
+    from partnership.core.events import OutboxEvent, dispatch_pending
+    from partnership.extensions import db
+
+    def count() -> int:
+        return db.session.scalar(select(func.count(OutboxEvent.id))
+                                 .where(OutboxEvent.dispatched_at.is_(None)))
+
+    with app.app_context():
+        before = count()
+        if before:
+            dispatch_pending()
+        return before, count()
