@@ -125,16 +125,18 @@ def failed_jobs(redis_url: str) -> int:
 
 
 def drained(redis_url: str, seconds: float) -> tuple[bool, float, int]:
-    """Wait until the queue and the started registry are empty: (drained, seconds waited,
-    jobs in the failed registry)."""
+    """Wait until no job is queued, running or waiting for its retry: (drained, seconds
+    waited, jobs in the failed registry)."""
     import redis
     from rq import Queue
-    from rq.registry import FailedJobRegistry, StartedJobRegistry
+    from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
     queue = Queue(QUEUE, connection=redis.Redis.from_url(redis_url))
     started = time.monotonic()
     while time.monotonic() - started < seconds:
-        if not queue.count and not StartedJobRegistry(queue=queue).get_job_ids():
+        # (reading the started registry also moves an abandoned job on to its retry)
+        running = StartedJobRegistry(queue=queue).get_job_ids()
+        if not queue.count and not running and not ScheduledJobRegistry(queue=queue).count:
             return True, time.monotonic() - started, len(FailedJobRegistry(queue=queue))
         time.sleep(2)
     return False, time.monotonic() - started, len(FailedJobRegistry(queue=queue))

@@ -4,7 +4,7 @@ import logging
 import time
 
 from flask import current_app
-from rq import Retry
+from rq import Retry, SimpleWorker
 
 from ..core import unit_of_work
 from ..core.jobs import DONE, QUEUED, queue
@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 # proposes nothing twice.
 RETRIES = 3
 # A recomputation that failed (the database restarting, say) waits before each retry, so an
-# outage of a minute does not spend them all at once (RQ's scheduler, run by the worker).
+# outage of a minute does not spend them all at once; the worker queues the retries whose time
+# has come at each maintenance (``RetryingWorker``).
 RETRY_INTERVALS = [10, 30, 60]  # seconds
 ORGANISATION_TIMEOUT, EVERYONE_TIMEOUT = 120, 600  # seconds: one organisation takes a few
 MAINTENANCE_SECONDS = 60
@@ -71,7 +72,6 @@ def work(burst: bool = False) -> None:
     events are still in the outbox and are dispatched first."""
     from redis.exceptions import ConnectionError as RedisDown
     from redis.exceptions import TimeoutError as RedisSlow
-    from rq import SimpleWorker
 
     global _in_worker
     jobs = queue()
@@ -86,9 +86,8 @@ def work(burst: bool = False) -> None:
             try:
                 jobs.connection.ping()
                 dispatch_pending()  # what a crash or an outage left in the outbox
-                SimpleWorker([jobs], connection=jobs.connection,
-                             maintenance_interval=MAINTENANCE_SECONDS).work(
-                                 burst=burst, with_scheduler=not burst)
+                RetryingWorker([jobs], connection=jobs.connection,
+                               maintenance_interval=MAINTENANCE_SECONDS).work(burst=burst)
                 return
             except (RedisDown, RedisSlow) as error:
                 log.warning("Redis does not answer (%s); the worker tries again in %d s",
@@ -99,3 +98,36 @@ def work(burst: bool = False) -> None:
         # emptied and refilled under the same address) reads the database afresh.
         _in_worker = False
         forget_world()
+
+
+class RetryingWorker(SimpleWorker):
+    """RQ's worker running jobs in its own process (the world stays warm), which also queues the
+    retries whose time has come at each maintenance (every MAINTENANCE_SECONDS).
+
+    Not RQ's ``with_scheduler``: it forks a process that inherits the worker's open database
+    connection, and when the worker was killed that process kept the connection open in a
+    transaction, holding its locks (a migration's DDL then waits for ever)."""
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        queue_due_retries(self.queues)
+
+
+def queue_due_retries(queues, now: float | None = None) -> int:
+    """Queue the jobs of ``queues`` whose retry time has come (by ``now``); returns how many.
+    Several workers may do this at once: a job goes to whoever takes it off the registry."""
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    queued = 0
+    for each in queues:
+        registry = ScheduledJobRegistry(queue=each)
+        for job_id in registry.get_jobs_to_schedule(int(now if now is not None else time.time())):
+            if not registry.connection.zrem(registry.key, job_id):
+                continue  # another worker took it
+            job = Job.fetch(job_id, connection=each.connection) if Job.exists(
+                job_id, connection=each.connection) else None
+            if job is not None:
+                each.enqueue_job(job)
+                queued += 1
+    return queued

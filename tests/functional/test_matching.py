@@ -413,7 +413,10 @@ def test_a_recomputation_that_met_the_database_down_is_retried_later(make_app, m
         assert not FailedJobRegistry(queue=recomputations).get_job_ids()
         when = ScheduledJobRegistry(queue=recomputations).get_scheduled_time(waiting)
         assert 5 < (when - datetime.now(UTC)).total_seconds() <= jobs.RETRY_INTERVALS[0]
-        recomputations.enqueue_job(recomputations.fetch_job(waiting))   # its time has come
+        assert jobs.queue_due_retries([recomputations]) == 0        # not yet
+        later = when.timestamp() + 1
+        assert jobs.queue_due_retries([recomputations], now=later) == 1
+        assert jobs.queue_due_retries([recomputations], now=later) == 0   # taken once
         jobs.work(burst=True)
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
