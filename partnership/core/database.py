@@ -54,7 +54,15 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _unicode_lower(value):
+    """SQLite's own ``lower()`` folds ASCII letters only: «Альфа» would sort after «бета»."""
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # lower() as PostgreSQL's: every letter (names sort alike on both databases; no index is
+    # built on lower(), so replacing the function changes no stored order)
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -64,7 +72,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def configure_engines(app: Flask) -> None:
-    """SQLite: WAL, foreign keys on, a 10 s busy timeout on every connection."""
+    """SQLite: WAL, foreign keys on, a 10 s busy timeout and a Unicode ``lower()`` on every
+    connection."""
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":

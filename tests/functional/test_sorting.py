@@ -135,6 +135,17 @@ def test_the_officers_list_sorts_names_in_the_pages_language(client, login_as, l
     assert "status=verified&amp;sort=name&amp;order=desc" in page.get_data(as_text=True)
 
 
+def test_capitals_do_not_sort_apart_in_cyrillic_either(client, login_as):
+    """«бета» between «Альфа» and «Вега» on both databases (SQLite's own lower() folds ASCII
+    only: it put every lower-case Cyrillic name after every capitalised one)."""
+    login_as(Role.EMBASSY_OFFICER, locale="uk")
+    for name in ("Вега", "бета", "Альфа", "ґанок"):
+        _named(name, "x", status=Status.PENDING)
+    names = r'<a href="/embassy/organisations/\d+">([^<]+)</a>'
+    page = client.get("/embassy/organisations?status=pending&sort=name").get_data(as_text=True)
+    assert _rows(page, names)[:3] == ["Альфа", "бета", "Вега"]
+
+
 def test_the_directory_sorts_by_name_and_keeps_the_filters(client):
     _named("Бета", "Gamma", country=Country.KZ)
     _named("Альфа", "Beta")
