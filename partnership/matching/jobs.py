@@ -108,6 +108,12 @@ class RetryingWorker(SimpleWorker):
     connection, and when the worker was killed that process kept the connection open in a
     transaction, holding its locks (a migration's DDL then waits for ever)."""
 
+    @property
+    def dequeue_timeout(self) -> int:
+        # An idle worker waits for a job at most this long, then runs its maintenance: the
+        # retries come due while nothing else is queued too (RQ's own wait is 405 s).
+        return MAINTENANCE_SECONDS
+
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
         queue_due_retries(self.queues)

@@ -421,3 +421,36 @@ def test_a_recomputation_that_met_the_database_down_is_retried_later(make_app, m
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
     redis.Redis.from_url(url).flushdb()
+
+
+def test_an_idle_worker_queues_a_retry_when_its_time_comes(make_app, monkeypatch):
+    """Nothing else queued: the worker still wakes for its maintenance and runs the retry
+    (RQ's own idle wait is 405 s; the retry sat in the registry after a load test)."""
+    from datetime import timedelta as delta
+
+    from rq.registry import ScheduledJobRegistry
+
+    from partnership.core.jobs import queue
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        require_service("Redis", str(error))
+    app = make_app(REDIS_URL=url)
+    monkeypatch.setattr(jobs, "MAINTENANCE_SECONDS", 1)
+    with app.app_context():
+        ua = OrganisationFactory()
+        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
+        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
+                    urgency="high")
+        ItemFactory(organisation=kz, area="burns_care")
+        recomputations = queue()
+        job = recomputations.enqueue_in(delta(seconds=2), jobs.run_recompute, ua.id)
+        assert job.id in ScheduledJobRegistry(queue=recomputations).get_job_ids()
+        worker = jobs.RetryingWorker([recomputations], connection=recomputations.connection,
+                                     maintenance_interval=1)
+        worker.work(burst=False, max_jobs=1, max_idle_time=8)
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count(Match.id))) == 1
+    redis.Redis.from_url(url).flushdb()
