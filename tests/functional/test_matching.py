@@ -276,28 +276,39 @@ def test_cli_propose_and_export(app, pair):
     assert record["status"] == "proposed"
 
 
-def test_with_redis_the_recomputation_runs_in_a_worker(make_app):
+@pytest.fixture
+def redis_app(make_app):
+    """An application with a Redis queue (the test's own Redis db, emptied before and after)."""
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
     except redis.RedisError as error:
         require_service("Redis", str(error))
-    app = make_app(REDIS_URL=url)
-    with app.app_context():
-        ua = OrganisationFactory()
-        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
-        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
-                    urgency="high")
-        ItemFactory(organisation=kz, area="burns_care")
+    yield make_app(REDIS_URL=url)
+    redis.Redis.from_url(url).flushdb()
+
+
+def _burns_care_pair():
+    """A Ukrainian need and a Kazakh offer in burns care, which make one proposal; the
+    Ukrainian organisation."""
+    ua = OrganisationFactory()
+    kz = OrganisationFactory(country=Country.KZ, languages=["en"])
+    ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care", urgency="high")
+    ItemFactory(organisation=kz, area="burns_care")
+    return ua
+
+
+def test_with_redis_the_recomputation_runs_in_a_worker(redis_app):
+    with redis_app.app_context():
+        ua = _burns_care_pair()
         assert jobs.recompute(ua.id) == "queued"
         assert db.session.scalar(select(func.count(Match.id))) == 0
         jobs.work(burst=True)
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
-    redis.Redis.from_url(url).flushdb()
 
 
-def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(make_app,
+def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(redis_app,
                                                                           monkeypatch):
     """kill -9 of the worker in the middle of a job leaves it in RQ's started registry; once its
     heartbeat lapses, the registry's clean-up queues it again (not into the failed registry)."""
@@ -308,19 +319,9 @@ def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(make_ap
 
     from partnership.core.jobs import queue
 
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        require_service("Redis", str(error))
-    app = make_app(REDIS_URL=url)
     monkeypatch.setattr(jobs, "RETRY_INTERVALS", [0])  # retried at once, not 10 s later
-    with app.app_context():
-        ua = OrganisationFactory()
-        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
-        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
-                    urgency="high")
-        ItemFactory(organisation=kz, area="burns_care")
+    with redis_app.app_context():
+        ua = _burns_care_pair()
         assert jobs.recompute(ua.id) == "queued"
         recomputations = queue()
         # a worker takes the job, starts it, and dies before it finishes
@@ -340,24 +341,13 @@ def test_a_recomputation_whose_worker_died_is_queued_again_and_runs_once(make_ap
         assert db.session.scalar(select(func.count(Match.id))) == 1
         assert recomputations.count == 0 and not FailedJobRegistry(
             queue=recomputations).get_job_ids()
-    redis.Redis.from_url(url).flushdb()
 
 
-def test_a_worker_waits_for_redis_and_carries_on_when_it_answers(make_app, monkeypatch):
+def test_a_worker_waits_for_redis_and_carries_on_when_it_answers(redis_app, monkeypatch):
     """Redis stopped: the worker neither dies nor spends the outbox's attempts; once Redis is
     back it dispatches what the outage left in the outbox and works the queue."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        require_service("Redis", str(error))
-    app = make_app(REDIS_URL=url)
-    with app.app_context():
-        ua = OrganisationFactory()
-        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
-        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
-                    urgency="high")
-        ItemFactory(organisation=kz, area="burns_care")
+    with redis_app.app_context():
+        ua = _burns_care_pair()
         assert jobs.recompute(ua.id) == "queued"
         answers = [False, False, True]
         real_ping = redis.Redis.ping
@@ -374,10 +364,9 @@ def test_a_worker_waits_for_redis_and_carries_on_when_it_answers(make_app, monke
         assert slept == [jobs.REDIS_RETRY_SECONDS] * 2 and not answers
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
-    redis.Redis.from_url(url).flushdb()
 
 
-def test_a_recomputation_that_met_the_database_down_is_retried_later(make_app, monkeypatch):
+def test_a_recomputation_that_met_the_database_down_is_retried_later(redis_app, monkeypatch):
     """PostgreSQL restarting fails the job; it is retried after a pause (10, 30, 60 s) instead
     of landing in RQ's failed registry."""
     from rq.registry import FailedJobRegistry, ScheduledJobRegistry
@@ -385,12 +374,6 @@ def test_a_recomputation_that_met_the_database_down_is_retried_later(make_app, m
 
     from partnership.core.jobs import queue
 
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        require_service("Redis", str(error))
-    app = make_app(REDIS_URL=url)
     real_propose = jobs._propose
     outage = [OperationalError("SELECT", {}, Exception("the database system is shutting down"))]
 
@@ -400,12 +383,8 @@ def test_a_recomputation_that_met_the_database_down_is_retried_later(make_app, m
         real_propose(organisation_id)
 
     monkeypatch.setattr(jobs, "_propose", propose)
-    with app.app_context():
-        ua = OrganisationFactory()
-        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
-        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
-                    urgency="high")
-        ItemFactory(organisation=kz, area="burns_care")
+    with redis_app.app_context():
+        ua = _burns_care_pair()
         jobs.recompute(ua.id)
         recomputations = queue()
         jobs.work(burst=True)           # the job fails: it waits for its retry, 10 s later
@@ -420,10 +399,9 @@ def test_a_recomputation_that_met_the_database_down_is_retried_later(make_app, m
         jobs.work(burst=True)
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
-    redis.Redis.from_url(url).flushdb()
 
 
-def test_an_idle_worker_queues_a_retry_when_its_time_comes(make_app, monkeypatch):
+def test_an_idle_worker_queues_a_retry_when_its_time_comes(redis_app, monkeypatch):
     """Nothing else queued: the worker still wakes for its maintenance and runs the retry
     (RQ's own idle wait is 405 s; the retry sat in the registry after a load test)."""
     from datetime import timedelta as delta
@@ -432,19 +410,9 @@ def test_an_idle_worker_queues_a_retry_when_its_time_comes(make_app, monkeypatch
 
     from partnership.core.jobs import queue
 
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        require_service("Redis", str(error))
-    app = make_app(REDIS_URL=url)
     monkeypatch.setattr(jobs, "MAINTENANCE_SECONDS", 1)
-    with app.app_context():
-        ua = OrganisationFactory()
-        kz = OrganisationFactory(country=Country.KZ, languages=["en"])
-        ItemFactory(organisation=ua, direction=Direction.NEED, area="burns_care",
-                    urgency="high")
-        ItemFactory(organisation=kz, area="burns_care")
+    with redis_app.app_context():
+        ua = _burns_care_pair()
         recomputations = queue()
         job = recomputations.enqueue_in(delta(seconds=2), jobs.run_recompute, ua.id)
         assert job.id in ScheduledJobRegistry(queue=recomputations).get_job_ids()
@@ -453,4 +421,3 @@ def test_an_idle_worker_queues_a_retry_when_its_time_comes(make_app, monkeypatch
         worker.work(burst=False, max_jobs=1, max_idle_time=8)
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
-    redis.Redis.from_url(url).flushdb()
