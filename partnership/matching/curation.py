@@ -43,13 +43,17 @@ def curation_page(actor: User, filters: CurationFilter, page: int, per_page: int
     number of queries)."""
     require_role(actor, *EMBASSY_ROLES)
     need_org, offer_org, need = NEED_ORGANISATION, OFFER_ORGANISATION, aliased(Item)
-    statement = (select(Match)
-                 .join(need_org, Match.need_organisation_id == need_org.id)
-                 .join(offer_org, Match.offer_organisation_id == offer_org.id)
-                 .join(need, Match.need_id == need.id)
-                 .options(joinedload(Match.need), joinedload(Match.offer),
-                          joinedload(Match.need_organisation),
-                          joinedload(Match.offer_organisation)))
+    statement = select(Match).options(joinedload(Match.need), joinedload(Match.offer),
+                                      joinedload(Match.need_organisation),
+                                      joinedload(Match.offer_organisation))
+    # Joined only when a filter or the order needs them: with 150,000 proposals, the three
+    # joins made the unfiltered first page (the one every officer opens) ten times slower.
+    if filters.country in ("UA", "KZ") or filters.region or sort.column == "need":
+        statement = statement.join(need_org, Match.need_organisation_id == need_org.id)
+    if filters.region or sort.column == "offer":
+        statement = statement.join(offer_org, Match.offer_organisation_id == offer_org.id)
+    if filters.area:
+        statement = statement.join(need, Match.need_id == need.id)
     if filters.country in ("UA", "KZ"):
         statement = statement.where(need_org.country == filters.country)
     if filters.region:

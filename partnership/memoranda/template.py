@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 from flask_babel import lazy_gettext as _l
@@ -162,8 +163,16 @@ def render(text: str, context: Mapping[str, object]) -> Markup:
     both escaped, and the variables filled in (a missing one raises)."""
     source = "".join(part if _TAG.fullmatch(part) else str(escape(part))
                      for part in _TAG.split(text))
-    html = _ENVIRONMENT.from_string(source).render(context)
+    html = _compiled(source).render(context)
     return Markup(html)  # noqa: S704 - the text was escaped above, the values by autoescape
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str):
+    """A clause's compiled template, kept: a memorandum's page renders every clause in three
+    languages, and compiling them took most of its time. The sandbox's templates are immutable,
+    so one may serve every thread; a changed text is a new key."""
+    return _ENVIRONMENT.from_string(source)
 
 
 def render_or_none(text: str, context: Mapping[str, object]) -> Markup | None:

@@ -75,3 +75,19 @@ def test_problems_are_found():
     assert "only {{ variable }} may be used" in found
     assert "different variables per language" in found
     assert "unknown variables: kz.name" in found
+
+
+def test_a_clause_compiles_once_and_an_edit_renders_at_once():
+    from partnership.memoranda import template
+
+    text = "Між {{ ua.name }} і {{ kz.name }} — пункт, що повторюється."
+    context = {"ua": {"name": "Лікарня"}, "kz": {"name": "Аурухана"}}
+    assert render(text, context) == render(text, context)
+    before = template._compiled.cache_info()
+    render(text, context)
+    after = template._compiled.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    edited = render(text.replace("пункт", "новий пункт"), context)
+    assert "новий пункт" in edited and "Лікарня" in edited
+    with pytest.raises(UndefinedError):  # a cached template still checks its variables
+        render(text, {"ua": {"name": "Лікарня"}})
