@@ -4,10 +4,11 @@ import logging
 import time
 
 from flask import current_app
+from flask_babel import gettext as _
 from rq import Retry, SimpleWorker
 
 from ..core import unit_of_work
-from ..core.jobs import DONE, QUEUED, queue
+from ..core.jobs import DONE, QUEUED, describe_as, queue
 
 log = logging.getLogger(__name__)
 # A worker that dies in the middle of a recomputation (kill -9, a lost host) leaves its job in
@@ -45,6 +46,15 @@ def recompute(organisation_id: int | None = None) -> str:
     return DONE
 
 
+def _describe_recompute(args: tuple) -> str:
+    organisation_id = args[0] if args else None
+    if organisation_id:
+        return _("Recompute the proposals of organisation no. %(number)s",
+                 number=organisation_id)
+    return _("Recompute every organisation's proposals")
+
+
+@describe_as(_describe_recompute)
 @unit_of_work.job
 def run_recompute(organisation_id: int | None = None) -> None:
     """The job: propose (runs in the worker's application context, one unit of work)."""

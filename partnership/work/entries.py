@@ -6,6 +6,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..auth import work as accounts
+from ..core import jobs as background
 from ..core import scheduled_runs
 from ..core.roles import Role
 from ..helpdesk import services as helpdesk
@@ -226,3 +227,9 @@ def scheduled_jobs_failing(_user):
     return _found(scheduled_runs.failing(),
                   lambda job: url_for("schedule.jobs", _anchor=f"job-{job}"),
                   url_for("schedule.jobs"))
+
+
+@entry("background_jobs_failed", _l("Background jobs that failed every attempt"), ADMIN)
+def background_jobs_failed(_user):
+    count, since = background.count_failed()
+    return Waiting(count, since, url_for("schedule.jobs", _anchor="failed-jobs") if count else "")

@@ -68,6 +68,8 @@ ROUTES = {
     "admin.reset_second_factor": ("/admin/users/1/two-step-reset", everyone(405)),
     "admin.audit": ("/admin/audit", only({"admin"})),
     "schedule.jobs": ("/admin/scheduled-jobs", only({"admin"})),
+    "schedule.run_again": ("/admin/failed-jobs/x/run-again", everyone(405)),
+    "schedule.remove": ("/admin/failed-jobs/x/remove", everyone(405)),
     "static": ("/static/css/app.css", everyone(200)),
     # Organisations. Organisation 1 (verified, public) belongs to nobody signed in here.
     "organisations.register": ("/register", {ANON: 200, **{r: 302 for r in SIGNED_IN}}),
