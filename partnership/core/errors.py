@@ -1,5 +1,6 @@
 """Error pages in the user's language; never a stack trace."""
 
+import logging
 from contextlib import suppress
 
 from flask import Flask, current_app, render_template, request, session
@@ -49,6 +50,34 @@ class DatabaseUnavailable(Exception):
     """The request cannot be served because the database does not answer."""
 
 
+def _outage(error: BaseException | None) -> bool:
+    """Whether ``error``, or an error it was raised from or while handling, is the database
+    not answering."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, (DatabaseUnavailable, *DATABASE_DOWN)):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+class OutageAsWarning(logging.Filter):
+    """Flask logs at ERROR, with a traceback, an error it meets outside the view ("Exception
+    on ...", "Request finalizing failed ...": the session's save when the database has just
+    gone). While PostgreSQL restarts that was one traceback per request caught mid-way, for an
+    outage that the person is already told about (503, try again): one WARNING line each, with
+    the error's kind and no traceback (whose values could quote a row)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and record.exc_info and _outage(record.exc_info[1]):
+            kind = type(record.exc_info[1]).__name__
+            record.msg = f"database unavailable: {record.getMessage()} ({kind})"
+            record.args = None
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def render_unavailable():
     """The 503 page, drawn without the database: no user, no notifications, no session
     writes; in the language the visitor chose or their browser asks for."""
@@ -77,6 +106,7 @@ def render_error(code: int, retry_after: int | None = None):
 
 def register(app: Flask) -> None:
     """Attach the handlers."""
+    app.logger.addFilter(OutageAsWarning())
 
     # Every error page ends its unit of work with a rollback (the commit point sees the status);
     # the session is rolled back now already, so the page itself reads clean data.

@@ -1,6 +1,8 @@
 """While the database or Redis is down, people get a clear page and lose nothing; afterwards
 the app carries on without a restart (issue 15: faults during load)."""
 
+import logging
+import sys
 from contextlib import contextmanager
 
 import pytest
@@ -68,7 +70,7 @@ def test_a_form_sent_during_an_outage_is_answered_503_and_nothing_half_written(a
 
 
 def test_the_database_going_away_while_the_session_is_saved_is_503_too(app, client,
-                                                                      monkeypatch):
+                                                                      monkeypatch, caplog):
     """The view answered, then the session's save found the database gone (PostgreSQL
     restarting): Flask turns that into a 500, whose page would ask the database again. It is
     the same outage: 503 with the retry hint."""
@@ -84,8 +86,24 @@ def test_the_database_going_away_while_the_session_is_saved_is_503_too(app, clie
 
     monkeypatch.setattr(ServerSessionInterface, "save_session", save_session)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
+    caplog.clear()
     response = client.get("/my-work")
     assert response.status_code == 503 and "Retry-After" in response.headers
+    # Flask's own "Exception on ..." lines: a warning of one line each, no traceback
+    ours = [r for r in caplog.records if r.name == app.logger.name]
+    assert ours and all(r.levelno == logging.WARNING and not r.exc_info for r in ours)
+    assert any("Exception on /my-work" in r.getMessage() for r in ours)
+    assert not any("shutting down" in r.getMessage() for r in ours)
+
+
+def test_an_unexpected_error_is_still_logged_with_its_traceback(app, caplog):
+    with app.test_request_context("/"):
+        try:
+            raise RuntimeError("not an outage")
+        except RuntimeError:
+            app.log_exception(sys.exc_info())
+    [logged] = [r for r in caplog.records if r.name == app.logger.name]
+    assert logged.levelno == logging.ERROR and logged.exc_info
 
 
 def test_the_error_page_is_in_the_visitors_language(app, client):
