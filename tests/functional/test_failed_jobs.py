@@ -75,7 +75,7 @@ def test_the_failed_job_is_listed_without_its_message(redis_app, failed):
     assert "<code>RuntimeError</code>" in page and SECRET_NAME not in page
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "kk"
     page = client.get("/admin/scheduled-jobs").get_data(as_text=True)
-    assert f"№\u00a0{failed.id} ұйымның ұсыныстарын қайта есептеу" in page
+    assert f"№\u00a0{failed.id} ұйымның ұсынымдарын қайта есептеу" in page
 
 
 def test_run_again_queues_it_and_it_leaves_my_work(redis_app, failed):
