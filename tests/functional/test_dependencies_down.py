@@ -18,6 +18,10 @@ from ..factories import OrganisationFactory, UserFactory
 @contextmanager
 def database_down(app):
     """Every new connection is refused, as when PostgreSQL restarts; open ones are closed."""
+    # The test's own session gives its connection back first: ``dispose`` closes only the
+    # connections in the pool, and one checked out meanwhile was left open for the garbage
+    # collector (psycopg's "connection deleted while still open", in some later test).
+    db.session.close()
     with app.app_context():
         engine = db.engine
     refused = engine.dialect.loaded_dbapi.OperationalError
