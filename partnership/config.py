@@ -117,6 +117,11 @@ class Config:
     S3_ACCESS_KEY_ID: str | None = None
     S3_SECRET_ACCESS_KEY: str | None = None
     S3_PREFIX = ""  # prepended to every object key, e.g. "partnership/"
+    # While S3 does not answer, a page waits at most about attempts x connect timeout, then
+    # answers 503 "try again" (core/storage.py); botocore's defaults were a minute per attempt.
+    S3_CONNECT_TIMEOUT = 3  # seconds
+    S3_READ_TIMEOUT = 20  # seconds
+    S3_MAX_ATTEMPTS = 2  # the first try included
     # Children's identity records: Fernet keys, comma-separated, newest first (docs/programme.md);
     # without it, development and testing keep instance/identity_keys, production refuses.
     PROGRAMME_IDENTITY_KEYS: str | None = None
@@ -166,7 +171,8 @@ _ENV_STRINGS = (
 )
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
              "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS",
-             "SCHEDULER_LOCK_TTL", "SCHEDULER_TICK", "SCHEDULER_HEARTBEAT_MAX_AGE")
+             "SCHEDULER_LOCK_TTL", "SCHEDULER_TICK", "SCHEDULER_HEARTBEAT_MAX_AGE",
+             "S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "S3_MAX_ATTEMPTS")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED", "SCHEDULER_EXPECTED")
 _ENV_LISTS = ("TRUSTED_HOSTS",)
 

@@ -15,6 +15,7 @@ from ..extensions import limiter
 from . import unit_of_work
 from .access import AccessDenied, NotVisible
 from .logs import logged_path
+from .storage import StorageUnavailable
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -127,6 +128,15 @@ def register(app: Flask) -> None:
 
     for kind in (DatabaseUnavailable, *DATABASE_DOWN):
         app.register_error_handler(kind, unavailable)
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(error: StorageUnavailable):
+        # A file could not be read or written: the unit of work rolls back (an upload's row is
+        # not kept without its file), and the person is asked to try again shortly.
+        unit_of_work.abandon()
+        app.logger.warning("file storage unavailable on %s %s (%s)", request.method,
+                           logged_path(request.path, request.view_args), error)
+        return render_unavailable()
 
     @app.errorhandler(AccessDenied)
     def denied(_error):

@@ -14,6 +14,7 @@ is deleted again if the unit rolls back. ``with_unit=False`` (caches written whi
 a GET) is kept at once.
 """
 
+import functools
 import hashlib
 import io
 from collections.abc import Iterator
@@ -157,6 +158,33 @@ class DatabaseStorage:
             yield FileInfo(*row)
 
 
+class StorageUnavailable(Exception):
+    """The shared storage does not answer: S3 unreachable, timing out, or failing (5xx). A
+    page that needs a file answers 503 with a retry hint; a cache is skipped."""
+
+
+def _answering(method):
+    """Turn the S3 client's "cannot reach / server failing" errors into StorageUnavailable
+    (a missing object stays FileNotFoundError or None)."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        from botocore.exceptions import ClientError, HTTPClientError
+        from botocore.exceptions import ConnectionError as Unreachable
+
+        try:
+            return method(self, *args, **kwargs)
+        except (Unreachable, HTTPClientError) as error:
+            raise StorageUnavailable(type(error).__name__) from error
+        except ClientError as error:
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if status >= 500:
+                raise StorageUnavailable(f"HTTP {status}") from error
+            raise
+
+    return call
+
+
 class S3Storage:
     """Files as objects of an S3-compatible bucket (``S3_*`` settings)."""
 
@@ -164,16 +192,23 @@ class S3Storage:
 
     def __init__(self, config) -> None:
         import boto3  # only installations that use S3 need it
+        from botocore.config import Config
 
         if not config.get("S3_BUCKET"):
             raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET (docs/configuration.md).")
         self.bucket = config["S3_BUCKET"]
         self.prefix = config.get("S3_PREFIX") or ""
+        # Short timeouts and few retries: while the storage does not answer, a person waits
+        # seconds for a "try again" page rather than a minute per attempt (botocore's default).
+        timeouts = Config(connect_timeout=config["S3_CONNECT_TIMEOUT"],
+                          read_timeout=config["S3_READ_TIMEOUT"],
+                          retries={"max_attempts": config["S3_MAX_ATTEMPTS"],
+                                   "mode": "standard"})
         self.client = boto3.client(
             "s3", endpoint_url=config.get("S3_ENDPOINT_URL") or None,
             region_name=config.get("S3_REGION") or None,
             aws_access_key_id=config.get("S3_ACCESS_KEY_ID") or None,
-            aws_secret_access_key=config.get("S3_SECRET_ACCESS_KEY") or None)
+            aws_secret_access_key=config.get("S3_SECRET_ACCESS_KEY") or None, config=timeouts)
 
     def _key(self, area: str, key: str) -> str:
         return f"{self.prefix}{area}/{key}"
@@ -182,6 +217,7 @@ class S3Storage:
         code = str(error.response.get("Error", {}).get("Code", ""))
         return code in {"404", "NoSuchKey", "NotFound"}
 
+    @_answering
     def put(self, area: str, key: str, data: bytes, content_type: str, *,
             with_unit: bool = True) -> FileInfo:
         info = _info(area, key, data, content_type)
@@ -201,9 +237,11 @@ class S3Storage:
                 raise FileNotFoundError(f"{area}/{key}") from None
             raise
 
+    @_answering
     def get(self, area: str, key: str) -> bytes:
         return self._object(area, key)["Body"].read()
 
+    @_answering
     def info(self, area: str, key: str) -> FileInfo | None:
         from botocore.exceptions import ClientError
 
@@ -219,10 +257,12 @@ class S3Storage:
     def exists(self, area: str, key: str) -> bool:
         return self.info(area, key) is not None
 
+    @_answering
     def stream(self, area: str, key: str, chunk: int = CHUNK) -> Iterator[bytes]:
         body = self._object(area, key)["Body"]
         return body.iter_chunks(chunk)
 
+    @_answering
     def delete(self, area: str, key: str, *, with_unit: bool = True) -> bool:
         existed = self.exists(area, key)
         if not existed:

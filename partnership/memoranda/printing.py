@@ -2,7 +2,9 @@
 name, and a cache of rendered files keyed by what the bytes depend on."""
 
 import hashlib
+import logging
 import re
+from contextlib import suppress
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -12,12 +14,14 @@ from ..core.access import NotVisible
 from ..core.audit import record
 from ..core.links import external_url
 from ..core.services import ServiceError
-from ..core.storage import storage
+from ..core.storage import StorageUnavailable, storage
 from ..extensions import db
 from ..partnerships import services as partnerships
 from . import content, lockstep
 from .labels import LANGUAGE_SETS
 from .models import Memorandum, MemorandumState, MemorandumTemplate, MemorandumVersion
+
+log = logging.getLogger(__name__)
 
 # The states whose PDFs carry the platform's seal (the same as pdf.SEALED_STATES).
 SEALED_STATES = (MemorandumState.AGREED, MemorandumState.SIGNED)
@@ -159,10 +163,14 @@ def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
     if not partnerships.can_view(actor, memorandum.partnership):
         raise NotVisible()
     key = _cache_key(memorandum, version, languages)
+    cache_answers = True
     try:
         return storage().get(CACHE_AREA, key), True
     except FileNotFoundError:
         pass
+    except StorageUnavailable as error:  # the cache is a saving, not a need: render it here
+        log.warning("PDF cache unavailable (%s): rendering memorandum %s", error, memorandum.id)
+        cache_answers = False
     data = render(memorandum, version, languages)
     state = printed_state(memorandum, version)
     if state in SEALED_STATES and memorandum.agreed_number == version.number:
@@ -170,7 +178,9 @@ def pdf_bytes(actor, memorandum: Memorandum, version: MemorandumVersion,
 
         remember(memorandum, version.number, languages, state, data)  # for /verify uploads
     # Kept at once (this is a GET), where every app host finds it.
-    storage().put(CACHE_AREA, key, data, "application/pdf", with_unit=False)
+    if cache_answers:
+        with suppress(StorageUnavailable):
+            storage().put(CACHE_AREA, key, data, "application/pdf", with_unit=False)
     unit_of_work.keep_read(record("memorandum.rendered", actor=actor, obj=memorandum,
                                   version=version.number, languages="-".join(languages)))
     return data, False

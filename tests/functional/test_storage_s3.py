@@ -4,6 +4,7 @@ through one host read through another, and backups that carry the objects."""
 
 import io
 import socket
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -94,3 +95,74 @@ def test_a_backup_carries_the_objects_and_a_restore_puts_them_back(make_app, s3_
         assert storage().get("memoranda", "scan.pdf") == PDF
         drill = app.test_cli_runner().invoke(args=["restore-drill"])
         assert drill.exit_code == 0 and "stored files: 1 in the backup, 0 differ" in drill.output
+
+
+@pytest.fixture
+def unreachable_settings(s3_settings):
+    """The same bucket's settings, but nothing listens at the endpoint (S3 down, a network
+    cut): each attempt is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return {**s3_settings, "S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "S3_CONNECT_TIMEOUT": 1, "S3_MAX_ATTEMPTS": 1}
+
+
+def test_unreachable_storage_is_a_clear_error_not_a_500(make_app, unreachable_settings):
+    from partnership.core.storage import StorageUnavailable
+
+    app = make_app(**unreachable_settings)
+    with app.app_context():
+        with pytest.raises(StorageUnavailable):
+            storage().get("memoranda", "a.pdf")
+        with pytest.raises(StorageUnavailable):
+            storage().put("memoranda", "a.pdf", PDF, "application/pdf", with_unit=False)
+        with pytest.raises(StorageUnavailable):
+            storage().exists("memoranda", "a.pdf")
+
+
+def test_while_s3_is_down_a_scan_is_503_and_a_pdf_is_rendered_without_its_cache(
+        make_app, s3_settings, unreachable_settings, tmp_path, monkeypatch):
+    """A scan stored while S3 answered cannot be served while it does not: 503 with a retry
+    hint (never a 500, never a wait of minutes). A memorandum's PDF is only cached there: it
+    is rendered afresh. Signing with a scan while S3 is down keeps nothing half-written."""
+    from partnership.core.storage import StorageUnavailable
+    from partnership.memoranda import approvals, printing
+    from partnership.memoranda.models import MemorandumState
+
+    from ..conftest import log_in
+    from .test_shared_storage import SCAN, _signed_memorandum
+
+    up = make_app(INSTANCE_PATH=str(tmp_path / "up"), **s3_settings)
+    down = make_app(INSTANCE_PATH=str(tmp_path / "down"), **unreachable_settings)
+    with up.app_context():
+        world, memorandum = _signed_memorandum()
+        member, memorandum_id = world.ua_member, memorandum.id
+    with down.app_context():
+        client = down.test_client()
+        assert log_in(client, db.session.merge(member)).status_code == 302
+        scan = client.get(f"/memoranda/{memorandum_id}/scan")
+        assert scan.status_code == 503 and int(scan.headers["Retry-After"]) > 0
+        assert "Temporarily unavailable" in scan.get_data(as_text=True)
+        rendered = []
+        original = printing.render
+        monkeypatch.setattr(printing, "render",
+                            lambda *args: rendered.append(1) or original(*args))
+        pdf = client.get(f"/memoranda/{memorandum_id}/pdf?languages=uk-kk-en&version=1")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and rendered
+
+    with down.app_context():
+        from ..factories_memoranda import World
+
+        other = World(reference="UA-KZ-2026-0002")
+        draft = other.memorandum()
+        approvals.submit_for_review(other.ua_manager, draft)
+        for actor in (other.ua_manager, other.kz_manager, other.officer):
+            approvals.approve(actor, draft, 1)
+        db.session.commit()
+        draft_id = draft.id
+        with pytest.raises(StorageUnavailable):
+            approvals.sign(other.officer, draft, signed_on=date.today(), place="Астана",
+                           signatories="Олена Коваль", scan=io.BytesIO(SCAN))
+        db.session.rollback()
+        assert db.session.get(type(draft), draft_id).state == MemorandumState.AGREED
