@@ -4,11 +4,13 @@ person written to in their own language."""
 import logging
 import smtplib
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from ..extensions import db
 from .database import utcnow
@@ -16,6 +18,11 @@ from .language import language_of
 from .models import OutboxEmail
 
 log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+# A claim outlasts one SMTP attempt (its timeout is 20 s) with room to spare; a sender that died
+# holding one lets the e-mail go again after this.
+CLAIM_SECONDS = 120
+SMTP_TIMEOUT = 20
 
 
 def queue_email(recipient: str, subject: str, body: str) -> OutboxEmail:
@@ -41,20 +48,29 @@ def mail_each(users: Iterable, compose: Callable[..., tuple[str, str]]) -> int:
 
 
 def send_pending_emails(limit: int = 100) -> int:
-    """Send what waits in the outbox; return how many went out. Each e-mail is a unit of its
-    own, so one that went out is never sent again."""
+    """Send what waits in the outbox; return how many went out.
+
+    Every app worker calls this after its requests and the scheduler every minute, so several
+    may look at the same e-mail at once: each e-mail is first claimed (``_claim``, which one
+    sender wins) for CLAIM_SECONDS, longer than an SMTP attempt can last, then sent, then
+    marked sent. A sender that dies between the SMTP server's acceptance and that mark leaves
+    a lease that lapses: the e-mail is sent again then (the one case of a duplicate; each
+    message carries its outbox id in ``Message-ID`` for the receiving side to see it)."""
     from .unit_of_work import step
 
-    pending = db.session.scalars(
-        select(OutboxEmail)
-        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < 5)
+    ids = list(db.session.scalars(
+        select(OutboxEmail.id)
+        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS,
+               or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < utcnow()))
         .order_by(OutboxEmail.id)
-        .limit(limit)
-    ).all()
+        .limit(limit)))
+    db.session.rollback()  # end the read: each e-mail is a unit of its own
     sent = 0
-    for mail in pending:
+    for mail_id in ids:
+        if not _claim(mail_id):
+            continue  # another sender has it (or sent it meanwhile)
         with step():
-            mail.attempts += 1
+            mail = db.session.get(OutboxEmail, mail_id)
             try:
                 _deliver(mail)
             except (OSError, smtplib.SMTPException) as exc:
@@ -64,7 +80,25 @@ def send_pending_emails(limit: int = 100) -> int:
             else:
                 mail.sent_at = utcnow()
                 sent += 1
+            mail.claimed_until = None
     return sent
+
+
+def _claim(mail_id: int) -> bool:
+    """Take the e-mail for one attempt, committed at once: an UPDATE whose condition only one
+    sender can meet (on PostgreSQL the second waits for the first's row lock, then finds the
+    lease taken; SQLite runs one writer at a time)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == mail_id, OutboxEmail.sent_at.is_(None),
+               OutboxEmail.attempts < MAX_ATTEMPTS,
+               or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now))
+        .values(attempts=OutboxEmail.attempts + 1,
+                claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return claimed.rowcount == 1
 
 
 def _deliver(mail: OutboxEmail) -> None:
@@ -79,10 +113,19 @@ def _deliver(mail: OutboxEmail) -> None:
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
+    # The same id on every attempt: a receiver can tell a repeat (docs/deployment.md).
+    message["Message-ID"] = message_id(mail, config["MAIL_DEFAULT_SENDER"])
     message.set_content(mail.body)
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def message_id(mail: OutboxEmail, sender: str) -> str:
+    """``<outbox-ID.CREATED@sender's domain>``: the same on every attempt at this e-mail, and
+    another for every other e-mail (the creation time tells apart outboxes that reuse ids)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "partnership.local"
+    return f"<outbox-{mail.id}.{int(mail.created_at.timestamp())}@{domain}>"

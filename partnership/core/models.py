@@ -55,3 +55,5 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # A sender's lease (core/mail.py): while it lasts, no other sender takes this e-mail.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
