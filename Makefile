@@ -47,7 +47,7 @@ test-postgres: install translations
 LOADTEST_DATABASE ?= postgresql+psycopg://postgres@127.0.0.1:5432/loadtest
 LOAD_STAMP := $(VENV)/.installed-load
 
-$(LOAD_STAMP): $(STAMP)
+$(LOAD_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
 	@touch $@
 

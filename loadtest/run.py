@@ -7,14 +7,16 @@ every acknowledged write in the database. Loopback only, bounded in time.
 What it does:
 1. With ``--build`` (or without an accounts file), builds the world (``loadtest/world.py``).
 2. Starts ``--hosts`` gunicorn instances (``deploy/gunicorn.conf.py``, production settings, ports
-   8201, 8202, ...) and one RQ worker, sharing the database, Redis and the identity keys.
+   8201, 8202, ...), one RQ worker and the scheduler, sharing the database, Redis and the
+   identity keys; their e-mails go to an SMTP server of the run's own (``loadtest/mailbox.py``).
 3. Runs locust headless (``loadtest/locustfile.py``): every request of every simulated person
    goes to a host chosen at random, so one person's session, rate limits and files cross hosts.
 4. Optionally injects a fault half-way (``loadtest/faults.py``): ``kill-worker``,
    ``redis-stop``, ``postgres-restart`` or ``kill-rq-worker``.
 5. Prints requests, failures and latency percentiles per page, then looks up every write the
-   simulated people saw acknowledged, waits for the job queue to drain and counts the events
-   left undispatched; exits non-zero on any failure, missing write, lost job or event. While
+   simulated people saw acknowledged, waits for the job queue to drain, counts the events
+   left undispatched and checks that every e-mail queued during the run arrived exactly once;
+   exits non-zero on any failure, missing write, lost job, event or e-mail, or a duplicate. While
    PostgreSQL restarts, a 503 with ``Retry-After`` is the designed answer: counted apart.
 """
 
@@ -28,14 +30,17 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TMP = Path(tempfile.gettempdir())
+SENDER = "no-reply@partnerships.example.org"
 sys.path.insert(0, str(ROOT))
 
 from loadtest.faults import OwnRedis, drained, failed_jobs, inject, stop, wait_for_port  # noqa: E402
+from loadtest.mailbox import Mailbox  # noqa: E402
 
 
 def server_environment(args) -> dict:
@@ -48,7 +53,17 @@ def server_environment(args) -> dict:
             # Every simulated person signs in from 127.0.0.1: the per-address limit would stop
             # the 21st. The per-account lock-out still applies.
             "RATE_LIMIT_LOGIN": "10000 per minute",
-            "MAIL_SERVER": "", "GUNICORN_WORKERS": str(args.workers), "PYTHONPATH": str(ROOT)}
+            **mail_environment(getattr(args, "smtp_port", None)),
+            "GUNICORN_WORKERS": str(args.workers), "PYTHONPATH": str(ROOT)}
+
+
+def mail_environment(smtp_port: int | None) -> dict:
+    """E-mails go to the run's own SMTP server (loadtest/mailbox.py), which counts them; with
+    no port (loadtest/two_hosts.py) there is no server and they stay in the outbox."""
+    if smtp_port is None:
+        return {"MAIL_SERVER": ""}
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port), "MAIL_USE_TLS": "0",
+            "MAIL_DEFAULT_SENDER": SENDER}
 
 
 def start_hosts(args, environment: dict) -> list[subprocess.Popen]:
@@ -97,6 +112,15 @@ def start_worker(args, environment: dict, number: int = 1) -> subprocess.Popen:
         stdout=log, stderr=subprocess.STDOUT)
     os.setpriority(os.PRIO_PROCESS, process.pid, args.worker_nice)
     return process
+
+
+def start_scheduler(args, environment: dict) -> subprocess.Popen:
+    """The scheduler, as production runs it: its ``send-emails`` every minute sends e-mails
+    alongside the hosts' own sending after their requests (each e-mail goes out once)."""
+    log = open(args.logs / "scheduler.log", "w")  # noqa: SIM115
+    return subprocess.Popen(  # noqa: S603
+        [str(BIN / "flask"), "--app", "partnership", "scheduler"], cwd=ROOT, env=environment,
+        stdout=log, stderr=subprocess.STDOUT)
 
 
 def run_locust(args, stats_prefix: Path) -> int:
@@ -152,6 +176,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--seconds", type=int, default=180)
+    parser.add_argument("--smtp-port", type=int, default=8025,
+                        help="the loopback SMTP server that receives the run's e-mails")
     parser.add_argument("--worker-nice", type=int, default=10,
                         help="niceness of the RQ worker (the systemd unit's Nice=10)")
     parser.add_argument("--fault", choices=["none", "kill-worker", "redis-stop",
@@ -172,8 +198,20 @@ def main() -> None:
         args.redis = own_redis.url
     environment = server_environment(args)
     failed_before = failed_jobs(args.redis)
+    mailbox = Mailbox(args.smtp_port).__enter__()
+    since = datetime.now(UTC)
+    try:
+        verified = load_and_verify(args, environment, own_redis, failed_before, mailbox, since)
+    finally:
+        mailbox.__exit__()
+    if not verified:
+        raise SystemExit(1)
+
+
+def load_and_verify(args, environment, own_redis, failed_before, mailbox, since) -> bool:
     hosts = start_hosts(args, environment)
     workers = [start_worker(args, environment)]
+    scheduler = start_scheduler(args, environment)
     notes: list[str] = []
     context = {"hosts": hosts, "redis": own_redis, "redis_url": args.redis, "workers": workers,
                "ports": [args.first_port + n for n in range(args.hosts)],
@@ -190,7 +228,7 @@ def main() -> None:
         queue_drained, waited, failed_after = drained(args.redis, 420)
         failed = failed_after - failed_before
     finally:
-        for process in [*hosts, *workers]:
+        for process in [*hosts, *workers, scheduler]:
             stop(process)
         if own_redis is not None:
             own_redis.stop()
@@ -202,17 +240,24 @@ def main() -> None:
           f"the load; failed jobs: {failed}")
     total, failures, dropped, told_to_retry = report(stats_prefix)
 
-    from loadtest.verify import missing_writes, undispatched
+    from loadtest.verify import mail_delivery, missing_writes, undispatched
     from partnership import create_app
 
     app = create_app({"ENV_NAME": "development", "SECRET_KEY": "verify",
                       "SQLALCHEMY_DATABASE_URI": environment["DATABASE_URL"]
                       .replace("postgresql://", "postgresql+psycopg://", 1),
-                      "INSTANCE_PATH": str(args.instance)})
+                      "INSTANCE_PATH": str(args.instance), "MAIL_SERVER": "127.0.0.1",
+                      "MAIL_PORT": args.smtp_port, "MAIL_USE_TLS": False,
+                      "MAIL_DEFAULT_SENDER": SENDER})
     counts, missing = missing_writes(app, args.logs / "acks.jsonl")
     pending, left = undispatched(app)
     print(f"outbox events left undispatched: {pending}; after the scheduler's re-dispatch: "
           f"{left}")
+    mails = mail_delivery(app, mailbox, since)
+    print(f"e-mails queued during the run: {mails['queued']}; received once each: "
+          f"{mails['received'] - mails['duplicates']}; duplicates: {mails['duplicates']}; "
+          f"sent but not received: {mails['missing']}; unsent after send-emails: "
+          f"{mails['unsent']}")
     print("acknowledged writes: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                                      or "none") + f"; missing from the database: {len(missing)}")
     for ack in missing[:20]:
@@ -222,9 +267,9 @@ def main() -> None:
     # While PostgreSQL restarts, pages answer 503 with Retry-After: the designed answer.
     expected = dropped + (told_to_retry if args.fault == "postgres-restart" else 0)
     allowed_drops = args.workers if args.fault == "kill-worker" else 0
-    if (failures - expected or dropped > allowed_drops or missing or not total
-            or not queue_drained or failed or left):
-        raise SystemExit(1)
+    return not (failures - expected or dropped > allowed_drops or missing or not total
+                or not queue_drained or failed or left or mails["duplicates"]
+                or mails["missing"] or mails["unsent"])
 
 
 if __name__ == "__main__":

@@ -64,3 +64,27 @@ def undispatched(app) -> tuple[int, int]:
         if before:
             dispatch_pending()
         return before, count()
+
+
+def mail_delivery(app, mailbox, since) -> dict[str, int]:
+    """The outbox's e-mails queued since ``since`` against what the SMTP server received
+    (``mailbox.received``: Message-ID -> times). The scheduler's ``send-emails`` runs once
+    first, as it would within a minute, for what the run left unsent."""
+    from sqlalchemy import func
+
+    from partnership.core.mail import message_id, send_pending_emails
+    from partnership.core.models import OutboxEmail
+    from partnership.extensions import db
+
+    with app.app_context():
+        send_pending_emails(limit=100_000)
+        mails = db.session.scalars(select(OutboxEmail).where(OutboxEmail.created_at >= since))
+        sender = app.config["MAIL_DEFAULT_SENDER"]
+        expected = {message_id(mail, sender): mail.sent_at is not None for mail in mails}
+        unsent = db.session.scalar(select(func.count(OutboxEmail.id)).where(
+            OutboxEmail.created_at >= since, OutboxEmail.sent_at.is_(None)))
+    received = mailbox.received
+    return {"queued": len(expected), "unsent": unsent,
+            "received": sum(received[key] for key in expected),
+            "missing": sum(1 for key, sent in expected.items() if sent and not received[key]),
+            "duplicates": sum(received[key] - 1 for key in expected if received[key] > 1)}
