@@ -56,7 +56,7 @@ def send_pending_emails(limit: int = 100) -> int:
     marked sent. A sender that dies between the SMTP server's acceptance and that mark leaves
     a lease that lapses: the e-mail is sent again then (the one case of a duplicate; each
     message carries its outbox id in ``Message-ID`` for the receiving side to see it)."""
-    from .unit_of_work import step
+    from .unit_of_work import discard, step
 
     ids = list(db.session.scalars(
         select(OutboxEmail.id)
@@ -64,7 +64,7 @@ def send_pending_emails(limit: int = 100) -> int:
                or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < utcnow()))
         .order_by(OutboxEmail.id)
         .limit(limit)))
-    db.session.rollback()  # end the read: each e-mail is a unit of its own
+    discard()  # end the read: each e-mail is a unit of its own
     sent = 0
     for mail_id in ids:
         if not _claim(mail_id):
@@ -88,16 +88,18 @@ def _claim(mail_id: int) -> bool:
     """Take the e-mail for one attempt, committed at once: an UPDATE whose condition only one
     sender can meet (on PostgreSQL the second waits for the first's row lock, then finds the
     lease taken; SQLite runs one writer at a time)."""
+    from .unit_of_work import step
+
     now = utcnow()
-    claimed = db.session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == mail_id, OutboxEmail.sent_at.is_(None),
-               OutboxEmail.attempts < MAX_ATTEMPTS,
-               or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now))
-        .values(attempts=OutboxEmail.attempts + 1,
-                claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
-        .execution_options(synchronize_session=False))
-    db.session.commit()
+    with step():
+        claimed = db.session.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == mail_id, OutboxEmail.sent_at.is_(None),
+                   OutboxEmail.attempts < MAX_ATTEMPTS,
+                   or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now))
+            .values(attempts=OutboxEmail.attempts + 1,
+                    claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+            .execution_options(synchronize_session=False))
     return claimed.rowcount == 1
 
 
