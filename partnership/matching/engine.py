@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from . import rules
+from .cells import COMPONENT_NAMES, Cells
 from .pairs import Candidate, explain, reciprocal  # noqa: F401 - the engine's API
 from .records import Entry, Party, Reason, Settings  # noqa: F401 - the API
 from .text import similarity, stems
@@ -38,15 +39,21 @@ class _Columns:
     def __init__(self, entries: list[Entry], parties, area_index, offer_masks, need_masks):
         n = len(entries)
         party = [parties[x.party] for x in entries]
+        # Entries share a few language sets (the same frozenset objects): fold each once.
+        language_bits = _Memo(_mask)
+        forms = {form: i for i, form in enumerate(rules.FORMS)}
+        dimensions = {dimension: i for i, dimension in enumerate(DIMENSIONS)}
         self.entries = entries
         self.id = np.fromiter((x.id for x in entries), np.int64, n)
         self.party = np.fromiter((x.party for x in entries), np.int64, n)
         self.area = np.fromiter((area_index[x.area] for x in entries), np.int64, n)
-        self.form = np.fromiter((rules.FORMS.index(x.form) for x in entries), np.int64, n)
-        self.dimension = np.fromiter((_position(DIMENSIONS, x.dimension) for x in entries),
-                                     np.int64, n)
-        self.language = np.fromiter((_mask(x.languages) for x in entries), np.int64, n)
-        self.party_language = np.fromiter((_mask(p.languages) for p in party), np.int64, n)
+        self.form = np.fromiter((forms[x.form] for x in entries), np.int64, n)
+        self.dimension = np.fromiter((dimensions.get(x.dimension, -1) for x in entries),
+                                     np.int8, n)
+        # Four language bits: one byte a cell in the groups' matrices, not eight.
+        self.language = np.fromiter((language_bits[x.languages] for x in entries), np.uint8, n)
+        self.party_language = np.fromiter((language_bits[p.languages] for p in party),
+                                          np.uint8, n)
         self.quantity = np.array([np.nan if x.quantity is None else x.quantity for x in entries],
                                  dtype=float)
         self.urgency = np.array([rules.URGENCY.get(x.urgency, 0.5) for x in entries],
@@ -64,6 +71,18 @@ class _Columns:
         self.helper = np.fromiter((p.kind in rules.HELPER_KINDS for p in party), bool, n)
 
 
+class _Memo(dict):
+    """A function's values by argument, each worked out once (for one ``_Columns``)."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
 class _Stems(dict):
     """Descriptions' stems by entry id, worked out when first compared."""
 
@@ -74,10 +93,6 @@ class _Stems(dict):
     def __missing__(self, entry_id: int) -> frozenset[str]:
         found = self[entry_id] = stems(self.descriptions[entry_id])
         return found
-
-
-def _position(values: tuple[str, ...], value: str) -> int:
-    return values.index(value) if value in values else -1
 
 
 def _mask(languages: Iterable[str]) -> int:
@@ -291,85 +306,60 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
     """Score one group of needs (same area, country, form) against its pool of offers.
 
     The one scorer: a full run's groups and ``score_pair``'s single pair both come here."""
-    w = rules.WEIGHTS
-    shape = (len(need_rows), len(offer_rows))
-    offer_areas = o.area[offer_rows]
-    exact = (offer_areas == o.area.dtype.type(n.area[need_rows[0]])).astype(float)
-    # A full run's pool holds only the same and related areas; a pair scored alone may not.
-    near = np.isin(offer_areas, [area_index[a] for a in related.get(area, ()) if a in area_index])
-    area_score = np.broadcast_to(exact + (1 - exact) * near * rules.AREA_RELATED, shape)
-    need_form = n.form[need_rows[0]]
-    offer_form = o.form[offer_rows]
-    form_row = np.where(offer_form == need_form, 1.0,
-                        np.where(_compatibility()[need_form, offer_form],
-                                 rules.FORM_COMPATIBLE, 0.0))
-    form_score = np.broadcast_to(form_row, shape)
-    dimension = np.where(n.dimension[need_rows][:, None] == o.dimension[offer_rows][None, :],
-                         1.0, rules.DIMENSION_OTHER)
-    items_share = (n.language[need_rows][:, None] & o.language[offer_rows][None, :]) != 0
-    parties_share = (n.party_language[need_rows][:, None]
-                     & o.party_language[offer_rows][None, :]) != 0
-    language = np.where(items_share, 1.0,
-                        np.where(parties_share, rules.LANGUAGE_ORGANISATIONS_ONLY, 0.0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.minimum(1.0, o.quantity[offer_rows][None, :]
-                           / n.quantity[need_rows][:, None])
-    capacity = np.where(np.isnan(ratio), rules.CAPACITY_UNKNOWN, ratio)
-    # Short of a need that cannot be split: flagged by the reasons, ranked below what fits.
-    short = (ratio < 1.0) & ~n.splittable[need_rows][:, None]
-    urgency = np.broadcast_to(n.urgency[need_rows][:, None], shape)
-    kind_row = np.array([rules.KIND_FITS if area in rules.KIND_AFFINITY.get(o.kind[r], ())
-                         else rules.KIND_NEUTRAL for r in offer_rows.tolist()])
-    kind = np.broadcast_to(kind_row, shape)
-    # Reciprocity: the needing side offers, in the same area (or a related one, for less),
-    # something the offering side needs.
-    their_needs = o.needs_of_party[offer_rows][None, :]
-    reciprocity = np.where(
-        (n.offers_exact[need_rows][:, None] & their_needs) != 0, 1.0,
-        np.where((n.offers_of_party[need_rows][:, None] & their_needs) != 0,
-                 rules.RECIPROCITY_RELATED, 0.0))
-
-    # Country rule (the pool is already the other country's): businesses and charities serve
-    # Ukrainian needs only; nobody serves itself.
-    allowed = n.party[need_rows][:, None] != o.party[offer_rows][None, :]
-    if country != "UA":
-        allowed &= ~o.helper[offer_rows][None, :]
-    if settings.agreed_list_gate:
-        allowed &= n.agreed[need_rows][:, None] & o.agreed[offer_rows][None, :]
-
-    # The weighted sum, term by term, always in this order (so that a pair's sum is the same to
-    # the last bit, and ties fall the same way): the offer-only terms as one row, the others
-    # added in place.
-    partial = w["area"] * area_score[0] + w["form"] * form_score[0] + w["dimension"] * dimension
-    partial += w["language"] * language
-    partial += w["capacity"] * capacity
-    partial += (w["urgency"] * n.urgency[need_rows])[:, None]
-    partial += w["kind"] * kind_row
-    partial += w["reciprocity"] * reciprocity
-    # Hard limits: no working language in common is never "strong"; an offer short of a need
-    # that cannot be split is never better than "possible".
-    limit = np.where(language == 0.0, rules.NO_LANGUAGE_LIMIT, 1.0)
-    if short.any():
-        partial -= rules.CAPACITY_SHORT_PENALTY * short
-        np.minimum(limit, np.where(short, rules.CAPACITY_SHORT_LIMIT, 1.0), out=limit)
-    # The best a pair can still reach once its descriptions are compared.
-    ceiling = np.where(allowed, np.minimum(partial + w["text"], limit), -1.0)
+    cells = Cells(area, need_rows, offer_rows, n, o, related, area_index)
+    partial, limit = cells.partial_scores()
+    # The best a pair can still reach once its descriptions are compared, negated in place
+    # (the shortlist takes the smallest of ``-ceiling``).
+    ceiling = partial + rules.WEIGHTS["text"]
+    np.minimum(ceiling, limit, out=ceiling)
+    np.copyto(ceiling, -1.0, where=~_allowed(country, need_rows, offer_rows, n, o, settings))
+    np.negative(ceiling, out=ceiling)
     keep = min(settings.shortlist, len(offer_rows))
-    shortlist = np.argpartition(-ceiling, keep - 1, axis=1)[:, :keep]
-    reachable = np.take_along_axis(ceiling, shortlist, axis=1) >= settings.min_score
+    shortlist = np.argpartition(ceiling, keep - 1, axis=1)[:, :keep]
+    reachable = -np.take_along_axis(ceiling, shortlist, axis=1) >= settings.min_score
     # The shortlisted pairs that may still reach the minimum, need by need, in shortlist order.
     cell_rows, cell_ranks = np.nonzero(reachable)
     if not len(cell_rows):
         return []
     cell_columns = shortlist[cell_rows, cell_ranks]
-    starts = partial[cell_rows, cell_columns].tolist()
-    tops = limit[cell_rows, cell_columns].tolist()
-    offer_ids = o.id[offer_rows[cell_columns]].tolist()
-    need_ids = n.id[need_rows].tolist()
-    rows = cell_rows.tolist()
+    kept = _rank(cell_rows.tolist(), partial[cell_rows, cell_columns].tolist(),
+                 limit[cell_rows, cell_columns].tolist(),
+                 n.id[need_rows].tolist(), o.id[offer_rows[cell_columns]].tolist(),
+                 texts, settings)
+    if not kept:
+        return []
+    chosen = np.array([cell for cell, _, _ in kept])
+    rows, columns = cell_rows[chosen], cell_columns[chosen]
+    values = zip(*cells.components(rows, columns).values(), strict=True)
+    names = COMPONENT_NAMES
+    candidates = []
+    for (_, score, text), need_row, offer_row, row in zip(
+            kept, need_rows[rows].tolist(), offer_rows[columns].tolist(), values, strict=True):
+        need, offer = n.entries[need_row], o.entries[offer_row]
+        components = dict(zip(names, row, strict=True))
+        components["text"] = round(text, 4)
+        candidates.append(Candidate(need.id, offer.id, need.party, offer.party, score,
+                                    components, need, offer, parties))
+    return candidates
 
-    text_weight, per_need, min_score = w["text"], settings.per_need, settings.min_score
-    kept: list[tuple[int, float, float]] = []  # (cell, score, text)
+
+def _allowed(country, need_rows, offer_rows, n: _Columns, o: _Columns, settings) -> np.ndarray:
+    """Country rule (the pool is already the other country's): businesses and charities serve
+    Ukrainian needs only; nobody serves itself; with the gate on, the agreed list only."""
+    allowed = n.party[need_rows][:, None] != o.party[offer_rows][None, :]
+    if country != "UA":
+        allowed &= ~o.helper[offer_rows][None, :]
+    if settings.agreed_list_gate:
+        allowed &= n.agreed[need_rows][:, None] & o.agreed[offer_rows][None, :]
+    return allowed
+
+
+def _rank(rows: list[int], starts: list[float], tops: list[float], need_ids: list[int],
+          offer_ids: list[int], texts, settings: Settings) -> list[tuple[int, float, float]]:
+    """The shortlisted cells (by need, in shortlist order) with their descriptions compared:
+    each need's best ``per_need`` at or above the minimum, as (cell, score, text)."""
+    text_weight, per_need, min_score = rules.WEIGHTS["text"], settings.per_need, settings.min_score
+    kept: list[tuple[int, float, float]] = []
     end, cells = 0, len(rows)
     while end < cells:
         first, i = end, rows[end]
@@ -384,38 +374,4 @@ def _score_group(area, country, need_rows, offer_rows, n: _Columns, o: _Columns,
                 ranked.append((-score, offer_ids[cell], cell, text))
         ranked.sort()
         kept.extend((cell, -negative, text) for negative, _, cell, text in ranked[:per_need])
-    if not kept:
-        return []
-
-    # The components of the proposals kept, gathered at once.
-    chosen = np.array([cell for cell, _, _ in kept])
-    at = (cell_rows[chosen], cell_columns[chosen])
-    columns = {name: matrix[at].tolist() for name, matrix in (
-        ("area", area_score), ("form", form_score), ("dimension", dimension),
-        ("language", language), ("capacity", capacity), ("urgency", urgency), ("kind", kind),
-        ("reciprocity", reciprocity))}
-    names = tuple(columns)
-    values = zip(*columns.values(), strict=True)
-    candidates = []
-    for (cell, score, text), row in zip(kept, values, strict=True):
-        need = n.entries[need_rows[rows[cell]]]
-        offer = o.entries[offer_rows[cell_columns[cell]]]
-        components = dict(zip(names, row, strict=True))
-        components["text"] = round(text, 4)
-        candidates.append(Candidate(need.id, offer.id, need.party, offer.party, score,
-                                    components, need, offer, parties))
-    return candidates
-
-
-_COMPATIBILITY = None
-
-
-def _compatibility() -> np.ndarray:
-    global _COMPATIBILITY
-    if _COMPATIBILITY is None:
-        table = np.zeros((len(rules.FORMS), len(rules.FORMS)), dtype=bool)
-        for need_form, offer_forms in rules.COMPATIBLE_FORMS.items():
-            for offer_form in offer_forms:
-                table[rules.FORMS.index(need_form), rules.FORMS.index(offer_form)] = True
-        _COMPATIBILITY = table
-    return _COMPATIBILITY
+    return kept

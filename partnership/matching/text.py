@@ -85,8 +85,14 @@ def similarity(a: Words, b: Words) -> float:
     """How alike two descriptions are: mostly by whichever says more, their concepts
     (whatever their languages) or their words; the other breaks ties (a term the thesaurus
     misses may still share a stem)."""
-    by_concepts, by_words = dice(a.concepts, b.concepts), dice(a.stems, b.stems)
-    return BETTER * max(by_concepts, by_words) + (1 - BETTER) * min(by_concepts, by_words)
+    # ``dice`` written out twice: a full run compares 400,000 pairs.
+    x, y = a.concepts, b.concepts
+    by_concepts = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+    x, y = a.stems, b.stems
+    by_words = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+    if by_concepts < by_words:
+        return BETTER * by_words + (1 - BETTER) * by_concepts
+    return BETTER * by_concepts + (1 - BETTER) * by_words
 
 
 def forget_stems() -> None:

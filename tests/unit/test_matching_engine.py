@@ -205,7 +205,7 @@ def test_reciprocity_rewards_mutual_benefit():
 
 
 def test_the_engine_knows_nothing_of_flask_or_the_database():
-    for module in ("engine.py", "pairs.py", "records.py", "rules.py", "text.py"):
+    for module in ("engine.py", "cells.py", "pairs.py", "records.py", "rules.py", "text.py"):
         source = (Path(engine.__file__).parent / module).read_text()
         imported = {alias.name.split(".")[0] for node in ast.walk(ast.parse(source))
                     if isinstance(node, ast.Import) for alias in node.names}
