@@ -4,14 +4,19 @@ Run:  .venv/bin/python -m benchmarks.catalogue [--organisations 1000] [--items 3
       (from the project folder: it reuses the test factories)
 SQLite in a temporary folder. Makes the organisations (each with a few current offers and
 needs, half of them publicly listed, so half carry a QR code), then renders the package as the
-background job does (``outreach.services._run``: catalogue PDF, XLSX and the specimen) in a
-fresh child process, and prints the wall-clock time of each step and the process's peak RSS
-(``ru_maxrss``, which includes the interpreter and the imports).
+background job does (``outreach.services.run_job``: catalogue PDF, XLSX and the specimen, the
+PDF's parts laid out in ``render.PROCESSES`` forked processes) in a fresh child process, and
+prints the wall-clock time of each step, the CPU time (the process's and its layout
+processes'), the machine's load (other work on the machine stretches the wall-clock time),
+the process's peak RSS (``ru_maxrss``, which includes the interpreter and the imports) and the
+peak of the process and its layout processes together, sampled from /proc: PSS (a page the
+forked processes share counts once in the sum) and summed RSS (counted in each).
 Targets (issue 13): <= 30 s in the background, <= 400 MB peak.
 """
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -82,19 +87,65 @@ def child(folder: Path, language: str) -> None:
 
         services._set = timing
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), os.times()
         services.run_job(job.id)
-        total = time.perf_counter() - started
+        total, cpu_after = time.perf_counter() - started, os.times()
+        cpu = sum(after - before for after, before in zip(cpu_after[:4], cpu_before[:4],
+                                                           strict=True))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         db.session.refresh(job)
-        files = {path.name: path.stat().st_size for path in services.folder(job.key).iterdir()}
+        from io import BytesIO
+
         from pypdf import PdfReader
 
-        pages = len(PdfReader(services.folder(job.key) / "catalogue.pdf").pages)
+        from partnership.core.storage import storage
+
+        files = {info.key.rsplit("/", 1)[1]: info.size
+                 for info in storage().listing(services.CACHE_AREA)
+                 if info.key.startswith(f"{job.key}/")}
+        pdf = storage().get(services.CACHE_AREA, f"{job.key}/catalogue.pdf")
+        pages = len(PdfReader(BytesIO(pdf)).pages)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"status": job.status, "organisations": job.organisations,
                       "seconds": total, "before_mb": before, "peak_mb": peak, "pages": pages,
+                      "children_peak_mb": children, "cpu_seconds": cpu,
                       "files": files,
                       "steps": [(p, round(t - started, 2)) for p, t in marks]}))
+
+
+class TreeMemory:
+    """The peak memory of a process and its descendants (the layout processes), sampled from
+    /proc: the sum of their PSS (a page shared by n processes counts 1/n in each) and of
+    their RSS."""
+
+    def __init__(self, pid: int):
+        self.pid, self.pss, self.rss = pid, 0.0, 0.0
+
+    def pids(self, pid: int) -> list[int]:
+        found = [pid]
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in children:
+                found += self.pids(int(child))
+        return found
+
+    def sample(self) -> None:
+        pss = rss = 0
+        for pid in self.pids(self.pid):
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            for line in text.splitlines():
+                name, _, value = line.partition(":")
+                if name == "Pss":
+                    pss += int(value.split()[0])
+                elif name == "Rss":
+                    rss += int(value.split()[0])
+        self.pss, self.rss = max(self.pss, pss / 1024), max(self.rss, rss / 1024)
 
 
 def main() -> None:
@@ -113,17 +164,29 @@ def main() -> None:
         fill(folder, args.organisations, args.items)
         print(f"made {args.organisations} organisations with {args.items} items each "
               f"in {time.perf_counter() - started:.1f} s")
-        output = subprocess.run(  # noqa: S603 - this script itself
+        child_process = subprocess.Popen(  # noqa: S603 - this script itself
             [sys.executable, "-m", "benchmarks.catalogue", "--child", str(folder),
-             "--language", args.language], check=True, capture_output=True, text=True).stdout
+             "--language", args.language], stdout=subprocess.PIPE, text=True)
+        tree = TreeMemory(child_process.pid)
+        while child_process.poll() is None:
+            tree.sample()
+            time.sleep(0.05)
+        output = child_process.stdout.read()
+        if child_process.returncode:
+            raise SystemExit(f"the rendering process failed ({child_process.returncode})")
         figures = json.loads(output.strip().splitlines()[-1])
         print(f"catalogue ({args.language}), {figures['organisations']} organisations, "
               f"{figures['pages']} pages: {figures['status']}")
         print(f"  rendering (PDF + XLSX + specimen): {figures['seconds']:.1f} s "
-              f"(target <= 30 s)")
+              f"(target <= 30 s); CPU time {figures['cpu_seconds']:.1f} s (user and system, "
+              f"with the layout processes'; load on the machine: {os.getloadavg()[0]:.1f})")
         print(f"  progress marks (percent, s): {figures['steps']}")
         print(f"  peak RSS {figures['peak_mb']:.0f} MB (before rendering "
-              f"{figures['before_mb']:.0f} MB; target <= 400 MB)")
+              f"{figures['before_mb']:.0f} MB), its layout processes at most "
+              f"{figures['children_peak_mb']:.0f} MB each")
+        print(f"  peak of the process and its layout processes together: {tree.pss:.0f} MB "
+              f"PSS (shared pages counted once; target <= 400 MB), {tree.rss:.0f} MB RSS "
+              f"summed (shared pages counted in each)")
         print(f"  files: {figures['files']}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -100,8 +100,9 @@ def background_threshold() -> int:
 @unit_of_work.job
 def run_job(job_id: int) -> None:
     """The background job: render, then tell whoever asked that the package is ready (or
-    could not be made), with a link to its page (in the app, and by e-mail as they chose)."""
-    _run(job_id)
+    could not be made), with a link to its page (in the app, and by e-mail as they chose).
+    The PDF's parts are laid out in ``render.PROCESSES`` processes (the worker's cores)."""
+    _run(job_id, processes=render.PROCESSES)
     job = db.session.get(CatalogueJob, job_id)
     db.session.refresh(job)
     if job.created_by is None or job.status not in (CatalogueStatus.SUCCEEDED,
@@ -112,7 +113,7 @@ def run_job(job_id: int) -> None:
            link_args={"job_id": job.id}, key=f"package:{job.id}")
 
 
-def _run(job_id: int) -> None:
+def _run(job_id: int, processes: int = 1) -> None:
     """Claim the job, render the three files into the cache, record the outcome."""
     with unit_of_work.apart() as apart:
         claimed = apart.execute(
@@ -125,7 +126,8 @@ def _run(job_id: int) -> None:
     db.session.refresh(job)
     try:
         render_files(job.key, catalogue.Filters.from_dict(job.filters), job.language,
-                     progress=lambda percent: _set(job_id, progress=percent))
+                     progress=lambda percent: _set(job_id, progress=percent),
+                     processes=processes)
     except Exception as error:  # noqa: BLE001 - whatever broke, the job ends as failed
         log.exception("catalogue job %s failed", job_id)
         _set(job_id, status=CatalogueStatus.FAILED, finished_at=utcnow(),
@@ -139,10 +141,11 @@ def _set(job_id: int, **values) -> None:
         apart.execute(update(CatalogueJob).where(CatalogueJob.id == job_id).values(**values))
 
 
-def render_files(key: str, filters: catalogue.Filters, language: str, progress=None) -> str:
-    """Render the catalogue (PDF, XLSX) and the specimen into the shared storage under ``key``;
-    the package counts as cached only once its last file (the specimen) is stored, so a reader
-    never finds half a package."""
+def render_files(key: str, filters: catalogue.Filters, language: str, progress=None,
+                 processes: int = 1) -> str:
+    """Render the catalogue (PDF, XLSX) and the specimen into the shared storage under ``key``
+    (the PDF's parts in ``processes`` processes); the package counts as cached only once its
+    last file (the specimen) is stored, so a reader never finds half a package."""
     tell = progress or (lambda _percent: None)
     if is_cached(key):
         return key
@@ -151,7 +154,8 @@ def render_files(key: str, filters: catalogue.Filters, language: str, progress=N
     files = {"xlsx": render.catalogue_xlsx(found, filters, language)}
     tell(25)
     files["pdf"] = render.catalogue_pdf(
-        found, filters, language, progress=lambda share: tell(25 + round(60 * share)))
+        found, filters, language, progress=lambda share: tell(25 + round(60 * share)),
+        processes=processes)
     tell(85)
     files["specimen"] = render.specimen_pdf(language)
     tell(99)

@@ -17,7 +17,7 @@ from partnership.extensions import db
 from partnership.matching import jobs
 from partnership.notifications.models import Notification
 from partnership.organisations.models import Country, Direction, Kind, Status
-from partnership.outreach import render, services
+from partnership.outreach import catalogue, render, services
 from partnership.outreach.catalogue import Section
 from partnership.outreach.models import CatalogueJob, CatalogueStatus
 
@@ -82,6 +82,17 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
 
 
+def images_drawn(data: bytes) -> int:
+    """How many times the PDF's pages draw an image (the same image may be drawn twice)."""
+    drawn = 0
+    for page in PdfReader(io.BytesIO(data)).pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        drawn += sum(1 for operands, operator in page.get_contents().operations
+                     if operator == b"Do"
+                     and xobjects[operands[0]].get_object()["/Subtype"] == "/Image")
+    return drawn
+
+
 def xlsx_rows(data: bytes) -> list[list]:
     sheet = load_workbook(io.BytesIO(data)).active
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -96,8 +107,11 @@ def test_the_catalogue_lists_verified_ukrainian_institutions_open_to_cooperation
     data = client.get(f"/embassy/cooperation-package/{job}/pdf").data
     text = pdf_text(data)
     assert "Kyiv Children's Hospital" in text and "Lviv Rehabilitation Centre" in text
-    # a QR code (an image) with each entry of the one public profile: Kyiv is in two areas
-    assert sum(len(page.images) for page in PdfReader(io.BytesIO(data)).pages) == 2
+    # a QR code (an image) with each entry of the one public profile: Kyiv is in two areas;
+    # the code is made once and drawn with both entries
+    assert images_drawn(data) == 2
+    assert len({image.data for page in PdfReader(io.BytesIO(data)).pages
+                for image in page.images}) == 1
     for absent in ("Pending Hospital", "Closed Hospital", "Astana Clinic", "Expired offer"):
         assert absent not in text
     # grouped by region, then area; each with its offers and needs and languages
@@ -143,6 +157,27 @@ def test_a_catalogue_in_several_parts_reads_as_one_document(app, monkeypatch):
     assert text.count("Lviv Oblast") == 2     # the section goes on in the next part
     titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
     assert "Lviv Oblast" in titles and "Kyiv" in " ".join(titles)
+
+
+def test_parts_laid_out_in_a_pool_of_processes_make_the_same_catalogue(app, monkeypatch):
+    """The worker lays the parts out in forked processes: the same pages, text, bookmarks and
+    QR codes as one process makes, and the page numbers laid over all of them."""
+    monkeypatch.setattr(render, "PART_ENTRIES", 1)
+    world()
+    found = catalogue.sections(catalogue.Filters())
+    alone = render.catalogue_pdf(found, catalogue.Filters(), "uk")
+    shares = []
+    pooled = render.catalogue_pdf(found, catalogue.Filters(), "uk", progress=shares.append,
+                                  processes=2)
+    readers = [PdfReader(io.BytesIO(data)) for data in (alone, pooled)]
+    texts = [[page.extract_text() for page in reader.pages] for reader in readers]
+    assert texts[0] == texts[1] and len(texts[1]) == len(render.parts(found)) == 3
+    for number, page in enumerate(texts[1], start=1):
+        assert re.sub(r"\s+", " ", page).count(f"Сторінка {number} / {len(texts[1])}") == 1
+    assert [entry.title for entry in readers[0].outline if not isinstance(entry, list)] == \
+        [entry.title for entry in readers[1].outline if not isinstance(entry, list)]
+    assert images_drawn(alone) == images_drawn(pooled) == 2
+    assert shares == sorted(shares) and len(shares) == len(render.parts(found))
 
 
 def test_parts_keep_the_order_and_split_long_sections():
