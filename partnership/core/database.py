@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask import Flask
-from sqlalchemy import DateTime, Enum, TypeDecorator, event, insert
+from sqlalchemy import DateTime, Enum, TypeDecorator, event
 
 from ..extensions import db
 
@@ -85,28 +85,3 @@ def str_enum(cls, name: str) -> Enum:
     return Enum(cls, name=name, native_enum=False, length=40,
                 values_callable=lambda members: [m.value for m in members],
                 validate_strings=True)
-
-
-def insert_rows(table, rows: list[dict], chunk: int = 5000) -> None:
-    """Insert many plain rows (dicts with the same keys) into a table, in the session's
-    transaction: each column's own conversions (enum, JSON, timestamps), then the driver's
-    ``executemany`` on one statement compiled once. The same rows as a Core
-    ``insert(table)`` with a list of rows, without its work per row (150,000 proposals)."""
-    if not rows:
-        return
-    connection = db.session.connection()
-    dialect = connection.dialect
-    keys = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    names = list(compiled.positiontup) if dialect.positional else keys
-    process = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-               for name in names]
-    steps = list(zip(names, process, strict=True))
-
-    def converted(row: dict):
-        values = [row[name] if convert is None else convert(row[name]) for name, convert in steps]
-        return tuple(values) if dialect.positional else dict(zip(names, values, strict=True))
-
-    statement = str(compiled)
-    for start in range(0, len(rows), chunk):
-        connection.exec_driver_sql(statement, [converted(r) for r in rows[start:start + chunk]])

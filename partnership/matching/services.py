@@ -9,6 +9,7 @@ from sqlalchemy import String, bindparam, case, cast, or_, select, update
 from ..auth.models import User
 from ..core.access import require_role
 from ..core.audit import record
+from ..core.bulk import insert_rows
 from ..core.database import utcnow
 from ..core.events import MatchingSettingsChanged, RecomputationRequested, emit
 from ..core.roles import EMBASSY_ROLES
@@ -20,7 +21,6 @@ from .figures import store_supply_and_demand
 from .models import OPEN_STATUSES, Match, MatchingSetting, MatchStatus, Origin
 from .pairs import reciprocal_offer
 from .rules import WEIGHTS
-from .storing import insert_new
 
 GATE = "agreed_list_gate"
 
@@ -199,7 +199,7 @@ def _propose_matches(organisation_id: int | None, today: date, world) -> RunSumm
                            "offer_version": versions[c.offer_id], **fields})
     # Plain rows, in the order of the candidates (best first): the ORM's bulk path, and even a
     # Core insert's work per row, cost seconds at 150,000 proposals.
-    insert_new(Match.__table__, inserts)
+    insert_rows(Match.__table__, inserts)
     for rows in (updates, reopen):
         if rows:
             db.session.execute(_update_by_id(rows[0]), rows)

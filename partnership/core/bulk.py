@@ -1,9 +1,10 @@
-"""Writing a full run's new proposals: 150,000 rows, in the order given (the ids follow it, and
-pages break ties of score by id), in the session's transaction.
+"""Inserting many plain rows at once (a full matching run's 150,000 new proposals), in the order
+given (the ids follow it, and pages break ties of score by id), in the session's transaction.
+The same rows as a Core ``insert(table)`` with a list of rows, without its work per row.
 
-Each value goes through its column's own conversion (enum, JSON, timestamps), as with
-``core.database.insert_rows``, but remembered per value where a column's values repeat (the
-rows share one status, one origin, one "now" and a few thousand item versions), and then:
+Each value goes through its column's own conversion (enum, JSON, timestamps), remembered per
+value where a column's values repeat (the proposals share one status, one origin, one "now"
+and a few thousand item versions), and then:
 
 - **PostgreSQL**: ``COPY ... FROM STDIN`` on the session's own connection. psycopg's
   ``executemany`` sends one statement per row, and its work per row cost more than the
@@ -25,8 +26,9 @@ SQLITE_CACHE_KIB = 131_072  # 128 MB while a run writes; the connection's own si
 CHUNK = 5000
 
 
-def insert_new(table: Table, rows: list[dict]) -> None:
-    """Insert plain rows (dicts with the same keys) in the session's transaction, in order."""
+def insert_rows(table: Table, rows: list[dict], chunk: int = CHUNK) -> None:
+    """Insert plain rows (dicts with the same keys) in the session's transaction, in order
+    (``chunk`` rows per ``executemany`` on SQLite)."""
     if not rows:
         return
     connection = db.session.connection()
@@ -34,7 +36,7 @@ def insert_new(table: Table, rows: list[dict]) -> None:
     if connection.dialect.name == "postgresql":
         _copy(connection, table, keys, rows)
     else:
-        _execute_many(connection, table, keys, rows)
+        _execute_many(connection, table, keys, rows, chunk)
 
 
 def _converters(connection: Connection, table: Table, keys: list[str]
@@ -79,8 +81,8 @@ def _copy(connection: Connection, table: Table, keys: list[str], rows: list[dict
             copy.write_row(values)
 
 
-def _execute_many(connection: Connection, table: Table, keys: list[str], rows: list[dict]
-                  ) -> None:
+def _execute_many(connection: Connection, table: Table, keys: list[str], rows: list[dict],
+                  chunk: int) -> None:
     dialect = connection.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
     names = list(compiled.positiontup) if dialect.positional else keys
@@ -89,7 +91,7 @@ def _execute_many(connection: Connection, table: Table, keys: list[str], rows: l
         values = (dict(zip(names, row, strict=True)) for row in values)
     statement = str(compiled)
     with _larger_cache(connection):
-        while batch := list(islice(values, CHUNK)):
+        while batch := list(islice(values, chunk)):
             connection.exec_driver_sql(statement, batch)
 
 
