@@ -206,3 +206,18 @@ def require_service(name: str, reason: str):
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"{name} is required here: {reason}")
     pytest.skip(f"{name} not available: {reason}")
+
+
+@pytest.fixture
+def redis_url():
+    """This test's Redis database (its xdist worker's own), emptied before and after; the test
+    is skipped locally, and fails in CI, without Redis."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        require_service("Redis", str(error))
+    yield url
+    redis.Redis.from_url(url).flushdb()

@@ -1,12 +1,10 @@
 """The administrator's list of background jobs that failed every attempt, in a browser: in
 each language, at desktop and phone widths, with no axe violations; "Run again" empties it."""
 
-import os
 import threading
 
 import pyotp
 import pytest
-import redis
 from werkzeug.serving import make_server
 
 from partnership.core import jobs as background
@@ -14,21 +12,9 @@ from partnership.core.roles import Role
 from partnership.extensions import db
 from partnership.matching import jobs as matching_jobs
 
-from ..conftest import require_service
 from ..factories import OrganisationFactory, UserFactory
 from .axe import add_axe, describe, violations
 from .conftest import screenshot, sign_in, t
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        require_service("Redis", str(error))
-    yield url
-    redis.Redis.from_url(url).flushdb()
 
 
 @pytest.fixture

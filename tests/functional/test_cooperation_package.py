@@ -319,18 +319,3 @@ def test_a_running_job_shows_its_progress(app):
     assert '<meta http-equiv="refresh" content="2">' in page
 
 
-@pytest.fixture
-def redis_url():
-    import os
-
-    import redis
-
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        from ..conftest import require_service
-
-        require_service("Redis", str(error))
-    yield url
-    redis.Redis.from_url(url).flushdb()

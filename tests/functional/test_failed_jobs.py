@@ -1,11 +1,9 @@
 """A background job that failed every attempt reaches the administrator: counted on "My work",
 listed (kind of error only) on the scheduled-jobs page, run again or removed from there."""
 
-import os
 
 import pyotp
 import pytest
-import redis
 from sqlalchemy import func, select
 
 from partnership.core import jobs as background
@@ -16,7 +14,7 @@ from partnership.matching import jobs as matching_jobs
 from partnership.matching.models import Match
 from partnership.organisations.models import Country, Direction
 
-from ..conftest import log_in, post_form, require_service
+from ..conftest import log_in, post_form
 from ..factories import ItemFactory, OrganisationFactory, UserFactory
 from .test_my_work import entries
 
@@ -24,16 +22,10 @@ SECRET_NAME = "Mariia Koval"  # what an error message could quote from a row
 
 
 @pytest.fixture
-def redis_app(make_app):
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        require_service("Redis", str(error))
-    app = make_app(REDIS_URL=url)
+def redis_app(make_app, redis_url):
+    app = make_app(REDIS_URL=redis_url)
     with app.app_context():
         yield app
-    redis.Redis.from_url(url).flushdb()
 
 
 @pytest.fixture

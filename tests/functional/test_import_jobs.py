@@ -2,13 +2,11 @@
 with progress, in the background with Redis and inline without, all or nothing either way."""
 
 import io
-import os
 import re
 import time
 
 import pyotp
 import pytest
-import redis
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -240,19 +238,6 @@ def test_the_status_page_of_a_running_job_refreshes_itself(make_app):
 
 
 # --- jobs with Redis: in the worker -----------------------------------------------------------
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        from ..conftest import require_service
-
-        require_service("Redis", str(error))
-    yield url
-    redis.Redis.from_url(url).flushdb()
-
 
 def test_with_redis_a_large_import_runs_in_the_worker(make_app, redis_url):
     app = make_app(REDIS_URL=redis_url, IMPORT_BACKGROUND_ROWS=5)

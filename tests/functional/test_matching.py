@@ -1,7 +1,6 @@
 """Proposals in the database: idempotent runs, declines, closing, the gate, decisions."""
 
 import json
-import os
 from datetime import UTC, date, datetime, timedelta
 
 import pyotp
@@ -24,7 +23,7 @@ from partnership.organisations.models import Country, Direction, ItemStatus, Kin
 from partnership.partnerships import services as partnerships
 from partnership.partnerships.models import Partnership, PartnershipStatus
 
-from ..conftest import log_in, post_form, require_service
+from ..conftest import log_in, post_form
 from ..factories import ItemFactory, OrganisationFactory, UserFactory
 
 
@@ -319,15 +318,9 @@ def test_cli_propose_and_export(app, pair):
 
 
 @pytest.fixture
-def redis_app(make_app):
+def redis_app(make_app, redis_url):
     """An application with a Redis queue (the test's own Redis db, emptied before and after)."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        require_service("Redis", str(error))
-    yield make_app(REDIS_URL=url)
-    redis.Redis.from_url(url).flushdb()
+    return make_app(REDIS_URL=redis_url)
 
 
 def _burns_care_pair():
