@@ -30,8 +30,11 @@ def select_timezone() -> str:
 
 
 def current_language() -> str:
-    """The language the current page (or e-mail being composed) is written in."""
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """The language the current page (or e-mail being composed) is written in: the locale's
+    language code (the platform's locales have no territory), read without formatting the
+    locale, as a page asks for it a few hundred times."""
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def language_of(user) -> str:

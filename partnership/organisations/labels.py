@@ -1,5 +1,7 @@
 """Words shown for the stored codes, in the reader's language."""
 
+from functools import wraps
+
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice  # noqa: F401 - re-exported for forms
 
@@ -44,19 +46,64 @@ OCCUPATION = {"occupied": _l("temporarily occupied territory"),
               "partly": _l("partly occupied")}
 
 
+def in_language(build):
+    """``build()`` worked out once per language and kept: the labels of stored codes change only
+    with a release, and a directory page asks for about 200 of them (each a catalogue lookup
+    otherwise). Callers get the same object each time and must not change it."""
+    made: dict[str, object] = {}
+
+    @wraps(build)
+    def cached():
+        language = current_language()
+        found = made.get(language)
+        if found is None:
+            found = made[language] = build(language)
+        return found
+
+    return cached
+
+
+@in_language
+def _region_labels(language: str) -> dict[str, str]:
+    labels = {}
+    for code, region in regions().items():
+        label = region.label(language)
+        if region.occupation:
+            label = f"{label} ({OCCUPATION[region.occupation]})"
+        labels[code] = label
+    return labels
+
+
+@in_language
+def _area_labels(language: str) -> dict[str, str]:
+    return {code: area.label(language) for code, area in areas().items()}
+
+
+@in_language
+def _region_choices(_language: str) -> dict[str | None, tuple[SelectChoice, ...]]:
+    labels = _region_labels()
+    every = [(region.country, SelectChoice(code, labels[code],
+                                           optgroup=str(COUNTRIES[region.country]),
+                                           render_kw={"data-country": region.country}))
+             for code, region in regions().items()]
+    return {country: tuple(choice for of, choice in every if country in (None, of))
+            for country in (None, *COUNTRIES)}
+
+
+@in_language
+def _area_choices(language: str) -> tuple[SelectChoice, ...]:
+    group_labels = {code: labels.get(language) or labels["en"]
+                    for code, labels in groups().items()}
+    return tuple(SelectChoice(code, area.label(language), optgroup=group_labels[area.group])
+                 for code, area in areas().items())
+
+
 def region_label(code: str) -> str:
-    region = regions().get(code)
-    if region is None:
-        return code
-    label = region.label(current_language())
-    if region.occupation:
-        label = f"{label} ({OCCUPATION[region.occupation]})"
-    return label
+    return _region_labels().get(code, code)
 
 
 def area_label(code: str) -> str:
-    area = areas().get(code)
-    return area.label(current_language()) if area else code
+    return _area_labels().get(code, code)
 
 
 def choices(mapping: dict) -> list[SelectChoice]:
@@ -67,9 +114,7 @@ def region_choices(country: str | None = None) -> list[SelectChoice]:
     """Regions grouped by country (only ``country``'s when given), occupied ones marked. Each
     option names its country (``data-country``) for the script that offers only the chosen
     country's regions."""
-    return [SelectChoice(code, region_label(code), optgroup=str(COUNTRIES[region.country]),
-                         render_kw={"data-country": region.country})
-            for code, region in regions().items() if country in (None, region.country)]
+    return list(_region_choices().get(country, ()))
 
 
 def region_field_choices(country: str | None = None) -> list[SelectChoice]:
@@ -79,10 +124,7 @@ def region_field_choices(country: str | None = None) -> list[SelectChoice]:
 
 def area_choices() -> list[SelectChoice]:
     """Areas grouped as in the taxonomy."""
-    lang = current_language()
-    group_labels = {code: labels.get(lang) or labels["en"] for code, labels in groups().items()}
-    return [SelectChoice(code, area.label(lang), optgroup=group_labels[area.group])
-            for code, area in areas().items()]
+    return list(_area_choices())
 
 
 def register(app) -> None:

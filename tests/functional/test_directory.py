@@ -90,6 +90,48 @@ def test_pages_of_the_directory(client):
     assert third.count("Numbered Hospital") == 5
 
 
+def test_ukrainian_organisations_come_first_across_pages(client):
+    kazakh = [OrganisationFactory(name_en=f"Steppe Clinic {n:02d}", country=Country.KZ)
+              for n in range(12)]
+    ukrainian = [OrganisationFactory(name_en=f"Dnipro Hospital {n:02d}") for n in range(25)]
+    first, second = names(client), names(client, "?page=2")
+    assert first.count("Dnipro Hospital") == 20 and "Steppe Clinic" not in first
+    # Page 2: the last five Ukrainian ones in the order they registered, then the Kazakh ones.
+    order = [f"Dnipro Hospital {n:02d}" for n in range(20, 25)] + [
+        f"Steppe Clinic {n:02d}" for n in range(10)]
+    positions = [second.index(name) for name in order]
+    assert positions == sorted(positions)
+    assert len(kazakh) + len(ukrainian) == 37 and "37 organisations found." in second
+
+
+def test_a_search_past_its_last_page_still_counts_and_does_not_guess(client):
+    for n in range(25):
+        OrganisationFactory(name_en=f"Numbered Hospital {n:02d}")
+    beyond = names(client, "?q=Numbered&page=4")
+    assert "25 organisations found." in beyond and "Numbered Hospital" not in beyond
+    assert "Page 4 of 2" in beyond   # the pager says where the reader is, and goes back
+
+
+def test_a_card_shows_each_current_area_once_and_nothing_withdrawn_or_expired(client):
+    from datetime import date, timedelta
+
+    from partnership.organisations.models import ItemStatus
+
+    organisation = OrganisationFactory(name_en="Chip Counting Hospital")
+    ItemFactory.create_batch(2, organisation=organisation, area="burns_care")
+    ItemFactory(organisation=organisation, area="oncology", direction=Direction.NEED,
+                urgency="low")
+    ItemFactory(organisation=organisation, area="cardiology", status=ItemStatus.WITHDRAWN)
+    ItemFactory(organisation=organisation, area="neurology",
+                valid_until=date.today() - timedelta(days=1))
+    page = client.get("/organisations?lang=en").get_data(as_text=True)
+    card = page[page.index("Chip Counting Hospital"):]
+    card = card[:card.index("</li>")]
+    assert card.count("chip--offer") == 1 and "Burns care" in card
+    assert card.count("chip--need") == 1 and "Oncology" in card
+    assert "Cardiology" not in card and "Neurology" not in card
+
+
 def count_queries(app, client, path: str) -> int:
     statements = []
 
