@@ -128,8 +128,18 @@ def test_the_catalogue_lists_verified_ukrainian_institutions_open_to_cooperation
     assert "hidden@lviv.example" not in text and "Hidden Person" not in text
     assert "+380 32 111 11 11" not in text
     assert f"/organisations/{kyiv.id}" in text and f"/organisations/{lviv.id}" not in text
+    assert f"No. UA-{kyiv.id}" in text
     (ARTIFACTS / "catalogue-en.pdf").parent.mkdir(exist_ok=True)
     (ARTIFACTS / "catalogue-en.pdf").write_bytes(data)      # to look at
+
+
+@pytest.mark.parametrize("language", ["kk", "uk"])
+def test_an_entrys_number_is_written_in_the_catalogues_language(app, language):
+    kyiv, _lviv = world()
+    client, _officer = officer_client(app)
+    job = job_of(request_package(client, language))
+    text = pdf_text(client.get(f"/embassy/cooperation-package/{job}/pdf").data)
+    assert f"№ UA-{kyiv.id}" in text and "No." not in text
 
 
 def test_a_catalogue_in_several_parts_reads_as_one_document(app, monkeypatch):
