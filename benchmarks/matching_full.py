@@ -18,11 +18,15 @@ second run, wall (CPU):
   PostgreSQL  before 18.0 s (9.6) / 7.4 s (6.7);    after 10.6-12.8 s (7.7-8.1) / 5.9-6.3 s
 So the target is not reliably met: about 1.5-2 s load, 4-4.5 s engine, then storing (SQLite's
 executemany with its index and foreign-key upkeep, in this process; PostgreSQL's COPY, 3-4.5
-3 s of it waiting for the server). See docs/matching.md, "Performance".
+s of it waiting for the server). With nine indexes on match (migration 0024) and the values
+converted column by column, machine otherwise quiet (1 December 2026, 12:47-13:00, 3 runs):
+  SQLite      9.8-10.0 s (9.7-9.9) / 6.7-7.0 s;  the commit before 10.4-10.5 s (10.3-10.4)
+  PostgreSQL  11.3-11.9 s (7.8-8.3) / 6.3-6.5 s; the commit before 11.2-12.3 s (8.0-8.8)
+See docs/matching.md, "Performance".
 
 Same proposals before and after a change of speed: ``--dump FILE`` writes every stored proposal
-(pair, parties, score, components as stored, status, origin, texts, whether its versions are
-its items' ``updated_at``), one per line, sorted; run it on both commits at a mid size and
+(id, pair, parties, score, components as stored, status, origin, texts, whether its versions
+are its items' ``updated_at``), one per line, sorted; run it on both commits at a mid size and
 compare, e.g. ``--organisations 1000 --dump /tmp/after.txt`` then ``cmp``.
 """
 
@@ -101,9 +105,10 @@ def _since(start: tuple[float, float], end: tuple[float, float]) -> str:
 
 
 def dump(path: Path) -> None:
-    """Every stored proposal as a line of text, independent of the run's clock."""
+    """Every stored proposal as a line of text, independent of the run's clock; with its id,
+    which follows the candidates' order (pages break ties of score by id)."""
     rows = db.session.execute(text(
-        "SELECT need_id, offer_id, need_organisation_id, offer_organisation_id, score,"
+        "SELECT id, need_id, offer_id, need_organisation_id, offer_organisation_id, score,"
         " CAST(components AS TEXT), status, origin, rationale, status_reason,"
         " need_version = (SELECT updated_at FROM item WHERE item.id = need_id),"
         " offer_version = (SELECT updated_at FROM item WHERE item.id = offer_id),"

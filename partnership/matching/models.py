@@ -69,8 +69,8 @@ class Match(db.Model):
     offer_version: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     partnership_id: Mapped[int | None] = mapped_column(
         ForeignKey("partnership.id", ondelete="SET NULL"), nullable=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
-                                                 index=True)
+    # Read by ranges only, through ix_match_funnel (its first column; migration 0024).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
                                                  onupdate=utcnow)
     # When the pair reached each step of the funnel (the embassy's dashboard); set by
