@@ -7,7 +7,9 @@ word (``partnership.lexicon``) and the thesaurus concepts they name — so a que
 Kazakh, Russian or English finds the organisations that talk about the same thing in another one.
 
 - PostgreSQL: a generated ``tsvector`` column (names weighted A, place B, body C) with a GIN index,
-  ranked by ``ts_rank``; ``pg_trgm`` on ``fuzzy`` (names, city and body lemmas) catches typos.
+  ranked by ``ts_rank``. Typos: each misspelt word is looked up among the index's distinct words
+  (``search_word``, the words of every document's ``fuzzy`` list, names' and city's Latin
+  skeletons and body lemmas) with ``pg_trgm``, and the similar words run as a full-text query.
 - SQLite: an FTS5 table over ``search_document`` (external content, kept in step by triggers),
   ranked by ``bm25`` with the same weights; typos fall back to prefixes of the lemmas.
 
@@ -24,7 +26,22 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from markupsafe import Markup, escape
-from sqlalchemy import Integer, Text, column, delete, event, func, insert, literal, select, table
+from sqlalchemy import (
+    Integer,
+    Text,
+    column,
+    delete,
+    event,
+    false,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.dialects.postgresql import array as postgresql_array
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from .. import lexicon
@@ -36,7 +53,8 @@ from .taxonomy import regions
 DERIVED_PREFIX = "search_"   # search_document, search_fts and FTS5's own tables: not models
 WEIGHTS = (10.0, 4.0, 1.0)   # names, place, body (SQLite bm25; PostgreSQL uses A, B, C)
 MAX_WORDS = 8
-TRIGRAM_THRESHOLD = 0.5      # PostgreSQL: how alike a misspelt query and a word must be
+TRIGRAM_THRESHOLD = 0.4      # PostgreSQL: how alike a misspelt word and an indexed one must be
+SIMILAR_WORDS = 5            # PostgreSQL: indexed words tried for each misspelt one
 MIN_PREFIX = 3               # a shorter Latin skeleton is not highlighted as a word's start
 SNIPPET = 180                # characters of a description shown around its first match
 CHUNK = 500
@@ -49,6 +67,7 @@ search_document = table(
     column("body", Text), column("fuzzy", Text), column("tsv"),
 )
 search_fts = table("search_fts", column("rowid", Integer), column("search_fts"))
+search_word = table("search_word", column("word", Text))   # PostgreSQL only (migration 0025)
 
 
 def token(term: str) -> str:
@@ -126,8 +145,22 @@ def reindex(connection, organisation_ids: Iterable[int] | None = None) -> int:
         rows = [document(organisations[i], items.get(i, [])) for i in chunk if i in organisations]
         if rows:
             connection.execute(insert(search_document), rows)
+            _remember_words(connection, rows)
         written += len(rows)
     return written
+
+
+def _remember_words(connection, rows: list[dict]) -> None:
+    """PostgreSQL: add the documents' new words to ``search_word``, in sorted order (two saves
+    adding the same new words then wait for each other instead of deadlocking). Words no
+    document uses any more stay: a typo corrected to one of them finds nothing more."""
+    if connection.get_bind().dialect.name != "postgresql":
+        return
+    words = sorted({word for row in rows for word in row["fuzzy"].split()})
+    if words:
+        connection.execute(
+            postgresql_insert(search_word).values([{"word": word} for word in words])
+            .on_conflict_do_nothing())
 
 
 # --- keeping the index in step -----------------------------------------------------------------
@@ -182,7 +215,6 @@ class Query:
     keys: set[str] = field(default_factory=set)       # lemma keys of the words
     concepts: set[str] = field(default_factory=set)   # concept ids of the words
     prefixes: set[str] = field(default_factory=set)   # Latin skeletons of the words
-    fuzzy: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.groups)
@@ -194,7 +226,7 @@ def parse(text: str) -> Query:
     words = lexicon.tokens(text)[:MAX_WORDS]
     keys = [key for _start, _end, key in words]
     groups: list[list[str]] = []
-    query = Query(keys=set(keys), fuzzy=" ".join(keys))
+    query = Query(keys=set(keys))
     for start, end, key in words:
         latin = skeleton(text[start:end]).replace(" ", "")
         groups.append([token(key)] + ([latin + "*"] if latin else []))
@@ -238,20 +270,22 @@ def is_postgres() -> bool:
 def apply(statement, query: Query, fuzzy: bool = False):
     """Narrow a SELECT of organisations to those the query finds, best first."""
     if is_postgres():
-        joined = statement.join(search_document,
-                                search_document.c.organisation_id == Organisation.id)
         if fuzzy:
-            # ``<%`` uses the trigram index with pg_trgm.word_similarity_threshold (0.6 by
-            # default, too strict for one wrong letter in a short word): lowered for this
-            # transaction only.
-            db.session.execute(select(func.set_config("pg_trgm.word_similarity_threshold",
-                                                       str(TRIGRAM_THRESHOLD), True)))
-            similarity = func.word_similarity(literal(query.fuzzy), search_document.c.fuzzy)
-            return (joined.where(literal(query.fuzzy).op("<%")(search_document.c.fuzzy))
-                    .order_by(similarity.desc()))
-        tsquery = func.to_tsquery("simple", _tsquery(query))
-        return (joined.where(search_document.c.tsv.op("@@")(tsquery))
-                .order_by(func.ts_rank(search_document.c.tsv, tsquery).desc()))
+            corrected = _similar_words_query(query)
+            if corrected is None:
+                return statement.where(false())
+            tsquery = func.to_tsquery("simple", corrected)
+        else:
+            tsquery = func.to_tsquery("simple", _tsquery(query))
+        # Ranked once, in a MATERIALIZED CTE that hands on (id, rank) only: joined directly,
+        # every match's vector rode along to the count and the sort (8 MB spilt to disk for a
+        # common word, 30 ms more).
+        matches = (select(search_document.c.organisation_id,
+                          func.ts_rank(search_document.c.tsv, tsquery).label("rank"))
+                   .where(search_document.c.tsv.op("@@")(tsquery))
+                   .cte("matches").prefix_with("MATERIALIZED"))
+        return (statement.join(matches, matches.c.organisation_id == Organisation.id)
+                .order_by(matches.c.rank.desc()))
     # The matches first, once (a MATERIALIZED CTE): joined the other way round, SQLite walks the
     # organisations and runs the full-text query once for each (1 s instead of 10 ms at 2,000).
     matches = (select(search_fts.c.rowid.label("organisation_id"),
@@ -262,10 +296,43 @@ def apply(statement, query: Query, fuzzy: bool = False):
             .order_by(matches.c.rank))
 
 
+def _similar_words_query(query: Query) -> str | None:
+    """PostgreSQL: a tsquery of the indexed words most like each word of the query (its lemma
+    and its Latin skeleton), or None when a word is like nothing indexed. One statement: the
+    words are looked up together, each through the trigram index (``%`` with
+    ``pg_trgm.similarity_threshold``, lowered for this transaction: 0.3 finds too much, the
+    default ``word_similarity`` 0.6 too little for one wrong letter in a short word)."""
+    terms, owners = [], []
+    for position, group in enumerate(query.groups):
+        for term in group:
+            if not term.startswith(CONCEPT_MARK):
+                terms.append(term.rstrip("*"))
+                owners.append(position)
+    db.session.execute(select(func.set_config("pg_trgm.similarity_threshold",
+                                               str(TRIGRAM_THRESHOLD), True)))
+    asked = (func.unnest(postgresql_array(terms)).table_valued("term", with_ordinality="n")
+             .render_derived("asked"))
+    candidate = search_word.c.word
+    similar = (select(candidate).where(candidate.op("%")(asked.c.term))
+               .order_by(candidate.op("<->")(asked.c.term))
+               .limit(SIMILAR_WORDS).lateral())
+    found: dict[int, list[str]] = {}
+    for n, word in db.session.execute(select(asked.c.n, similar.c.word)
+                                      .select_from(asked.join(similar, true()))):
+        found.setdefault(owners[n - 1], []).append(word)
+    if len(found) < len(query.groups):
+        return None
+    return " & ".join("(" + " | ".join(_quoted(word) for word in dict.fromkeys(words)) + ")"
+                      for _position, words in sorted(found.items()))
+
+
+def _quoted(word: str) -> str:
+    """A word as a tsquery lexeme, quoted: nothing in it is read as an operator."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def literal_table():
     """``search_fts`` as the first argument of FTS5's ranking functions."""
-    from sqlalchemy import literal_column
-
     return literal_column("search_fts")
 
 

@@ -100,6 +100,17 @@ def test_typos_are_tolerated(client, app):
         assert found(client, "Mikolaev") == ["Mykolaiv Regional Hospital"]
 
 
+@pytest.mark.skipif(not POSTGRES, reason="SQLite tolerates typos by prefix, not by word list")
+def test_a_new_organisations_words_are_there_for_typos_at_once(client, app):
+    """PostgreSQL corrects a misspelt word among the index's words (``search_word``): a name
+    saved a moment ago is among them, and a word like nothing indexed finds nothing."""
+    OrganisationFactory(name_en="Odesa Hospital", name_uk="Одеська лікарня")
+    assert found(client, "Zhytonyr") == []
+    OrganisationFactory(name_en="Zhytomyr Burns Centre", name_uk="Житомирський опіковий центр")
+    assert found(client, "Zhytonyr") == ["Zhytomyr Burns Centre"]
+    assert found(client, "Zhytonyr qwxzvy") == []
+
+
 def document_of(organisation_id: int) -> str:
     row = db.session.execute(select(fulltext.search_document.c.names,
                                     fulltext.search_document.c.body)
