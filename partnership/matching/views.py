@@ -31,10 +31,10 @@ def proposals(organisation_id: int):
     matches = decisions.proposals_for(current_user, organisation)
     if current_user.organisation_id == organisation.id:
         seen.mark_seen(current_user, seen.PROPOSALS)  # "My work" counts what is new since
+    actor = current_user._get_current_object()   # not the proxy for every card's checks
     return render_template("matching/proposals.html", organisation=organisation,
-                           page=grouping.arrange(organisation.id, matches), form=ReasonForm(),
-                           may={m.id: decisions.permissions_of(current_user, m)
-                                for m in matches})
+                           page=grouping.arrange(organisation.id, matches),
+                           may={m.id: decisions.permissions_of(actor, m) for m in matches})
 
 
 def _back(match) -> str:

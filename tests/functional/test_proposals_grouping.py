@@ -57,3 +57,19 @@ def test_no_more_link_when_a_group_has_three_or_fewer(client, login_as):
     html = client.get(f"/organisations/{ours.id}/proposals").get_data(as_text=True)
     assert 'class="proposal-group__more"' not in html
     assert 'id="waiting"' not in html
+
+
+def test_the_cards_forms_carry_the_sessions_token_and_work(client, login_as):
+    """Each card's buttons post with the page's own CSRF token (one per page, not a form each)."""
+    ours = OrganisationFactory()
+    partner = OrganisationFactory(country=Country.KZ)
+    match = _match(_need(ours), _offer(partner), score=0.9)
+    login_as(Role.ORG_MANAGER.value, organisation_id=ours.id)
+    html = client.get(f"/organisations/{ours.id}/proposals").get_data(as_text=True)
+    form = html[html.index(f'action="/matches/{match.id}/interest"'):]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form[:form.index("</form>")]).group(1)
+    assert client.post(f"/matches/{match.id}/interest", data={"csrf_token": "forged"}
+                       ).status_code == 400
+    response = client.post(f"/matches/{match.id}/interest", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert "interest is recorded" in client.get(response.location).get_data(as_text=True)
