@@ -3,7 +3,16 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UTCDateTime, str_enum, utcnow
@@ -45,17 +54,21 @@ class Match(db.Model):
         Index("uq_match_pair", "need_id", "offer_id", unique=True),
         # The dashboard's funnel counts read this index only.
         Index("ix_match_funnel", "created_at", "interest_at", "mutual_at", "vetted_at"),
+        ForeignKeyConstraint(["need_id", "need_organisation_id"],
+                             ["item.id", "item.organisation_id"],
+                             name="fk_match_need_id_item", ondelete="CASCADE"),
+        ForeignKeyConstraint(["offer_id", "offer_organisation_id"],
+                             ["item.id", "item.organisation_id"],
+                             name="fk_match_offer_id_item", ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"),
-                                         nullable=False)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"),
-                                          nullable=False, index=True)
-    need_organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False)
-    offer_organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False)
+    # Each side's item and organisation are one key to the item (migration 0026): the
+    # organisation stored is the item's own, and a full run checks two keys a row, not four.
+    need_id: Mapped[int] = mapped_column(nullable=False)
+    offer_id: Mapped[int] = mapped_column(nullable=False, index=True)
+    need_organisation_id: Mapped[int] = mapped_column(nullable=False)
+    offer_organisation_id: Mapped[int] = mapped_column(nullable=False)
     score: Mapped[float] = mapped_column(Float, nullable=False)
     components: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     status: Mapped[MatchStatus] = mapped_column(str_enum(MatchStatus, "match_status"),
@@ -79,10 +92,12 @@ class Match(db.Model):
     mutual_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    need = relationship("Item", foreign_keys=[need_id])
-    offer = relationship("Item", foreign_keys=[offer_id])
-    need_organisation = relationship("Organisation", foreign_keys=[need_organisation_id])
-    offer_organisation = relationship("Organisation", foreign_keys=[offer_organisation_id])
+    need = relationship("Item", primaryjoin="Item.id == foreign(Match.need_id)")
+    offer = relationship("Item", primaryjoin="Item.id == foreign(Match.offer_id)")
+    need_organisation = relationship(
+        "Organisation", primaryjoin="Organisation.id == foreign(Match.need_organisation_id)")
+    offer_organisation = relationship(
+        "Organisation", primaryjoin="Organisation.id == foreign(Match.offer_organisation_id)")
 
 
 class MatchingSetting(db.Model):

@@ -163,6 +163,9 @@ class Item(db.Model):
         CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),
         UniqueConstraint("organisation_id", "direction", "area", "form", "dimension",
                          "description_key", name="uq_item_natural_key"),
+        # What a proposal's keys refer to: an item together with its own organisation
+        # (matching.models.Match, migration 0026).
+        Index("uq_item_id_organisation", "id", "organisation_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
