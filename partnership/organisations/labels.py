@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice  # noqa: F401 - re-exported for forms
 
 from ..core.language import current_language
+from . import cities
 from .models import Direction, ImportStatus, ItemStatus, Status
 from .taxonomy import areas, groups, regions
 
@@ -106,6 +107,13 @@ def area_label(code: str) -> str:
     return _area_labels().get(code, code)
 
 
+def city_of(organisation) -> str:
+    """The organisation's city in the reader's language when it is a listed city (a Kazakh
+    reader sees «Николаев», not «Миколаїв»), else as it was typed."""
+    city = cities.find(organisation.city, organisation.region)
+    return city.name(current_language()) if city is not None else organisation.city
+
+
 def choices(mapping: dict) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in mapping.items()]
 
@@ -140,6 +148,7 @@ def register(app) -> None:
         language_label=lambda c: LANGUAGES.get(str(c), c),
         region_label=region_label,
         city_label=lambda city: city.name(current_language()),
+        city_of=city_of,
         area_label=area_label,
         org_name=lambda organisation: organisation.name(current_language()),
         region_choices=region_choices,

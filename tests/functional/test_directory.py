@@ -1,5 +1,7 @@
 """The public directory: who is listed, filters, search across scripts, contacts, queries."""
 
+import re
+
 import pytest
 from sqlalchemy import event
 
@@ -124,7 +126,7 @@ def test_a_card_shows_each_current_area_once_and_nothing_withdrawn_or_expired(cl
     ItemFactory(organisation=organisation, area="cardiology", status=ItemStatus.WITHDRAWN)
     ItemFactory(organisation=organisation, area="neurology",
                 valid_until=date.today() - timedelta(days=1))
-    page = client.get("/organisations?lang=en").get_data(as_text=True)
+    page = client.get("/organisations").get_data(as_text=True)   # in English (the client)
     card = page[page.index("Chip Counting Hospital"):]
     card = card[:card.index("</li>")]
     assert card.count("chip--offer") == 1 and "Burns care" in card
@@ -174,3 +176,15 @@ def test_the_embassy_queue_runs_a_fixed_number_of_queries(app, client, login_as)
     for _ in range(20):
         OrganisationFactory(status=Status.PENDING)
     assert count_queries(app, client, "/embassy/organisations") == few
+
+
+@pytest.mark.parametrize(("language", "shown"), [("kk", "Николаев"), ("en", "Mykolaiv"),
+                                                 ("uk", "Миколаїв")])
+def test_a_listed_city_is_shown_in_the_readers_language(client, language, shown):
+    OrganisationFactory(name_en="Port Hospital", city="Миколаїв", region="ua_mykolaiv")
+    OrganisationFactory(name_en="Village Clinic", city="Новий Буг", region="ua_mykolaiv")
+    page = client.get("/organisations", headers={"Accept-Language": language}).get_data(
+        as_text=True)
+    meta = re.findall(r'<p class="org-card__meta">(.*?)</p>', page)
+    assert any(f"· {shown}," in line for line in meta), meta
+    assert any("· Новий Буг," in line for line in meta)   # not listed: as it was typed
