@@ -92,11 +92,12 @@ def paths(rng: random.Random, requests: int) -> dict[str, list[str]]:
 
 # --- under gunicorn ----------------------------------------------------------------------------
 
-def serve(app_spec: str, port: int, database_url: str, folder: Path) -> subprocess.Popen:
+def serve(app_spec: str, port: int, database_url: str, folder: Path,
+          environment: dict | None = None) -> subprocess.Popen:
     env = {**os.environ, "PARTNERSHIP_ENV": "production", "SECRET_KEY": "s" * 48,
            "PUBLIC_BASE_URL": "https://partnerships.example.org", "DATABASE_URL": database_url,
            "GUNICORN_WORKERS": "2", "GUNICORN_BIND": f"127.0.0.1:{port}", "REDIS_URL": "",
-           "RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT)}
+           "RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT), **(environment or {})}
     process = subprocess.Popen(  # noqa: S603 - our own executable and arguments
         [str(Path(sys.executable).with_name("gunicorn")), "-c",
          str(ROOT / "deploy/gunicorn.conf.py"), "--access-logfile", "/dev/null", app_spec],
@@ -121,8 +122,9 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def load(port: int, urls: list[str], connections: int, seconds: float) -> dict:
-    """``connections`` threads, each with one keep-alive connection, for ``seconds``."""
+def load(port: int, urls: list, connections: int, seconds: float) -> dict:
+    """``connections`` threads, each with one keep-alive connection, for ``seconds``. A URL is
+    a path, or (path, headers) to send with it (a signed-in person's cookie)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -132,12 +134,14 @@ def load(port: int, urls: list[str], connections: int, seconds: float) -> dict:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine, n = [], offset
         while time.perf_counter() < stop_at:
-            url = urls[n % len(urls)]
+            url, extra = urls[n % len(urls)], {}
+            if isinstance(url, tuple):
+                url, extra = url
             n += 1
             start = time.perf_counter()
             try:
                 connection.request("GET", url, headers={"Host": "partnerships.example.org",
-                                                        "X-Forwarded-Proto": "https"})
+                                                        "X-Forwarded-Proto": "https", **extra})
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200

@@ -102,7 +102,7 @@ def init_extensions(app: Flask) -> None:
     from .auth.sessions import ServerSessionInterface
     from .core import request_tracking
     from .core.database import configure_engines
-    from .core.language import select_locale, select_timezone
+    from .core.language import install_template_gettext, select_locale, select_timezone
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
@@ -113,6 +113,7 @@ def init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     app.session_interface = ServerSessionInterface()

@@ -51,19 +51,14 @@ def get_match(actor: User, match_id: int) -> Match:
 
 
 def proposals_for(actor: User, organisation: Organisation) -> list[Match]:
-    """The organisation's open and vetted matches, best first (three queries: the matches,
-    then both sides' items)."""
+    """The organisation's open and vetted matches, best first, with both items and both
+    organisations (one query; ``explaining.explanations`` reads what the partners offer back)."""
     if not access.can_view_workspace(actor, organisation):
         raise NotVisible()
     statement = _with_everything(select(Match).where(
         (Match.need_organisation_id == organisation.id)
         | (Match.offer_organisation_id == organisation.id),
         Match.status.in_(VISIBLE_TO_ORGANISATIONS)).order_by(Match.score.desc(), Match.id))
-    # Each proposal's explanation reads both organisations' items (what they offer back):
-    # loaded here in one query rather than one per partner while the page renders.
-    statement = statement.options(
-        joinedload(Match.need_organisation).selectinload(Organisation.items),
-        joinedload(Match.offer_organisation).selectinload(Organisation.items))
     return list(db.session.scalars(statement).unique())
 
 

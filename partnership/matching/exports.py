@@ -4,8 +4,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from . import services
+from . import explaining
 from .models import Match, MatchStatus
+
+CHUNK = 500
 
 
 def match_records(status: str | None = None) -> list[dict]:
@@ -15,7 +17,15 @@ def match_records(status: str | None = None) -> list[dict]:
         joinedload(Match.need), joinedload(Match.offer)).order_by(Match.id)
     if status:
         statement = statement.where(Match.status == MatchStatus(status))
-    return [{
+    matches = list(db.session.scalars(statement))
+    reasons = {}
+    for start in range(0, len(matches), CHUNK):   # each chunk's organisations' items at once
+        reasons.update(explaining.explanations(matches[start:start + CHUNK]))
+    return [_record(m, *reasons[m.id]) for m in matches]
+
+
+def _record(m: Match, matched: list, missing: list) -> dict:
+    return {
         "id": m.id,
         "need_id": m.need_id,
         "offer_id": m.offer_id,
@@ -29,18 +39,14 @@ def match_records(status: str | None = None) -> list[dict]:
                                "name": m.offer_organisation.name("en")},
         "score": m.score,
         "components": m.components,
-        "explanation": _explanation(m),
+        "explanation": {"matched": [_reason(r) for r in matched],
+                        "missing": [_reason(r) for r in missing]},
         "status": str(m.status),
         "origin": str(m.origin),
         "rationale": m.rationale,
-    } for m in db.session.scalars(statement)]
+    }
 
 
 def _reason(reason) -> dict:
     code, details = reason
     return {"code": code, **{key: value for key, value in details}}
-
-
-def _explanation(match: Match) -> dict:
-    matched, missing = services.explanation(match)
-    return {"matched": [_reason(r) for r in matched], "missing": [_reason(r) for r in missing]}

@@ -1,10 +1,13 @@
 """Reasons and scores in words, in the reader's language."""
 
+import functools
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..core.language import current_language
 from ..organisations import labels
-from . import services
+from . import explaining
 from .models import MatchStatus
 from .rules import score_word
 
@@ -31,7 +34,14 @@ def _item(details: dict, prefix: str) -> str:
 
 
 def describe(reason) -> str:
-    """One reason (code, details) as a sentence."""
+    """One reason (code, details) as a sentence in the reader's language. The same few hundred
+    reasons recur on every proposals page, so each is put into words once per language (the
+    catalogues do not change while the process runs; reasons are tuples)."""
+    return _described(current_language(), reason)
+
+
+@functools.lru_cache(maxsize=8192)
+def _described(_language: str, reason) -> str:
     code, details = reason[0], dict(reason[1])
     area, form, dim = labels.area_label, labels.FORMS.get, labels.DIMENSIONS.get
     texts = {
@@ -100,7 +110,7 @@ def describe(reason) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(
         describe_reason=describe,
-        match_explanation=services.explanation,
+        match_explanation=explaining.explanation,
         MatchStatus=MatchStatus,
         score_label=lambda score: SCORE_WORDS[score_word(score)],
         match_status_label=lambda s: MATCH_STATUSES.get(str(s), s),

@@ -14,13 +14,11 @@ from ..core.database import utcnow
 from ..core.events import MatchingSettingsChanged, RecomputationRequested, emit
 from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
-from ..organisations.models import Direction, Item, ItemStatus, Organisation, Status
+from ..organisations.models import Item, ItemStatus, Organisation, Status
 from ..organisations.taxonomy import areas
 from . import engine, workflow
 from .figures import store_supply_and_demand
 from .models import OPEN_STATUSES, Match, MatchingSetting, MatchStatus, Origin
-from .pairs import reciprocal_offer
-from .rules import WEIGHTS
 
 GATE = "agreed_list_gate"
 
@@ -100,11 +98,7 @@ def load_world(today: date, organisation_id: int | None = None):
             Organisation.on_agreed_list).where(Organisation.status == Status.VERIFIED))}
     current = (Item.status == ItemStatus.ACTIVE, Item.valid_until >= today)
     areas_of = None
-    # Languages come as their JSON text: a handful of distinct values, parsed once each.
-    statement = select(
-        Item.id, Item.organisation_id, Item.direction, Item.area, Item.form, Item.dimension,
-        Item.description, Item.quantity, Item.urgency, cast(Item.languages, String),
-        Item.updated_at, Item.splittable).where(*current)
+    statement = select(*ENTRY_COLUMNS).where(*current)
     if organisation_id is not None:
         areas_of = [(row.organisation_id, str(row.direction), row.area)
                     for row in db.session.execute(
@@ -114,17 +108,28 @@ def load_world(today: date, organisation_id: int | None = None):
         reach = own | {r for area in own for r in areas()[area].related if area in areas()}
         statement = statement.where(Item.area.in_(sorted(reach)))
     entries, versions = [], {}
-    languages = _memo(lambda text: frozenset(json.loads(text)))
-    for (item_id, party, direction, area, form, dimension, description, quantity, urgency,
-         language_text, updated_at, splittable) in _plain_rows(statement):
-        if party not in parties:
-            continue
-        entries.append(engine.Entry(
-            item_id, party, str(direction), area, str(form), str(dimension), description,
-            quantity, str(urgency) if urgency else None, languages(language_text),
-            bool(splittable)))
-        versions[item_id] = updated_at
+    for entry, updated_at in entries_of(statement):
+        if entry.party in parties:
+            entries.append(entry)
+            versions[entry.id] = updated_at
     return parties, entries, versions, areas_of
+
+
+# An item as the engine reads it, in plain columns; languages come as their JSON text (a
+# handful of distinct values, each parsed once).
+ENTRY_COLUMNS = (Item.id, Item.organisation_id, Item.direction, Item.area, Item.form,
+                 Item.dimension, Item.description, Item.quantity, Item.urgency,
+                 cast(Item.languages, String), Item.splittable, Item.updated_at)
+
+
+def entries_of(statement) -> list[tuple[engine.Entry, object]]:
+    """(entry, updated_at) for each row of a select of ``ENTRY_COLUMNS``."""
+    languages = _memo(lambda text: frozenset(json.loads(text)))
+    return [(engine.Entry(item_id, party, str(direction), area, str(form), str(dimension),
+                          description, quantity, str(urgency) if urgency else None,
+                          languages(language_text), bool(splittable)), updated_at)
+            for (item_id, party, direction, area, form, dimension, description, quantity,
+                 urgency, language_text, splittable, updated_at) in _plain_rows(statement)]
 
 
 def _plain_rows(statement):
@@ -275,23 +280,3 @@ def _update_by_id(sample: dict):
     table = Match.__table__
     return (update(table).where(table.c.id == bindparam("match_id"))
             .values({key: bindparam(key) for key in sample if key != "match_id"}))
-
-
-def explanation(match: Match):
-    """(matched, missing) reasons of a proposal, derived from its stored components and its
-    items: deterministic, so they need not be stored for every proposal."""
-    parties = {o.id: as_party(o) for o in (match.need_organisation, match.offer_organisation)}
-    need, offer = as_entry(match.need), as_entry(match.offer)
-    components = match.components or {}
-    today = date.today()
-    back_offers = [as_entry(i) for i in match.need_organisation.items
-                   if i.direction == Direction.OFFER and i.is_current(today)]
-    their_needs = [as_entry(i) for i in match.offer_organisation.items
-                   if i.direction == Direction.NEED and i.is_current(today)]
-    if set(components) != set(WEIGHTS):  # an old or hand-made row: score it afresh
-        components = engine.score_pair(parties, need, offer, related_areas(),
-                                       back_offers + their_needs).components
-    back = None
-    if components.get("reciprocity"):
-        back = reciprocal_offer(need, offer, back_offers, their_needs, related_areas())
-    return engine.explain(need, offer, components, parties, back)

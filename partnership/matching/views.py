@@ -14,7 +14,7 @@ from ..core.urls import float_param, int_param
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Direction, Item
-from . import curation, decisions, grouping, jobs, services
+from . import curation, decisions, explaining, grouping, jobs, services
 from .forms import ManualProposalForm, ReasonForm
 from .models import MatchStatus
 
@@ -31,17 +31,21 @@ def proposals(organisation_id: int):
     matches = decisions.proposals_for(current_user, organisation)
     if current_user.organisation_id == organisation.id:
         seen.mark_seen(current_user, seen.PROPOSALS)  # "My work" counts what is new since
+    page = grouping.arrange(organisation.id, matches, focus=int_param("item", 0) or None,
+                            reveal=int_param("match", 0) or None)
     actor = current_user._get_current_object()   # not the proxy for every card's checks
-    return render_template("matching/proposals.html", organisation=organisation,
-                           page=grouping.arrange(organisation.id, matches),
-                           may={m.id: decisions.permissions_of(actor, m) for m in matches})
+    return render_template("matching/proposals.html", organisation=organisation, page=page,
+                           reasons_of=explaining.explanations(page.shown),
+                           may={m.id: decisions.permissions_of(actor, m) for m in page.shown})
 
 
 def _back(match) -> str:
     side = decisions.side_of(current_user, match)
     if side == "embassy":
         return url_for("matching.detail", match_id=match.id)
-    return url_for("matching.proposals", organisation_id=current_user.organisation_id)
+    # from one item's proposals, back to them
+    return url_for("matching.proposals", organisation_id=current_user.organisation_id,
+                   item=int_param("item", 0, source=request.form) or None)
 
 
 @bp.route("/matches/<int:match_id>/interest", methods=["POST"])

@@ -32,6 +32,12 @@ def _proposals(user, anchor: str = "") -> str:
     return url_for("matching.proposals", organisation_id=user.organisation_id) + anchor
 
 
+def _proposal(user, match_id: int) -> str:
+    """One proposal on the proposals page, its group shown whole (it may be past the three)."""
+    return url_for("matching.proposals", organisation_id=user.organisation_id, match=match_id,
+                   _anchor=f"match-{match_id}")
+
+
 # --- organisation managers and members -----------------------------------------------------
 
 @entry("profile_returned", _l("Your profile was returned for changes"), Role.ORG_MANAGER)
@@ -76,7 +82,7 @@ def new_proposals(user):
     if not user.organisation_id:
         return None
     return _found(matching.new_proposals(user.id, user.organisation_id),
-                  lambda match_id: _proposals(user, f"#match-{match_id}"), _proposals(user))
+                  lambda match_id: _proposal(user, match_id), _proposals(user))
 
 
 @entry("items_expiring", _l("Offers and needs expiring within 30 days"), *ORG, when=When.DUE)

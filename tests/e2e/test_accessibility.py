@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from partnership.auth.models import TokenPurpose, User
@@ -183,6 +183,10 @@ def build_world(app) -> dict:
     ids["partnership"] = db.session.scalar(select(Partnership.id).where(
         Partnership.ukrainian_organisation_id == ua_org))
     ids["need_any"] = ids["kz_need"] or ids["ua_need"]
+    # the Ukrainian organisation's need with the most proposals: its group on its own page
+    ids["ua_group_need"] = db.session.scalar(
+        select(Match.need_id).where(Match.need_organisation_id == ua_org)
+        .group_by(Match.need_id).order_by(func.count().desc(), Match.need_id).limit(1))
     for state in MemorandumState:
         memorandum = db.session.scalar(select(Memorandum).where(Memorandum.state == state)
                                        .order_by(Memorandum.id).limit(1))
@@ -257,6 +261,8 @@ def visits(world) -> dict[str, list[Visit]]:
         Visit("organisations.edit_item",
               f"/organisations/{i['ua_org']}/items/{i['ua_need']}/edit"),
         Visit("matching.proposals", f"/organisations/{i['ua_org']}/proposals"),
+        Visit("matching.proposals",
+              f"/organisations/{i['ua_org']}/proposals?item={i['ua_group_need']}"),
         Visit("partnerships.page", f"/partnerships/{i['partnership']}"),
         Visit("memoranda.page", f"/memoranda/{memo}"),
         Visit("memoranda.edit_clause", f"/memoranda/{memo}/clauses/costs/edit", MAIN_FORM),

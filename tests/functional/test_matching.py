@@ -15,11 +15,11 @@ from partnership.core.roles import Role
 from partnership.core.services import ServiceError
 from partnership.core.sorting import SortOrder
 from partnership.extensions import db
-from partnership.matching import curation, decisions, jobs, workflow
+from partnership.matching import curation, decisions, explaining, jobs, workflow
 from partnership.matching.models import Match, MatchStatus
 from partnership.matching.services import propose_matches, set_agreed_list_gate
 from partnership.notifications.models import Notification
-from partnership.organisations.models import Country, Direction, ItemStatus, Kind, Status
+from partnership.organisations.models import Country, Direction, Item, ItemStatus, Kind, Status
 from partnership.partnerships import services as partnerships
 from partnership.partnerships.models import Partnership, PartnershipStatus
 
@@ -456,3 +456,50 @@ def test_an_idle_worker_queues_a_retry_when_its_time_comes(redis_app, monkeypatc
         worker.work(burst=False, max_jobs=1, max_idle_time=8)
         db.session.expire_all()
         assert db.session.scalar(select(func.count(Match.id))) == 1
+
+
+def test_many_proposals_are_explained_as_each_is_alone(pair):
+    """The proposals page explains its cards together, reading the organisations' current items
+    as plain rows: the reasons are exactly those of one proposal explained on its own, the
+    item offered back included, and a withdrawn or expired offer is never the one named."""
+    # the hospital's child psychology training is withdrawn and replaced by teleconsultations;
+    # an expired staff exchange in the same area stays in the register
+    first = db.session.scalar(select(Item).where(Item.organisation_id == pair["ua"].id,
+                                                 Item.area == "child_psychology"))
+    first.status = ItemStatus.WITHDRAWN
+    ItemFactory(organisation=pair["ua"], area="child_psychology", form="staff_exchange",
+                valid_until=date.today() - timedelta(days=1))
+    ItemFactory(organisation=pair["ua"], area="child_psychology", form="teleconsultation",
+                languages=["en"])
+    other = OrganisationFactory(country=Country.KZ)
+    ItemFactory(organisation=other, area="paediatric_rehabilitation")
+    ItemFactory(organisation=other, direction=Direction.NEED, area="psychiatry")
+    propose_matches()
+    db.session.commit()
+    proposals = matches()
+    assert len(proposals) >= 3
+    batch = explaining.explanations(proposals)
+    for match in proposals:
+        assert batch[match.id] == explaining.explanation(match)
+    matched, _missing = batch[the_match(pair).id]
+    back = dict(next(details for code, details in matched if code == "reciprocity"))
+    assert (back["back_area"], back["back_form"]) == ("child_psychology", "teleconsultation")
+    assert explaining.explanations([]) == {}
+
+
+def test_a_reason_is_put_into_words_in_each_readers_language(app):
+    """Reasons are put into words once per language and kept: the same reason read in
+    Ukrainian, English, Kazakh and Ukrainian again comes out in each reader's language."""
+    from flask_babel import force_locale
+
+    from partnership.matching.labels import describe
+
+    reason = ("form_same", (("form", "training"),))
+    with app.test_request_context("/"):
+        said = []
+        for language in ("uk", "en", "kk", "uk"):
+            with force_locale(language):
+                said.append(describe(reason))
+    assert said[1] == "Same form of cooperation: Training or internship"
+    assert said[0] == said[3] and len({said[0], said[1], said[2]}) == 3
+    assert not said[0].startswith("Same") and not said[2].startswith("Same")

@@ -131,7 +131,8 @@ def test_new_proposals_count_since_the_last_visit_of_the_proposals_page(client, 
                    at=utcnow() + timedelta(seconds=1))
     found = entries(client)["new_proposals"]
     assert found["count"] == 1
-    assert found["href"] == f"/organisations/{ours.id}/proposals#match-{later.id}"
+    assert found["href"] == (f"/organisations/{ours.id}/proposals?match={later.id}"
+                             f"#match-{later.id}")
 
 
 def test_offers_and_needs_expiring_within_30_days(client, login_as):

@@ -1,6 +1,6 @@
 """The proposals page: what waits for the organisation's answer first, then the proposals
 grouped by the organisation's own need (then offer), the three best of each group shown and the
-rest behind "more"."""
+rest on the group's own page behind "more"."""
 
 import re
 
@@ -36,16 +36,62 @@ def test_waiting_first_then_grouped_by_need_best_three_first(client, login_as):
     # needs before offers; the group with the best proposal first
     assert (html.index(f'id="item-{need_b.id}"') < html.index(f'id="item-{need_a.id}"')
             < html.index(f'id="item-{offer.id}"'))
-    # within a group best first; the fourth and fifth behind "more"
+    # within a group the best three, best first; the fourth and fifth behind "more"
     section_a = html[html.index(f'id="item-{need_a.id}"'):html.index(f'id="item-{offer.id}"')]
-    positions = _positions(section_a, [m.id for m in group_a])
+    positions = _positions(section_a, [m.id for m in group_a[:3]])
     assert positions == sorted(positions)
-    more = section_a.index('class="proposal-group__more"')
-    assert positions[2] < more < positions[3]
-    assert "2 more proposals" in section_a
-    # every proposal appears once
-    for match in [*group_a, *group_b, *ours_offered, waiting]:
+    assert f'id="match-{group_a[3].id}"' not in html
+    assert f'id="match-{group_a[4].id}"' not in html
+    more = re.search(r'<p class="proposal-group__more"><a href="([^"]+)">2 more proposals</a>',
+                     section_a)
+    assert more and positions[2] < more.start()
+    # every card shown appears once
+    for match in [*group_a[:3], *group_b, *ours_offered, waiting]:
         assert len(re.findall(f'id="match-{match.id}"', html)) == 1
+    # "more" opens the need's group on its own: all five, best first, and nothing else
+    whole = client.get(more.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    positions = _positions(whole, [m.id for m in group_a])
+    assert positions == sorted(positions)
+    assert "All 5 proposals for this need of yours" in whole
+    for match in [*group_b, *ours_offered, waiting]:
+        assert f'id="match-{match.id}"' not in whole
+    assert 'class="proposal-group__more"' not in whole
+
+
+def test_acting_on_a_group_of_its_own_returns_to_it(client, login_as):
+    ours = OrganisationFactory()
+    need = _need(ours)
+    matches = [_match(need, _offer(OrganisationFactory(country=Country.KZ)), score=s)
+               for s in (0.9, 0.8, 0.7, 0.6)]
+    login_as(Role.ORG_MANAGER.value, organisation_id=ours.id)
+    page = f"/organisations/{ours.id}/proposals?item={need.id}"
+    html = client.get(page).get_data(as_text=True)
+    form = html[html.index(f'action="/matches/{matches[3].id}/interest"'):]
+    form = form[:form.index("</form>")]
+    assert f'name="item" value="{need.id}"' in form
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    response = client.post(f"/matches/{matches[3].id}/interest",
+                           data={"csrf_token": token, "item": str(need.id)})
+    assert response.status_code == 302 and response.location.endswith(page)
+    # the whole page's forms carry no item, and come back to the whole page
+    html = client.get(f"/organisations/{ours.id}/proposals").get_data(as_text=True)
+    assert 'name="item"' not in html
+    response = client.post(f"/matches/{matches[0].id}/interest", data={"csrf_token": token})
+    assert response.location.endswith(f"/organisations/{ours.id}/proposals")
+
+
+def test_a_group_link_that_no_longer_fits_shows_the_whole_page(client, login_as):
+    """An item of another organisation, one with no proposals, or nonsense: the whole page."""
+    ours = OrganisationFactory()
+    need = _need(ours)
+    match = _match(need, _offer(OrganisationFactory(country=Country.KZ)))
+    stranger = _need(OrganisationFactory())
+    login_as(Role.ORG_MANAGER.value, organisation_id=ours.id)
+    for item in (stranger.id, _need(ours).id, "x", "-4", "99999999999999999999"):
+        response = client.get(f"/organisations/{ours.id}/proposals?item={item}")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert f'id="match-{match.id}"' in html and "All 1 proposal" not in html
 
 
 def test_no_more_link_when_a_group_has_three_or_fewer(client, login_as):
@@ -73,3 +119,20 @@ def test_the_cards_forms_carry_the_sessions_token_and_work(client, login_as):
     response = client.post(f"/matches/{match.id}/interest", data={"csrf_token": token})
     assert response.status_code == 302
     assert "interest is recorded" in client.get(response.location).get_data(as_text=True)
+
+
+def test_a_link_to_one_proposal_shows_its_group_whole(client, login_as):
+    """"My work" links to one new proposal: past its group's three best, it is still there."""
+    ours = OrganisationFactory()
+    need, other_need = _need(ours), _need(ours, area="cardiology")
+    group = [_match(need, _offer(OrganisationFactory(country=Country.KZ)), score=s)
+             for s in (0.9, 0.8, 0.7, 0.6, 0.55)]
+    others = [_match(other_need, _offer(OrganisationFactory(country=Country.KZ)), score=s)
+              for s in (0.9, 0.8, 0.7, 0.6)]
+    login_as(Role.ORG_MANAGER.value, organisation_id=ours.id)
+    html = client.get(f"/organisations/{ours.id}/proposals?match={group[4].id}"
+                      ).get_data(as_text=True)
+    for match in [*group, *others[:3]]:
+        assert f'id="match-{match.id}"' in html
+    assert f'id="match-{others[3].id}"' not in html   # the other group keeps its three
+    assert "1 more proposal" in html
