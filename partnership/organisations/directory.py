@@ -35,10 +35,11 @@ def directory_sorts(language: str) -> dict:
 
 
 def directory_statement(filters: DirectoryFilter, fuzzy: bool = False,
-                        sort: SortOrder | None = None, language: str = "uk"):
+                        sort: SortOrder | None = None, language: str = "uk",
+                        query: fulltext.Query | None = None):
     """The SELECT of public organisations matching the filters: the best matches of the query
     first (names above place above texts), then in a stable order; or in the order the reader
-    chose (``sort``). ``fuzzy`` tolerates typos."""
+    chose (``sort``). ``fuzzy`` tolerates typos; ``query``: the filters' words already parsed."""
     statement = select(Organisation).where(Organisation.status == Status.VERIFIED,
                                            Organisation.public_listing.is_(True))
     if filters.country in Country.__members__.values():
@@ -56,7 +57,7 @@ def directory_statement(filters: DirectoryFilter, fuzzy: bool = False,
         if filters.direction in tuple(Direction):
             matching = matching.where(Item.direction == Direction(filters.direction))
         statement = statement.where(Organisation.id.in_(matching))
-    query = fulltext.parse(filters.query)
+    query = fulltext.parse(filters.query) if query is None else query
     if query:
         statement = fulltext.apply(statement, query, fuzzy=fuzzy)
     if sort is not None and sort.chosen:
@@ -72,10 +73,13 @@ def search(filters: DirectoryFilter, page: int, sort: SortOrder | None = None,
     organisations, their current items); with words three, the first giving the page's ids in
     the ranked order with the number of all matches beside them, so the full-text query and its
     ranking run once."""
-    ranked = bool(fulltext.parse(filters.query))
-    found = _page(directory_statement(filters, sort=sort, language=language), page, ranked)
+    query = fulltext.parse(filters.query)
+    ranked = bool(query)
+    found = _page(directory_statement(filters, sort=sort, language=language, query=query), page,
+                  ranked)
     if found.total == 0 and ranked:
-        found = _page(directory_statement(filters, True, sort, language), page, ranked)
+        found = _page(directory_statement(filters, True, sort, language, query), page, ranked)
+    found.query = query
     return found
 
 
@@ -100,6 +104,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    query: object = None    # the parsed words the page was found with (``hits`` marks them)
 
     @property
     def pages(self) -> int:
@@ -130,18 +135,21 @@ def _page(statement, page: int, ranked: bool) -> Page:
     reads every match anyway; the others count apart, so the ids come from an index's order."""
     connection = db.session.connection()
     offset = (page - 1) * PER_PAGE
-    count = select(func.count()).select_from(
-        statement.with_only_columns(Organisation.id).order_by(None).subquery())
+
+    def count() -> int:
+        return connection.execute(select(func.count()).select_from(
+            statement.with_only_columns(Organisation.id).order_by(None).subquery())).scalar_one()
+
     if ranked:
         rows = connection.execute(statement.with_only_columns(Organisation.id, func.count().over())
                                   .limit(PER_PAGE).offset(offset)).all()
         chosen = [row[0] for row in rows]
         # Past the last page the window has no row to carry the count.
-        total = rows[0][1] if rows else (connection.execute(count).scalar_one() if page > 1 else 0)
+        total = rows[0][1] if rows else (count() if page > 1 else 0)
     else:
         chosen = list(connection.execute(statement.with_only_columns(Organisation.id)
                                          .limit(PER_PAGE).offset(offset)).scalars())
-        total = connection.execute(count).scalar_one()
+        total = count()
     return Page(_listings(chosen), page, PER_PAGE, total)
 
 
@@ -178,9 +186,11 @@ class Hit:
     snippet: object
 
 
-def hits(listings: list[Listing], query_text: str, language: str) -> dict[int, Hit]:
-    """The highlighted name and passage of each organisation on a page (empty without a query)."""
-    query = fulltext.parse(query_text)
+def hits(listings: list[Listing], query: "fulltext.Query | str", language: str
+         ) -> dict[int, Hit]:
+    """The highlighted name and passage of each organisation on a page (empty without a query):
+    ``query`` parsed (``Page.query``) or as typed."""
+    query = fulltext.parse(query) if isinstance(query, str) else query
     if not query:
         return {}
     return {

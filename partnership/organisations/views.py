@@ -119,8 +119,8 @@ def directory_page():
     sort = read_sort(request.args, directory.directory_sorts(language), "")
     pagination = directory.search(filters, page, sort, language)
     return render_template("organisations/directory.html", pagination=pagination, sort=sort,
-                           filters=filters, hits=directory.hits(pagination.items, filters.query,
-                                                                language))
+                           filters=filters, hits=directory.hits(pagination.items,
+                                                                pagination.query, language))
 
 
 @bp.route("/organisations/<int:organisation_id>")
