@@ -15,7 +15,7 @@ CATALOGUES := $(wildcard partnership/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
 .PHONY: run serve test test-postgres lint install translations translations-update check-system clean \
-	loadtest loadtest-short
+	loadtest loadtest-short loadtest-faults
 
 run: install translations
 	$(FLASK) db upgrade
@@ -54,6 +54,16 @@ $(LOAD_STAMP): $(STAMP) pyproject.toml
 loadtest: $(LOAD_STAMP) translations
 	$(BIN)/python -m loadtest.run --build --database $(LOADTEST_DATABASE) $(LOADTEST_ARGS)
 	$(BIN)/python -m loadtest.two_hosts --database $(LOADTEST_DATABASE)
+
+# The full version's faults, one load each on a freshly built world (about 20 minutes; the
+# PostgreSQL restart needs root and restarts every cluster on the machine: never on a shared one).
+LOADTEST_FAULTS ?= kill-worker redis-stop kill-rq-worker postgres-restart
+loadtest-faults: $(LOAD_STAMP) translations
+	@for fault in $(LOADTEST_FAULTS); do \
+		echo "== fault: $$fault"; \
+		$(BIN)/python -m loadtest.run --build --database $(LOADTEST_DATABASE) --fault $$fault \
+			--logs $${TMPDIR:-/tmp}/loadtest-logs-$$fault $(LOADTEST_ARGS) || exit 1; \
+	done
 
 loadtest-short: $(LOAD_STAMP) translations
 	$(BIN)/python -m loadtest.run --build --database $(LOADTEST_DATABASE)_short \

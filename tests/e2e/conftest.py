@@ -85,6 +85,9 @@ def sign_in(browser, base, user, lang, secret=None):
         page.get_by_label(t("Code from your authenticator app, or a recovery code", lang)
                           ).fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name=t("Continue", lang)).click()
+    # the signed-in page, loaded with its script (the menu opens by script): a load state
+    # awaited at once could be the sign-in page's own, before the new page has come
+    page.wait_for_url(lambda url: "/login" not in url)
     page.wait_for_load_state()
     return context, page
 

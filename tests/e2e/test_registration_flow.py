@@ -79,6 +79,10 @@ def test_register_verify_and_add_a_need(live_server, browser):
     officer_page.get_by_label(t("Code from your authenticator app, or a recovery code")).fill(
         pyotp.TOTP(secret).now())
     officer_page.get_by_role("button", name=t("Continue")).click()
+    # the menu opens by script: wait for the signed-in page to have loaded it (on a busy
+    # machine the click could come before the script was there, and open nothing)
+    officer_page.wait_for_url("**/my-work")
+    officer_page.wait_for_load_state()
     officer_page.get_by_role("button", name=t("Organisations"), exact=True).click()
     officer_page.get_by_role("link", name=t("All organisations"), exact=True).click()
     officer_page.get_by_role("link", name="Миколаївська обласна дитяча лікарня").click()
