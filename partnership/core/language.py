@@ -59,10 +59,10 @@ def _user_known() -> bool:
 def install_template_gettext(app) -> None:
     """Templates translate through the catalogue of the current locale, found with one lookup
     of the locale per string. Flask-Babel's own callables look the request's context up four
-    times and format the locale's name for every string: about 20 µs, and a proposals page
-    asks for several hundred. The catalogues are the ones Flask-Babel loads and keeps;
-    ``force_locale`` (e-mails, the memorandum's three languages) is honoured, as the locale is
-    read each time."""
+    times and format the locale's name for every string: 10 µs a string in a template, 6 µs
+    this way, and a proposals page asks for several hundred. The catalogues are the ones
+    Flask-Babel loads and keeps; ``force_locale`` (e-mails, the memorandum's three languages)
+    is honoured, as the locale is read each time."""
     catalogues = {}
 
     def translations():

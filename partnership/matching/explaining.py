@@ -14,7 +14,7 @@ from .pairs import reciprocal_offer
 from .rules import WEIGHTS
 from .services import ENTRY_COLUMNS, as_entry, as_party, entries_of, related_areas
 
-Reasons = tuple[list, list]
+Reasons = tuple[tuple, tuple]   # (matched, missing), each of (code, details) reasons
 
 
 def explanation(match: Match) -> Reasons:

@@ -15,7 +15,7 @@ class ProposalGroup:
     item: object            # the organisation's own need or offer
     ours_is_need: bool
     matches: list[Match] = field(default_factory=list)
-    whole: bool = False     # shown on its own, every proposal
+    whole: bool = False     # every proposal shown: the group on its own, or a linked one's
 
     @property
     def shown(self) -> list[Match]:
