@@ -136,3 +136,16 @@ def test_a_link_to_one_proposal_shows_its_group_whole(client, login_as):
         assert f'id="match-{match.id}"' in html
     assert f'id="match-{others[3].id}"' not in html   # the other group keeps its three
     assert "1 more proposal" in html
+
+
+def test_an_organisation_not_yet_verified_is_told_when_proposals_come(client, login_as):
+    from partnership.organisations.models import Status
+
+    pending = OrganisationFactory(status=Status.PENDING)
+    login_as(Role.ORG_MANAGER.value, organisation_id=pending.id, locale="en")
+    html = client.get(f"/organisations/{pending.id}/proposals").get_data(as_text=True)
+    assert "Proposals appear once the embassy has verified your organisation." in html
+    verified = OrganisationFactory()
+    login_as(Role.ORG_MANAGER.value, organisation_id=verified.id, locale="en")
+    html = client.get(f"/organisations/{verified.id}/proposals").get_data(as_text=True)
+    assert "Proposals appear once the embassy" not in html
