@@ -1,6 +1,7 @@
 """Matching operations: propose (all or one organisation), decide on a match, curate."""
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -108,10 +109,9 @@ def load_world(today: date, organisation_id: int | None = None):
         reach = own | {r for area in own for r in areas()[area].related if area in areas()}
         statement = statement.where(Item.area.in_(sorted(reach)))
     entries, versions = [], {}
-    for entry, updated_at in entries_of(statement):
-        if entry.party in parties:
-            entries.append(entry)
-            versions[entry.id] = updated_at
+    for entry, updated_at in entries_of(statement, parties):
+        entries.append(entry)
+        versions[entry.id] = updated_at
     return parties, entries, versions, areas_of
 
 
@@ -122,14 +122,17 @@ ENTRY_COLUMNS = (Item.id, Item.organisation_id, Item.direction, Item.area, Item.
                  cast(Item.languages, String), Item.splittable, Item.updated_at)
 
 
-def entries_of(statement) -> list[tuple[engine.Entry, object]]:
-    """(entry, updated_at) for each row of a select of ``ENTRY_COLUMNS``."""
+def entries_of(statement, parties=None) -> Iterator[tuple[engine.Entry, object]]:
+    """(entry, updated_at) for each row of a select of ``ENTRY_COLUMNS``; with ``parties``,
+    only the rows of those organisations (the others are skipped before any conversion)."""
     languages = _memo(lambda text: frozenset(json.loads(text)))
-    return [(engine.Entry(item_id, party, str(direction), area, str(form), str(dimension),
-                          description, quantity, str(urgency) if urgency else None,
-                          languages(language_text), bool(splittable)), updated_at)
-            for (item_id, party, direction, area, form, dimension, description, quantity,
-                 urgency, language_text, splittable, updated_at) in _plain_rows(statement)]
+    for (item_id, party, direction, area, form, dimension, description, quantity, urgency,
+         language_text, splittable, updated_at) in _plain_rows(statement):
+        if parties is not None and party not in parties:
+            continue
+        yield (engine.Entry(item_id, party, str(direction), area, str(form), str(dimension),
+                            description, quantity, str(urgency) if urgency else None,
+                            languages(language_text), bool(splittable)), updated_at)
 
 
 def _plain_rows(statement):
