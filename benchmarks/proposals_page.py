@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.search import load, percentile, serve, stop  # noqa: E402
+from benchmarks.search import BARE, bare_page, load, percentile, print_results, serve, stop  # noqa: E402
 from loadtest.forms import form_with  # noqa: E402
 from loadtest.world import PASSWORD  # noqa: E402
 
@@ -104,14 +104,7 @@ def sign_in(port: int, email: str) -> dict:
 
 def http_run(args, managers: list[dict], folder: Path) -> None:
     environment = {"TRUSTED_PROXIES": "1", "RATE_LIMIT_LOGIN": "10000 per minute"}
-    results = {}
-    bare = serve("benchmarks.bare_app:create_app()", args.port, args.database_url, folder)
-    try:
-        load(args.port, ["/"], 4, 2)   # warm up
-        results["bare Flask + Jinja page"] = load(args.port, ["/"], args.connections,
-                                                  args.seconds)
-    finally:
-        stop(bare)
+    results = {BARE: bare_page(args, args.database_url, folder)}
     server = serve("partnership:create_app()", args.port, args.database_url, folder,
                    environment)
     try:
@@ -122,13 +115,8 @@ def http_run(args, managers: list[dict], folder: Path) -> None:
                                                    args.seconds)
     finally:
         stop(server)
-    base = results["bare Flask + Jinja page"]["rps"]
-    print(f"gunicorn, 2 workers, {args.connections} connections, {args.seconds:.0f} s each, "
-          f"{len(managers)} managers:")
-    for name, r in results.items():
-        print(f"{name:<28} {r['rps']:7.1f} req/s ({100 * r['rps'] / base:5.1f} % of bare)   "
-              f"p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms   n={r['n']} errors={r['errors']}")
-
+    print_results(f"gunicorn, 2 workers, {args.connections} connections, {args.seconds:.0f} s "
+                  f"each, {len(managers)} managers:", results, 28)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -168,15 +168,30 @@ def load(port: int, urls: list, connections: int, seconds: float) -> dict:
             "p99": percentile(latencies, 0.99), "n": len(latencies), "errors": errors[0]}
 
 
-def http_run(args, database_url: str, folder: Path, sets: dict[str, list[str]]) -> None:
-    results = {}
+BARE = "bare Flask + Jinja page"
+
+
+def bare_page(args, database_url: str, folder: Path) -> dict:
+    """The yardstick: a bare Flask + Jinja page under the same gunicorn, in the same run."""
     bare = serve("benchmarks.bare_app:create_app()", args.port, database_url, folder)
     try:
         load(args.port, ["/"], 4, 2)   # warm up
-        results["bare Flask + Jinja page"] = load(args.port, ["/"], args.connections,
-                                                  args.seconds)
+        return load(args.port, ["/"], args.connections, args.seconds)
     finally:
         stop(bare)
+
+
+def print_results(title: str, results: dict, width: int) -> None:
+    """One line per page: requests per second, its share of the bare page's, p50 and p99."""
+    base = results[BARE]["rps"]
+    print(title)
+    for name, r in results.items():
+        print(f"{name:<{width}} {r['rps']:7.1f} req/s ({100 * r['rps'] / base:5.1f} % of bare)   "
+              f"p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms   n={r['n']} errors={r['errors']}")
+
+
+def http_run(args, database_url: str, folder: Path, sets: dict[str, list[str]]) -> None:
+    results = {BARE: bare_page(args, database_url, folder)}
     server = serve("partnership:create_app()", args.port, database_url, folder)
     try:
         load(args.port, sets["search"][:20], 4, 3)   # warm up (dictionaries, caches)
@@ -184,11 +199,8 @@ def http_run(args, database_url: str, folder: Path, sets: dict[str, list[str]]) 
             results[name] = load(args.port, sets[name], args.connections, args.seconds)
     finally:
         stop(server)
-    base = results["bare Flask + Jinja page"]["rps"]
-    print(f"gunicorn, 2 workers, {args.connections} connections, {args.seconds:.0f} s each:")
-    for name, r in results.items():
-        print(f"{name:<36} {r['rps']:7.1f} req/s ({100 * r['rps'] / base:5.1f} % of bare)   "
-              f"p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms   n={r['n']} errors={r['errors']}")
+    print_results(f"gunicorn, 2 workers, {args.connections} connections, {args.seconds:.0f} s "
+                  "each:", results, 36)
 
 
 def main() -> None:
