@@ -128,6 +128,9 @@ class Config:
     PROGRAMME_RETENTION_DAYS = 365  # after a case is closed, its identity record is erased
     # Tests: a flush during a GET or HEAD request raises (they must write nothing).
     STRICT_SAFE_METHODS = False
+    # Directory pages each app process keeps rendered until the directory's data changes
+    # (organisations/directory_cache.py; about 40 kB each); 0 keeps none.
+    DIRECTORY_CACHE_ENTRIES = 500
 
 
 class DevelopmentConfig(Config):
@@ -172,7 +175,8 @@ _ENV_STRINGS = (
 _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RETENTION_DAYS",
              "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS",
              "SCHEDULER_LOCK_TTL", "SCHEDULER_TICK", "SCHEDULER_HEARTBEAT_MAX_AGE",
-             "S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "S3_MAX_ATTEMPTS")
+             "S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "S3_MAX_ATTEMPTS",
+             "DIRECTORY_CACHE_ENTRIES")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED", "SCHEDULER_EXPECTED")
 _ENV_LISTS = ("TRUSTED_HOSTS",)
 

@@ -109,7 +109,7 @@ def _truncate_all(url: str) -> None:
     with engine.begin() as connection:
         tables = [row[0] for row in connection.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'"))]
+            "AND tablename NOT IN ('alembic_version', 'search_generation')"))]
         if tables:
             quoted = ", ".join(f'"{name}"' for name in tables)
             connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))

@@ -62,7 +62,7 @@ def upgrade():
         op.execute(statement)
     from partnership.organisations.fulltext import reindex
 
-    reindex(bind)
+    reindex(bind, advance=False)   # search_generation comes with 0027
 
 
 def downgrade():

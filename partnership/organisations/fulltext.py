@@ -16,7 +16,9 @@ Kazakh, Russian or English finds the organisations that talk about the same thin
 The index follows every change in the same transaction: the session remembers which organisations
 an ORM flush touched (an organisation or one of its items) and rewrites their documents just
 before the commit, whichever service, import or command made the change. ``flask
-reindex-search`` rebuilds everything.
+reindex-search`` rebuilds everything. Each rewrite also adds one to ``search_generation``'s
+number, in the same transaction: the directory's pages are kept under it
+(``directory_cache``).
 """
 
 import re
@@ -27,6 +29,7 @@ from itertools import chain
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
+    BigInteger,
     Integer,
     Text,
     column,
@@ -39,6 +42,7 @@ from sqlalchemy import (
     select,
     table,
     true,
+    update,
 )
 from sqlalchemy.dialects.postgresql import array as postgresql_array
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -120,9 +124,11 @@ _item = table("item", column("organisation_id", Integer), column("description"),
               column("status"), column("id", Integer))
 
 
-def reindex(connection, organisation_ids: Iterable[int] | None = None) -> int:
+def reindex(connection, organisation_ids: Iterable[int] | None = None,
+            advance: bool = True) -> int:
     """Rewrite the search documents of these organisations (all when None) on a session or a
-    connection; returns how many were written."""
+    connection, and (``advance``) count one more change of the directory; returns how many
+    documents were written."""
     if organisation_ids is None:
         connection.execute(delete(search_document))
         ids = list(connection.execute(select(_organisation.c.id)
@@ -147,7 +153,28 @@ def reindex(connection, organisation_ids: Iterable[int] | None = None) -> int:
             connection.execute(insert(search_document), rows)
             _remember_words(connection, rows)
         written += len(rows)
+    if advance:
+        advance_generation(connection)
     return written
+
+
+# One row: a number that grows by one with each change of the directory's data (migration 0027).
+search_generation = table("search_generation", column("id", Integer),
+                          column("value", BigInteger))
+
+
+def advance_generation(connection) -> None:
+    """One more change of the directory's data, in the changing transaction. Taken last in a
+    transaction (the row is locked until its commit), so no lock is ever awaited while it
+    holds this one."""
+    connection.execute(update(search_generation).where(search_generation.c.id == 1)
+                       .values(value=search_generation.c.value + 1))
+
+
+def generation(connection) -> int | None:
+    """The directory data's current generation (None where the row is missing)."""
+    return connection.execute(select(search_generation.c.value)
+                              .where(search_generation.c.id == 1)).scalar()
 
 
 def _remember_words(connection, rows: list[dict]) -> None:
@@ -180,12 +207,16 @@ def _before_commit(session: Session) -> None:
     if session.info.get("apart"):
         return
     session.flush()
+    changed = False
     for _round in range(3):   # reading the rows may flush once more
         touched = session.info.pop("search_touched", None)
         if not touched:
-            return
-        reindex(session, touched)
+            break
+        reindex(session, touched, advance=False)
         session.flush()
+        changed = True
+    if changed:
+        advance_generation(session)
 
 
 def _forget(session: Session, previous_transaction) -> None:

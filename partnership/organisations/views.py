@@ -13,7 +13,7 @@ from ..core.services import add_problems, attempt
 from ..core.sorting import read_sort
 from ..core.urls import int_param
 from ..extensions import limiter
-from . import access, directory, items, services, verification
+from . import access, directory, directory_cache, items, services, verification
 from .forms import EditProfileForm, InviteColleagueForm, ItemForm, RegistrationForm
 from .models import Direction
 
@@ -110,6 +110,12 @@ def confirm_registration(token: str):
 
 @bp.route("/organisations")
 def directory_page():
+    return render_template("organisations/directory.html",
+                           results=directory_cache.rendered(_directory_results))
+
+
+def _directory_results() -> str:
+    """The directory under the page's header, for the request's address and language."""
     filters = directory.DirectoryFilter(
         country=request.args.get("country", ""), region=request.args.get("region", ""),
         kind=request.args.get("kind", ""), area=request.args.get("area", ""),
@@ -118,9 +124,9 @@ def directory_page():
     language = current_language()
     sort = read_sort(request.args, directory.directory_sorts(language), "")
     pagination = directory.search(filters, page, sort, language)
-    return render_template("organisations/directory.html", pagination=pagination, sort=sort,
-                           filters=filters, hits=directory.hits(pagination.items,
-                                                                pagination.query, language))
+    return render_template("organisations/_directory_results.html", pagination=pagination,
+                           sort=sort, filters=filters,
+                           hits=directory.hits(pagination.items, pagination.query, language))
 
 
 @bp.route("/organisations/<int:organisation_id>")

@@ -165,7 +165,7 @@ def test_list_pages_run_a_fixed_number_of_queries(app, client, path):
     populate(15)
     many = count_queries(app, client, path)
     assert few == many, (few, many)
-    assert many <= 4
+    assert many <= 5   # the page's four at most, and the cache's generation (directory_cache)
 
 
 def test_the_embassy_queue_runs_a_fixed_number_of_queries(app, client, login_as):
