@@ -59,7 +59,10 @@ def directory_statement(filters: DirectoryFilter, fuzzy: bool = False,
         statement = statement.where(Organisation.id.in_(matching))
     query = fulltext.parse(filters.query) if query is None else query
     if query:
-        statement = fulltext.apply(statement, query, fuzzy=fuzzy)
+        narrowed = any((filters.country, filters.region, filters.kind, filters.area,
+                        filters.direction))
+        within = statement.with_only_columns(Organisation.id) if narrowed else None
+        statement = fulltext.apply(statement, query, fuzzy=fuzzy, within=within)
     if sort is not None and sort.chosen:
         return sort_statement(statement, sort, directory_sorts(language), Organisation.id)
     # Ukrainian organisations first (the embassy's own country), then Kazakh ones.

@@ -298,8 +298,10 @@ def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def apply(statement, query: Query, fuzzy: bool = False):
-    """Narrow a SELECT of organisations to those the query finds, best first."""
+def apply(statement, query: Query, fuzzy: bool = False, within=None):
+    """Narrow a SELECT of organisations to those the query finds, best first. ``within``: a
+    SELECT of the ids the other filters leave; PostgreSQL then ranks only those (a common word
+    and a country and an area: 630 rankings instead of 6,200, 26 -> 17 ms)."""
     if is_postgres():
         if fuzzy:
             corrected = _similar_words_query(query)
@@ -313,8 +315,10 @@ def apply(statement, query: Query, fuzzy: bool = False):
         # common word, 30 ms more).
         matches = (select(search_document.c.organisation_id,
                           func.ts_rank(search_document.c.tsv, tsquery).label("rank"))
-                   .where(search_document.c.tsv.op("@@")(tsquery))
-                   .cte("matches").prefix_with("MATERIALIZED"))
+                   .where(search_document.c.tsv.op("@@")(tsquery)))
+        if within is not None:
+            matches = matches.where(search_document.c.organisation_id.in_(within))
+        matches = matches.cte("matches").prefix_with("MATERIALIZED")
         return (statement.join(matches, matches.c.organisation_id == Organisation.id)
                 .order_by(matches.c.rank.desc()))
     # The matches first, once (a MATERIALIZED CTE): joined the other way round, SQLite walks the

@@ -72,6 +72,29 @@ def test_a_name_match_ranks_above_a_description_match(client, app):
     assert names[2] == "City Hospital"
 
 
+def test_filters_keep_the_ranking_of_the_words(client, app):
+    """With filters, PostgreSQL ranks only the organisations they leave: the order among them
+    is the one the words alone give."""
+    from partnership.organisations.models import Country, Direction
+
+    for n, (name, description, country) in enumerate([
+            ("Rehabilitation Institute", "", Country.UA),
+            ("Astana Rehabilitation Clinic", "", Country.KZ),
+            ("City Hospital", "Rehabilitation after burns.", Country.UA),
+            ("Steppe Hospital", "Rehabilitation of children.", Country.KZ),
+            ("Unrelated Hospital", "Oncology.", Country.UA)]):
+        organisation = OrganisationFactory(name_en=name, description=description, country=country)
+        ItemFactory(organisation=organisation, area="burns_care" if n % 2 == 0 else "oncology",
+                    direction=Direction.OFFER)
+    everything = found(client, "rehabilitation")
+    assert everything.index("Rehabilitation Institute") < everything.index("City Hospital")
+    ukrainian_burns = found(client, "rehabilitation", country="UA", area="burns_care")
+    assert ukrainian_burns == ["Rehabilitation Institute", "City Hospital"]
+    assert found(client, "rehabilitation", country="KZ") == [
+        name for name in everything if name in {"Astana Rehabilitation Clinic", "Steppe Hospital"}]
+    assert found(client, "rehabilitation", country="KZ", area="burns_care") == []
+
+
 def test_matches_are_highlighted_and_the_text_escaped(client, app):
     OrganisationFactory(name_en="Rehabilitation <b>Centre</b>",
                         description="<script>alert(1)</script> Реабілітація дітей & дорослих")
