@@ -91,6 +91,13 @@ def _private(response) -> bool:
 
 
 def _signed_in() -> bool:
+    # The user Flask-Login already loaded for this request, when it did: asked whether it is
+    # anonymous (a class property), not whether it is active, since the unit of work's commit
+    # has expired its columns and reading one would load the row again (one query a request).
+    # Any account's page, even a deactivated one's, is private.
+    user = g.get("_login_user")
+    if user is not None:
+        return not user.is_anonymous
     try:
         return current_user.is_authenticated
     except Exception:  # noqa: BLE001 - a broken loader must not hide the headers

@@ -51,6 +51,27 @@ def test_pages_of_signed_in_users_are_not_stored(client):
     assert client.get("/").headers["Cache-Control"] == "no-store"
 
 
+def test_a_signed_in_response_is_private_without_loading_the_user_again(app):
+    """After the unit of work's commit the user's columns are expired: deciding that the
+    response is private must not read them (a query on every signed-in request)."""
+    from flask import Response, g
+    from flask_login import AnonymousUserMixin
+    from sqlalchemy import event
+
+    from partnership.core import security
+    from partnership.extensions import db
+
+    active, deactivated = UserFactory(), UserFactory(active=False)
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    for user, private in ((active, True), (deactivated, True), (AnonymousUserMixin(), False)):
+        with app.test_request_context("/"):
+            g._login_user = user
+            db.session.commit()   # as the request's end does, before the headers are added
+            assert security._private(Response()) is private
+    assert statements == []
+
+
 def test_request_size_limit(make_app):
     app = make_app(MAX_CONTENT_LENGTH=1024)
     client = app.test_client()
