@@ -57,6 +57,7 @@ class ServerSession(CallbackDict, SessionMixin):
         super().__init__(initial or {}, on_update)
         self.token = token
         self.row = row
+        self.account: User | None = None   # the row's user, loaded with it
         self.modified = False
         self.regenerate_requested = False
         # The database did not answer when the session was read: the request is refused (503,
@@ -122,14 +123,18 @@ class ServerSessionInterface(SessionInterface):
         return {k: v for k, v in data.items() if k not in AUTH_KEYS}
 
     def _load(self, app: Flask, token: str) -> ServerSession | None:
+        # The whole user comes along and the session holds it for the request (the identity
+        # map keeps only weak references): Flask-Login's loader then finds it there instead of
+        # reading the row a second time.
         found = db.session.execute(
-            select(AuthSession, User.role, User.active)
+            select(AuthSession, User)
             .join(User, User.id == AuthSession.user_id)
             .where(AuthSession.id == _hash(token))
         ).first()
         if found is None:
             return None
-        row, role, active = found
+        row, user = found
+        role, active = user.role, user.active
         now = utcnow()
         expired = (
             not active
@@ -140,6 +145,7 @@ class ServerSessionInterface(SessionInterface):
             self._delete_row(row)
             return None
         session = ServerSession(dict(row.data), token=token, row=row)
+        session.account = user
         if now - row.last_seen_at > app.config["SESSION_TOUCH_INTERVAL"]:
             session.modified = True  # saving refreshes last_seen_at
         return session

@@ -164,3 +164,18 @@ def test_password_change_gives_the_current_session_a_new_identifier(app, client)
     thief.set_cookie(COOKIE, before)
     assert thief.get("/account").status_code == 302
     assert client.get("/account").status_code == 200
+
+
+def test_a_signed_in_page_reads_the_user_once_with_its_session(app, client):
+    """The session's row and its user come in one statement; neither Flask-Login's loader nor
+    the response's headers read the user again."""
+    from sqlalchemy import event
+
+    log_in(client, UserFactory(full_name="Ivan Petrenko"))
+    client.get("/help")
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    html = client.get("/help").get_data(as_text=True)
+    assert "Ivan Petrenko" in html
+    users = [s for s in statements if "FROM app_user" in s or "JOIN app_user" in s]
+    assert len(users) == 1 and "auth_session" in users[0], statements
