@@ -164,9 +164,10 @@ search_generation = table("search_generation", column("id", Integer),
 
 
 def advance_generation(connection) -> None:
-    """One more change of the directory's data, in the changing transaction. Taken last in a
-    transaction (the row is locked until its commit), so no lock is ever awaited while it
-    holds this one."""
+    """One more change of the directory's data, in the changing transaction. The row stays
+    locked until that commit, so it is taken as late as possible: just before the commit,
+    after the documents and their words (two transactions never hold it while waiting for
+    each other's words)."""
     connection.execute(update(search_generation).where(search_generation.c.id == 1)
                        .values(value=search_generation.c.value + 1))
 
