@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.search import BARE, bare_page, load, percentile, print_results, serve, stop  # noqa: E402
+from benchmarks.search import bare_pages, load, percentile, print_results, serve, stop  # noqa: E402
 from loadtest.forms import form_with  # noqa: E402
 from loadtest.world import PASSWORD  # noqa: E402
 
@@ -104,7 +104,7 @@ def sign_in(port: int, email: str) -> dict:
 
 def http_run(args, managers: list[dict], folder: Path) -> None:
     environment = {"TRUSTED_PROXIES": "1", "RATE_LIMIT_LOGIN": "10000 per minute"}
-    results = {BARE: bare_page(args, args.database_url, folder)}
+    results = bare_pages(args, args.database_url, folder)
     server = serve("partnership:create_app()", args.port, args.database_url, folder,
                    environment)
     try:

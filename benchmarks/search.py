@@ -178,15 +178,14 @@ BARE = "bare Flask + Jinja page"
 COMPILED = "  (template compiled once)"
 
 
-def bare_page(args, database_url: str, folder: Path) -> dict:
-    """The yardstick: a bare Flask + Jinja page under the same gunicorn, in the same run; and
-    under ``COMPILED`` the same page from a template compiled once (benchmarks/bare_app.py)."""
+def bare_pages(args, database_url: str, folder: Path) -> dict:
+    """The yardsticks, under the same gunicorn in the same run: ``BARE``, a bare Flask + Jinja
+    page, and ``COMPILED``, the same page from a template compiled once (bare_app.py)."""
     bare = serve("benchmarks.bare_app:create_app()", args.port, database_url, folder)
     try:
         load(args.port, ["/"], 4, 2)   # warm up
-        result = load(args.port, ["/"], args.connections, args.seconds)
-        result[COMPILED] = load(args.port, ["/compiled"], args.connections, args.seconds)
-        return result
+        return {BARE: load(args.port, ["/"], args.connections, args.seconds),
+                COMPILED: load(args.port, ["/compiled"], args.connections, args.seconds)}
     finally:
         stop(bare)
 
@@ -195,18 +194,13 @@ def print_results(title: str, results: dict, width: int) -> None:
     """One line per page: requests per second, its share of the bare page's, p50 and p99."""
     base = results[BARE]["rps"]
     print(title)
-    rows = []
     for name, r in results.items():
-        rows.append((name, r))
-        if COMPILED in r:
-            rows.append((COMPILED, r[COMPILED]))
-    for name, r in rows:
         print(f"{name:<{width}} {r['rps']:7.1f} req/s ({100 * r['rps'] / base:5.1f} % of bare)   "
               f"p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms   n={r['n']} errors={r['errors']}")
 
 
 def http_run(args, database_url: str, folder: Path, sets: dict[str, list[str]]) -> None:
-    results = {BARE: bare_page(args, database_url, folder)}
+    results = bare_pages(args, database_url, folder)
     for cached, entries in (("uncached", "0"), ("cached", "")):
         server = serve("partnership:create_app()", args.port, database_url, folder,
                        {"DIRECTORY_CACHE_ENTRIES": entries})
