@@ -112,6 +112,6 @@ def register(app) -> None:
         describe_reason=describe,
         match_explanation=explaining.explanation,
         MatchStatus=MatchStatus,
-        score_label=lambda score: SCORE_WORDS[score_word(score)],
-        match_status_label=lambda s: MATCH_STATUSES.get(str(s), s),
+        score_label=lambda score, words=labels.words_of(SCORE_WORDS): words(score_word(score)),
+        match_status_label=labels.words_of(MATCH_STATUSES),
     )
