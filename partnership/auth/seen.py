@@ -53,6 +53,17 @@ def mark_seen(user, topic: str, subject_id: int = 0, at: datetime | None = None)
         db.session.execute(statement)
 
 
+def mark_seen_if_newer(user, topic: str, newest: datetime | None) -> None:
+    """Record a look when something shown is newer than the last one (``newest``: the newest
+    thing's time, None when nothing is shown), or when there was none. A page read again with
+    nothing new costs one read instead of a write on its own connection and its commit."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    last = seen_at(user.id, topic)
+    if last is None or (newest is not None and newest > last):
+        mark_seen(user, topic)
+
+
 def seen_at(user_id: int, topic: str, subject_id: int = 0) -> datetime | None:
     """When the user last looked (None: never)."""
     return db.session.scalar(select(SeenMark.seen_at).where(

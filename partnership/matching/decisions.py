@@ -107,6 +107,19 @@ def permissions_of(actor: User, match: Match) -> MatchPermissions:
                             hide=can_hide(actor, match))
 
 
+def permissions_for(actor: User, matches: list[Match]) -> dict[int, MatchPermissions]:
+    """``permissions_of`` for a page of matches, by match id. ``refusal`` reads only who the
+    actor is for a match and the match's state, so each (side, state) is worked out once."""
+    known: dict[tuple, MatchPermissions] = {}
+    found = {}
+    for match in matches:
+        key = (side_of(actor, match), match.status)
+        if key not in known:
+            known[key] = permissions_of(actor, match)
+        found[match.id] = known[key]
+    return found
+
+
 def _act(actor: User, match: Match, action: str, reason: str = "") -> MatchStatus:
     problem = refusal(actor, match, action)
     if problem is not None:

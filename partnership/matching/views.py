@@ -30,13 +30,15 @@ def proposals(organisation_id: int):
     organisation = organisations.workspace(current_user, organisation_id)
     matches = decisions.proposals_for(current_user, organisation)
     if current_user.organisation_id == organisation.id:
-        seen.mark_seen(current_user, seen.PROPOSALS)  # "My work" counts what is new since
+        # "My work" counts the proposals made since
+        seen.mark_seen_if_newer(current_user, seen.PROPOSALS,
+                                max((m.created_at for m in matches), default=None))
     page = grouping.arrange(organisation.id, matches, focus=int_param("item", 0) or None,
                             reveal=int_param("match", 0) or None)
     actor = current_user._get_current_object()   # not the proxy for every card's checks
     return render_template("matching/proposals.html", organisation=organisation, page=page,
                            reasons_of=explaining.explanations(page.shown),
-                           may={m.id: decisions.permissions_of(actor, m) for m in page.shown})
+                           may=decisions.permissions_for(actor, page.shown))
 
 
 def _back(match) -> str:

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
-from partnership.auth.models import LoginFailure, TokenPurpose, UserToken
+from partnership.auth import seen
+from partnership.auth.models import LoginFailure, TokenPurpose, User, UserToken
 from partnership.core.database import utcnow
 from partnership.core.roles import Role
 from partnership.extensions import db
@@ -133,6 +134,23 @@ def test_new_proposals_count_since_the_last_visit_of_the_proposals_page(client, 
     assert found["count"] == 1
     assert found["href"] == (f"/organisations/{ours.id}/proposals?match={later.id}"
                              f"#match-{later.id}")
+
+
+def test_the_proposals_page_read_again_with_nothing_new_writes_no_visit(client, login_as):
+    ours, kz = OrganisationFactory(), OrganisationFactory(country=Country.KZ)
+    _match(_need(ours), _offer(kz), at=utcnow() - timedelta(hours=1))
+    login_as(Role.ORG_MANAGER.value, organisation_id=ours.id)
+    user_id = db.session.scalar(select(User.id).where(User.organisation_id == ours.id))
+    client.get(f"/organisations/{ours.id}/proposals")
+    first = seen.seen_at(user_id, seen.PROPOSALS)
+    assert first is not None
+    client.get(f"/organisations/{ours.id}/proposals")
+    assert seen.seen_at(user_id, seen.PROPOSALS) == first   # nothing new: no write
+    _match(_need(ours, area="psychotherapy"), _offer(kz, area="psychotherapy"),
+           at=first + timedelta(microseconds=1))
+    client.get(f"/organisations/{ours.id}/proposals")
+    assert seen.seen_at(user_id, seen.PROPOSALS) > first    # a newer proposal shown: recorded
+    assert "new_proposals" not in entries(client)
 
 
 def test_offers_and_needs_expiring_within_30_days(client, login_as):

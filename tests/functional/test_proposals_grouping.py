@@ -149,3 +149,22 @@ def test_an_organisation_not_yet_verified_is_told_when_proposals_come(client, lo
     login_as(Role.ORG_MANAGER.value, organisation_id=verified.id, locale="en")
     html = client.get(f"/organisations/{verified.id}/proposals").get_data(as_text=True)
     assert "Proposals appear once the embassy" not in html
+
+
+def test_each_card_has_the_buttons_of_its_own_side_and_state(client, login_as):
+    """The page works out the buttons once per (side, state): proposals on both sides and in
+    different states each keep their own."""
+    ours, kz = OrganisationFactory(), OrganisationFactory(country=Country.KZ)
+    need, offer = _need(ours), _offer(ours)
+    proposed = _match(need, _offer(kz), score=0.9)
+    they_want = _match(need, _offer(OrganisationFactory(country=Country.KZ)),
+                       MatchStatus.INTEREST_OFFER, score=0.8)
+    we_said = _match(_need(kz), offer, MatchStatus.INTEREST_OFFER, score=0.7)   # ours: offer
+    login_as(Role.ORG_MANAGER.value, organisation_id=ours.id)
+    html = client.get(f"/organisations/{ours.id}/proposals").get_data(as_text=True)
+    for match in (proposed, they_want):
+        assert f'action="/matches/{match.id}/interest"' in html
+        assert f'action="/matches/{match.id}/decline"' in html
+    # our own interest is given: no second "interested" button, declining is still possible
+    assert f'action="/matches/{we_said.id}/interest"' not in html
+    assert f'action="/matches/{we_said.id}/decline"' in html
