@@ -107,11 +107,14 @@ def _described(_language: str, reason) -> str:
     return texts[code]() if code in texts else code
 
 
+_score_words = labels.words_of(SCORE_WORDS)
+
+
 def register(app) -> None:
     app.jinja_env.globals.update(
         describe_reason=describe,
         match_explanation=explaining.explanation,
         MatchStatus=MatchStatus,
-        score_label=lambda score, words=labels.words_of(SCORE_WORDS): words(score_word(score)),
+        score_label=lambda score: _score_words(score_word(score)),
         match_status_label=labels.words_of(MATCH_STATUSES),
     )
