@@ -82,3 +82,24 @@ def test_the_officers_list_heads_the_organisations_column_as_organisations(
     page = client.get("/embassy/organisations").get_data(as_text=True)
     assert f'<a href="/embassy/organisations?sort=name&amp;order=asc">{header}<span' in page
     assert f">{person}<" not in page
+
+
+def test_labels_and_template_strings_follow_a_forced_language_and_come_back(app):
+    """Pages read the chosen locale straight from Flask-Babel's keeping (core.language
+    .locale_now); an e-mail composed in its reader's language (force_locale) inside a page's
+    request must still get that language's words, and the page its own after."""
+    from flask_babel import force_locale
+
+    from partnership.core.language import current_language
+
+    kind_label = app.jinja_env.globals["kind_label"]
+    say = app.jinja_env.from_string("{{ _('Sign in') }} · {{ kind_label('hospital') }}")
+    with app.test_request_context("/", headers={"Accept-Language": "uk"}):
+        assert (current_language(), str(kind_label("hospital"))) == ("uk", "Лікарня")
+        with force_locale("kk"):
+            assert current_language() == "kk"
+            assert say.render() == "Кіру · Аурухана"
+            with force_locale("en"):
+                assert say.render() == "Sign in · Hospital"
+            assert say.render() == "Кіру · Аурухана"
+        assert say.render() == "Увійти · Лікарня"
