@@ -19,7 +19,7 @@ from flask.sessions import SecureCookieSessionInterface, SessionInterface, Sessi
 from itsdangerous import BadSignature
 from sqlalchemy import ForeignKey, String, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, joinedload, mapped_column
 from werkzeug.datastructures import CallbackDict
 
 from ..core import unit_of_work
@@ -123,12 +123,14 @@ class ServerSessionInterface(SessionInterface):
         return {k: v for k, v in data.items() if k not in AUTH_KEYS}
 
     def _load(self, app: Flask, token: str) -> ServerSession | None:
-        # The whole user comes along and the session holds it for the request (the identity
-        # map keeps only weak references): Flask-Login's loader then finds it there instead of
-        # reading the row a second time.
+        # The whole user comes along, with their organisation, and the session holds the user
+        # for the request (the identity map keeps only weak references): Flask-Login's loader
+        # then finds it there instead of reading the row a second time, and the check for
+        # rejected organisations and the organisation's own pages find the organisation.
         found = db.session.execute(
             select(AuthSession, User)
             .join(User, User.id == AuthSession.user_id)
+            .options(joinedload(User.organisation))
             .where(AuthSession.id == _hash(token))
         ).first()
         if found is None:

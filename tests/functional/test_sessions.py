@@ -179,3 +179,22 @@ def test_a_signed_in_page_reads_the_user_once_with_its_session(app, client):
     assert "Ivan Petrenko" in html
     users = [s for s in statements if "FROM app_user" in s or "JOIN app_user" in s]
     assert len(users) == 1 and "auth_session" in users[0], statements
+
+
+def test_a_signed_in_organisation_page_reads_the_organisation_with_the_session(app, client):
+    """The organisation of the person signed in comes with the session's statement: the check
+    for rejected organisations and the organisation's own pages do not read it again."""
+    from sqlalchemy import event
+
+    from ..factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    log_in(client, UserFactory(role=Role.ORG_MANAGER, organisation_id=organisation.id))
+    path = f"/organisations/{organisation.id}/proposals"
+    assert client.get(path).status_code == 200
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert client.get(path).status_code == 200
+    reads = [s for s in statements if ("FROM organisation" in s or "JOIN organisation" in s)
+             and "match" not in s]   # the proposals' own statement brings the partners
+    assert len(reads) == 1 and "auth_session" in reads[0], reads
