@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from ..organisations.models import Direction, Item, ItemStatus
 from . import engine
@@ -34,12 +34,15 @@ def explanations(matches: Iterable[Match]) -> dict[int, Reasons]:
     matches = list(matches)
     if not matches:
         return {}
-    organisations = sorted({m.need_organisation_id for m in matches}
-                           | {m.offer_organisation_id for m in matches})
+    # Only what ``_explain`` reads: the offers of the sides with a need and the needs of the
+    # sides with an offer (half the rows of every item of every organisation).
+    offering = sorted({m.need_organisation_id for m in matches})
+    needing = sorted({m.offer_organisation_id for m in matches})
     current = defaultdict(list)   # (organisation id, direction) -> its current items
     statement = select(*ENTRY_COLUMNS).where(
-        Item.organisation_id.in_(organisations), Item.status == ItemStatus.ACTIVE,
-        Item.valid_until >= date.today()).order_by(Item.id)
+        or_(and_(Item.organisation_id.in_(offering), Item.direction == Direction.OFFER),
+            and_(Item.organisation_id.in_(needing), Item.direction == Direction.NEED)),
+        Item.status == ItemStatus.ACTIVE, Item.valid_until >= date.today()).order_by(Item.id)
     for entry, _updated_at in entries_of(statement):
         current[(entry.party, entry.direction)].append(entry)
     return {m.id: _explain(m, current[(m.need_organisation_id, str(Direction.OFFER))],
