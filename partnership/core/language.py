@@ -1,5 +1,7 @@
 """The interface language: which one a request is served in, a user's own, and switching it."""
 
+from functools import wraps
+
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
@@ -48,6 +50,23 @@ def current_language() -> str:
     locale, as a page asks for it a few hundred times."""
     locale = locale_now()
     return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def in_language(build):
+    """``build()`` worked out once per language and kept: the labels of stored codes change only
+    with a release, and a directory page asks for about 200 of them (each a catalogue lookup
+    otherwise). Callers get the same object each time and must not change it."""
+    made: dict[str, object] = {}
+
+    @wraps(build)
+    def cached():
+        language = current_language()
+        found = made.get(language)
+        if found is None:
+            found = made[language] = build(language)
+        return found
+
+    return cached
 
 
 def language_of(user) -> str:

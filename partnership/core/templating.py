@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .access import allowed_roles
-from .language import LANGUAGE_NAMES
+from .language import LANGUAGE_NAMES, in_language
 from .roles import Role, role_label
 from .sorting import aria_sort, sort_url, url_with
 from .urls import is_web_url
@@ -42,6 +42,8 @@ NAVIGATION = (
         ("admin.audit", _l("Audit log")),
     )),
 )
+VISITOR_NAVIGATION = (("organisations.directory_page", _l("Directory")),
+                      ("organisations.register", _l("Register an organisation")))
 ACCOUNT = "auth.account"
 # Entries that also need something of the user beyond the role.
 _ALSO_NEEDS = {"organisations.mine": lambda user: bool(user.organisation_id)}
@@ -71,14 +73,27 @@ def _link(endpoint: str, label) -> dict:
     return {"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint}
 
 
+def _in_words(entries: tuple) -> tuple:
+    """The entries with every label a plain string in the current language."""
+    return tuple(_in_words(part) if isinstance(part, tuple)
+                 else part if isinstance(part, str) else str(part) for part in entries)
+
+
+@in_language
+def _menus(_language: str) -> tuple[tuple, tuple]:
+    """Both menus in one language, put into words once: a lazy label finds its catalogue each
+    time it is shown, and every page shows the menu."""
+    return _in_words(NAVIGATION), _in_words(VISITOR_NAVIGATION)
+
+
 def navigation() -> list[dict]:
     """The menu the current user sees: links, and groups (``children``) of two or more links;
     a group with one page the user may open shows as that page's link."""
+    members, visitors = _menus()
     if not current_user.is_authenticated:
-        return [_link("organisations.directory_page", _l("Directory")),
-                _link("organisations.register", _l("Register an organisation"))]
+        return [_link(*entry) for entry in visitors]
     menu = []
-    for entry in NAVIGATION:
+    for entry in members:
         if len(entry) == 2:
             if sees_entry(current_user, entry[0]):
                 menu.append(_link(*entry))

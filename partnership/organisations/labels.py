@@ -1,11 +1,9 @@
 """Words shown for the stored codes, in the reader's language."""
 
-from functools import wraps
-
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice  # noqa: F401 - re-exported for forms
 
-from ..core.language import current_language
+from ..core.language import current_language, in_language
 from . import cities
 from .models import Direction, ImportStatus, ItemStatus, Status
 from .taxonomy import areas, groups, regions
@@ -45,23 +43,6 @@ LANGUAGES = {"uk": _l("Ukrainian"), "kk": _l("Kazakh"), "ru": _l("Russian"),
              "en": _l("English")}
 OCCUPATION = {"occupied": _l("temporarily occupied territory"),
               "partly": _l("partly occupied")}
-
-
-def in_language(build):
-    """``build()`` worked out once per language and kept: the labels of stored codes change only
-    with a release, and a directory page asks for about 200 of them (each a catalogue lookup
-    otherwise). Callers get the same object each time and must not change it."""
-    made: dict[str, object] = {}
-
-    @wraps(build)
-    def cached():
-        language = current_language()
-        found = made.get(language)
-        if found is None:
-            found = made[language] = build(language)
-        return found
-
-    return cached
 
 
 def words_of(mapping: dict):

@@ -8,6 +8,7 @@ from flask import url_for
 from partnership.core.roles import Role
 from partnership.core.templating import menu_endpoints, menu_roles, sees_entry
 
+from ..conftest import post_form
 from ..factories import OrganisationFactory
 
 ENDPOINTS = menu_endpoints()
@@ -78,3 +79,15 @@ def test_a_visitors_menu_names_the_directory(client):
     menu = page[page.index('id="site-menu"'):page.index("</nav>", page.index('id="site-menu"'))]
     assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', menu) == [
         ("/organisations", "Directory"), ("/register", "Register an organisation")]
+
+
+def test_the_menu_is_in_the_language_of_each_page(client, login_as):
+    """The menu's words are kept per language: each page shows them in its own."""
+    login_as(Role.ORG_MANAGER.value, organisation_id=OrganisationFactory().id)
+    said = {}
+    for language in ("uk", "kk", "en", "uk"):
+        post_form(client, "/language", {"language": language, "next": "/help"})
+        page = client.get("/help").get_data(as_text=True)
+        menu = page[page.index('id="site-menu"'):page.index("</nav>", page.index('id="site-menu"'))]
+        said[language] = re.findall(r'<a href="/my-work"[^>]*>([^<]+)</a>', menu)
+    assert said == {"uk": ["Мої справи"], "kk": ["Менің істерім"], "en": ["My work"]}
