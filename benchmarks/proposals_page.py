@@ -10,7 +10,9 @@ items each, their proposals from a full matching run, 40 managers of generated o
 in the PostgreSQL database ``--database-url`` (emptied by ``--build``). Each manager signs in
 through the real sign-in page; the requests go round the managers, each with its own session.
 Prints p50/p95/max in-process per language (with the cards and size of a page), then for
---http requests per second and p50/p99 of the bare page and of the proposals pages.
+--http requests per second and p50/p99 of the bare page, of the application's smallest page
+(the help page, anonymous and signed in: the floor any page of it stands on) and of the
+proposals pages.
 """
 
 import argparse
@@ -111,6 +113,13 @@ def http_run(args, managers: list[dict], folder: Path) -> None:
         pages = [(f"/organisations/{m['organisation_id']}/proposals",
                   sign_in(args.port, m["email"])) for m in managers]
         load(args.port, pages, 4, 3)   # warm up (catalogues, connections)
+        # The application's own floor: its smallest page (the help page, a few lines of text
+        # under the site's header), for a visitor and for the same managers signed in.
+        results["help page, anonymous"] = load(args.port, ["/help"], args.connections,
+                                               args.seconds)
+        results["help page, signed in"] = load(args.port, [("/help", cookie)
+                                                           for _path, cookie in pages],
+                                               args.connections, args.seconds)
         results["manager's proposals page"] = load(args.port, pages, args.connections,
                                                    args.seconds)
     finally:
