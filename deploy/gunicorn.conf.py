@@ -180,7 +180,7 @@ def post_worker_init(_worker):
     dictionaries: about 250,000 objects) apart from the garbage collector's counts. Such
     objects live as long as the worker; a full collection that walked them all stopped the
     worker for about 100 ms, and after ``gc.freeze`` it walks only what came later (under a
-    millisecond). Pages taken from memory in common stay shared with the other workers too."""
+    millisecond)."""
     import gc
 
     from partnership.lexicon import warm
