@@ -16,8 +16,6 @@ process keeps its ``DIRECTORY_CACHE_ENTRIES`` most recently used pages (0 keeps 
 metric ``partnership_directory_cache_total{result}`` counts hits and misses.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, request
@@ -25,39 +23,13 @@ from markupsafe import Markup
 from prometheus_client import Counter
 
 from ..core.database import utcnow
+from ..core.kept import Kept
 from ..core.language import current_language
 from ..extensions import db
 from . import fulltext
 
 LOOKUPS = Counter("partnership_directory_cache_total",
                   "Directory pages asked of the cache of rendered results", ("result",))
-
-
-class Kept:
-    """At most ``entries`` rendered parts, the least recently used dropped first; shared by a
-    process's threads."""
-
-    def __init__(self, entries: int) -> None:
-        self.entries = entries
-        self._parts: OrderedDict[tuple, Markup] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Markup | None:
-        with self._lock:
-            part = self._parts.get(key)
-            if part is not None:
-                self._parts.move_to_end(key)
-            return part
-
-    def put(self, key: tuple, part: Markup) -> None:
-        with self._lock:
-            self._parts[key] = part
-            self._parts.move_to_end(key)
-            while len(self._parts) > self.entries:
-                self._parts.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._parts)
 
 
 def init_app(app) -> None:

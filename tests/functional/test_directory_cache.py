@@ -6,9 +6,10 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from partnership.core.database import utcnow
+from partnership.core.kept import Kept
 from partnership.extensions import db
 from partnership.organisations import directory, directory_cache, fulltext
-from partnership.organisations.directory_cache import LOOKUPS, Kept
+from partnership.organisations.directory_cache import LOOKUPS
 from partnership.organisations.models import Direction, Status
 
 from ..conftest import log_in
