@@ -130,11 +130,14 @@ def register_unit_of_work(app: Flask) -> None:
     """One commit point per request; domain events go to the handlers listed in ``handlers``."""
     from . import handlers  # noqa: F401 - registers the event handlers
     from .core import unit_of_work
+    from .matching import changes, page_cache
     from .organisations import directory_cache, fulltext
 
     unit_of_work.init_app(app)
     fulltext.follow_changes()   # the search index is rewritten with each commit that changes it
+    changes.follow_changes()    # and the proposals' generation counts each change of them
     directory_cache.init_app(app)
+    page_cache.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -109,7 +109,8 @@ def _truncate_all(url: str) -> None:
     with engine.begin() as connection:
         tables = [row[0] for row in connection.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename NOT IN ('alembic_version', 'search_generation')"))]
+            "AND tablename NOT IN ('alembic_version', 'search_generation', "
+            "'proposal_generation')"))]
         if tables:
             quoted = ", ".join(f'"{name}"' for name in tables)
             connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))

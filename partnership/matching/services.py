@@ -17,7 +17,7 @@ from ..core.roles import EMBASSY_ROLES
 from ..extensions import db
 from ..organisations.models import Item, ItemStatus, Organisation, Status
 from ..organisations.taxonomy import areas
-from . import engine, workflow
+from . import changes, engine, workflow
 from .figures import store_supply_and_demand
 from .models import OPEN_STATUSES, Match, MatchingSetting, MatchStatus, Origin
 
@@ -208,6 +208,8 @@ def _propose_matches(organisation_id: int | None, today: date, world) -> RunSumm
     # Plain rows, in the order of the candidates (best first): the ORM's bulk path, and even a
     # Core insert's work per row, cost seconds at 150,000 proposals.
     insert_rows(Match.__table__, inserts)
+    if inserts:
+        changes.note(db.session)   # the rows went past the session (its updates do not)
     for rows in (updates, reopen):
         if rows:
             db.session.execute(_update_by_id(rows[0]), rows)
