@@ -131,6 +131,9 @@ class Config:
     # Directory pages each app process keeps rendered until the directory's data changes
     # (organisations/directory_cache.py; about 40 kB each); 0 keeps none.
     DIRECTORY_CACHE_ENTRIES = 500
+    # Proposals pages each app process keeps rendered until a proposal, an organisation or an
+    # item changes (matching/page_cache.py; 70-150 kB each); 0 keeps none.
+    PROPOSALS_CACHE_ENTRIES = 200
 
 
 class DevelopmentConfig(Config):
@@ -176,7 +179,7 @@ _ENV_INTS = ("MAIL_PORT", "TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "PROGRAMME_RE
              "IMPORT_MAX_ROWS", "IMPORT_BACKGROUND_ROWS", "CATALOGUE_BACKGROUND_ORGANISATIONS",
              "SCHEDULER_LOCK_TTL", "SCHEDULER_TICK", "SCHEDULER_HEARTBEAT_MAX_AGE",
              "S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "S3_MAX_ATTEMPTS",
-             "DIRECTORY_CACHE_ENTRIES")
+             "DIRECTORY_CACHE_ENTRIES", "PROPOSALS_CACHE_ENTRIES")
 _ENV_BOOLS = ("MAIL_USE_TLS", "RATELIMIT_ENABLED", "SCHEDULER_EXPECTED")
 _ENV_LISTS = ("TRUSTED_HOSTS",)
 

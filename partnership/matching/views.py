@@ -14,7 +14,7 @@ from ..core.urls import float_param, int_param
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Direction, Item
-from . import curation, decisions, explaining, grouping, jobs, services
+from . import curation, decisions, explaining, grouping, jobs, page_cache, services
 from .forms import ManualProposalForm, ReasonForm
 from .models import MatchStatus
 
@@ -28,17 +28,25 @@ EMBASSY = EMBASSY_ROLES
 @login_required
 def proposals(organisation_id: int):
     organisation = organisations.workspace(current_user, organisation_id)
-    matches = decisions.proposals_for(current_user, organisation)
+    actor = current_user._get_current_object()   # not the proxy for every card's checks
+    part, newest = page_cache.rendered(organisation, actor,
+                                       lambda: _proposal_cards(organisation, actor))
     if current_user.organisation_id == organisation.id:
         # "My work" counts the proposals made since
-        seen.mark_seen_if_newer(current_user, seen.PROPOSALS,
-                                max((m.created_at for m in matches), default=None))
+        seen.mark_seen_if_newer(current_user, seen.PROPOSALS, newest)
+    return render_template("matching/proposals.html", organisation=organisation, part=part)
+
+
+def _proposal_cards(organisation, actor) -> page_cache.Rendered:
+    """The page under its header, with the newest proposal's creation time."""
+    matches = decisions.proposals_for(actor, organisation)
     page = grouping.arrange(organisation.id, matches, focus=int_param("item", 0) or None,
                             reveal=int_param("match", 0) or None)
-    actor = current_user._get_current_object()   # not the proxy for every card's checks
-    return render_template("matching/proposals.html", organisation=organisation, page=page,
+    html = render_template("matching/_proposals.html", organisation=organisation, page=page,
                            reasons_of=explaining.explanations(page.shown),
-                           may=decisions.permissions_for(actor, page.shown))
+                           may=decisions.permissions_for(actor, page.shown),
+                           csrf=page_cache.CSRF_MARK)
+    return html, max((m.created_at for m in matches), default=None)
 
 
 def _back(match) -> str:
