@@ -12,7 +12,10 @@ through the real sign-in page; the requests go round the managers, each with its
 Prints p50/p95/max in-process per language (with the cards and size of a page), then for
 --http requests per second and p50/p99 of the bare page, of the application's smallest page
 (the help page, anonymous and signed in: the floor any page of it stands on) and of the
-proposals pages.
+proposals pages. Both ways, the proposals pages are measured twice: with nothing kept
+(PROPOSALS_CACHE_ENTRIES=0: every request reads and renders them, as the first visit after a
+change does) and kept (matching/page_cache.py: the same page asked again while nothing
+changed).
 """
 
 import argparse
@@ -46,30 +49,33 @@ def build(url: str, instance: Path, accounts: Path, organisations: int) -> None:
 def in_process(url: str, instance: Path, managers: list[dict], rounds: int) -> None:
     from partnership import create_app
 
-    app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "INSTANCE_PATH": str(instance), "RATELIMIT_ENABLED": False,
-                      "WTF_CSRF_ENABLED": False})
-    for language in ("uk", "kk", "en"):
-        times, cards, sizes = [], [], []
-        for manager in managers:
-            client = app.test_client()
-            client.post("/login", data={"email": manager["email"], "password": PASSWORD})
-            client.post("/language", data={"language": language})
-            path = f"/organisations/{manager['organisation_id']}/proposals"
-            client.get(path)   # warm: the catalogue, the connection, the session
-            for _ in range(rounds):
-                start = time.perf_counter()
-                response = client.get(path)
-                times.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-            html = response.get_data(as_text=True)
-            assert f'lang="{language}"' in html, "the page is not in the language asked for"
-            cards.append(html.count('class="match-card"'))
-            sizes.append(len(response.data))
-        print(f"in-process, {language}: n={len(times)} p50 {statistics.median(times):6.1f} ms   "
-              f"p95 {percentile(times, 0.95):6.1f} ms   max {max(times):6.1f} ms   "
-              f"cards/page {min(cards)}-{max(cards)} (median {statistics.median(cards):.0f})   "
-              f"{min(sizes) // 1000}-{max(sizes) // 1000} kB")
+    for kept, entries in (("nothing kept", 0), ("kept", 200)):
+        app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "bench",
+                          "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
+                          "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+                          "PROPOSALS_CACHE_ENTRIES": entries})
+        for language in ("uk", "kk", "en"):
+            times, cards, sizes = [], [], []
+            for manager in managers:
+                client = app.test_client()
+                client.post("/login", data={"email": manager["email"], "password": PASSWORD})
+                client.post("/language", data={"language": language})
+                path = f"/organisations/{manager['organisation_id']}/proposals"
+                client.get(path)   # warm: the catalogue, the connection, the session
+                for _ in range(rounds):
+                    start = time.perf_counter()
+                    response = client.get(path)
+                    times.append((time.perf_counter() - start) * 1000)
+                    assert response.status_code == 200, (path, response.status_code)
+                html = response.get_data(as_text=True)
+                assert f'lang="{language}"' in html, "the page is not in the language asked for"
+                cards.append(html.count('class="match-card"'))
+                sizes.append(len(response.data))
+            print(f"in-process, {kept}, {language}: n={len(times)} "
+                  f"p50 {statistics.median(times):6.1f} ms   "
+                  f"p95 {percentile(times, 0.95):6.1f} ms   max {max(times):6.1f} ms   "
+                  f"cards/page {min(cards)}-{max(cards)} (median {statistics.median(cards):.0f})"
+                  f"   {min(sizes) // 1000}-{max(sizes) // 1000} kB")
 
 
 def _cookies(response, jar: dict) -> None:
@@ -107,25 +113,30 @@ def sign_in(port: int, email: str) -> dict:
 def http_run(args, managers: list[dict], folder: Path) -> None:
     environment = {"TRUSTED_PROXIES": "1", "RATE_LIMIT_LOGIN": "10000 per minute"}
     results = bare_pages(args, args.database_url, folder)
-    server = serve("partnership:create_app()", args.port, args.database_url, folder,
-                   environment)
-    try:
-        pages = [(f"/organisations/{m['organisation_id']}/proposals",
-                  sign_in(args.port, m["email"])) for m in managers]
-        load(args.port, pages, 4, 3)   # warm up (catalogues, connections)
-        # The application's own floor: its smallest page (the help page, a few lines of text
-        # under the site's header), for a visitor and for the same managers signed in.
-        results["help page, anonymous"] = load(args.port, ["/help"], args.connections,
-                                               args.seconds)
-        results["help page, signed in"] = load(args.port, [("/help", cookie)
-                                                           for _path, cookie in pages],
-                                               args.connections, args.seconds)
-        results["manager's proposals page"] = load(args.port, pages, args.connections,
-                                                   args.seconds)
-    finally:
-        stop(server)
+    # First with nothing kept (each request reads and renders the page, as the first visit
+    # after a change does), then kept (the page asked again while nothing changed).
+    for kept, entries in (("nothing kept", "0"), ("kept", "")):
+        server = serve("partnership:create_app()", args.port, args.database_url, folder,
+                       {**environment, "PROPOSALS_CACHE_ENTRIES": entries})
+        try:
+            pages = [(f"/organisations/{m['organisation_id']}/proposals",
+                      sign_in(args.port, m["email"])) for m in managers]
+            load(args.port, pages, 4, 3)   # warm up (catalogues, connections)
+            if entries == "0":
+                # The application's own floor: its smallest page (the help page, a few lines
+                # of text under the site's header), for a visitor and the managers signed in.
+                results["help page, anonymous"] = load(args.port, ["/help"], args.connections,
+                                                       args.seconds)
+                results["help page, signed in"] = load(
+                    args.port, [("/help", cookie) for _path, cookie in pages],
+                    args.connections, args.seconds)
+            results[f"proposals page, {kept}"] = load(args.port, pages, args.connections,
+                                                      args.seconds)
+        finally:
+            stop(server)
     print_results(f"gunicorn, 2 workers, {args.connections} connections, {args.seconds:.0f} s "
                   f"each, {len(managers)} managers:", results, 28)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
