@@ -132,7 +132,7 @@ class Config:
     # (organisations/directory_cache.py; about 40 kB each); 0 keeps none.
     DIRECTORY_CACHE_ENTRIES = 500
     # Proposals pages each app process keeps rendered until a proposal, an organisation or an
-    # item changes (matching/page_cache.py; 70-150 kB each); 0 keeps none.
+    # item changes (matching/page_cache.py; 130-220 kB of memory each); 0 keeps none.
     PROPOSALS_CACHE_ENTRIES = 200
 
 
