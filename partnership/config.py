@@ -129,7 +129,7 @@ class Config:
     # Tests: a flush during a GET or HEAD request raises (they must write nothing).
     STRICT_SAFE_METHODS = False
     # Directory pages each app process keeps rendered until the directory's data changes
-    # (organisations/directory_cache.py; about 40 kB each); 0 keeps none.
+    # (organisations/directory_cache.py; up to about 60 kB of memory each); 0 keeps none.
     DIRECTORY_CACHE_ENTRIES = 500
     # Proposals pages each app process keeps rendered until a proposal, an organisation or an
     # item changes (matching/page_cache.py; 130-220 kB of memory each); 0 keeps none.
