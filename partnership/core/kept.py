@@ -9,6 +9,7 @@ the oldest. The directory (``organisations.directory_cache``) and the proposals 
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 
@@ -35,6 +36,16 @@ class Kept:
             self._parts.move_to_end(key)
             while len(self._parts) > self.entries:
                 self._parts.popitem(last=False)
+
+    def fetch(self, key: tuple, render: Callable[[], Any], lookups) -> Any:
+        """The part kept under ``key``, or ``render()``ed and kept; counts the ``hit`` or
+        ``miss`` on ``lookups`` (a Prometheus counter with the label ``result``)."""
+        part = self.get(key)
+        lookups.labels("miss" if part is None else "hit").inc()
+        if part is None:
+            part = render()
+            self.put(key, part)
+        return part
 
     def __len__(self) -> int:
         return len(self._parts)

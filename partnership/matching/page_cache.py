@@ -73,11 +73,6 @@ def rendered(organisation: Organisation, actor: User,
         key = (organisation.id, str(actor.role), actor.organisation_id == organisation.id,
                current_language(), request.path, tuple(request.args.items(multi=True)),
                date.today(), generations)
-        found = kept.get(key)
-        LOOKUPS.labels("miss" if found is None else "hit").inc()
-        if found is None:
-            found = render()
-            kept.put(key, found)
-        part, newest = found
+        part, newest = kept.fetch(key, render, LOOKUPS)
     # A Jinja-rendered template (escaped), with this request's token in place of the mark
     return Markup(part.replace(CSRF_MARK, generate_csrf())), newest  # noqa: S704

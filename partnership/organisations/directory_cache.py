@@ -45,9 +45,5 @@ def rendered(render: Callable[[], str]) -> Markup:
         return Markup(render())  # noqa: S704 - a template Jinja rendered (and escaped)
     key = (current_language(), request.path, tuple(request.args.items(multi=True)),
            utcnow().date(), generation)
-    part = kept.get(key)
-    LOOKUPS.labels("miss" if part is None else "hit").inc()
-    if part is None:
-        part = Markup(render())  # noqa: S704 - a template Jinja rendered (and escaped)
-        kept.put(key, part)
-    return part
+    # a template Jinja rendered (and escaped)
+    return kept.fetch(key, lambda: Markup(render()), LOOKUPS)  # noqa: S704
