@@ -62,7 +62,8 @@ def upgrade():
         op.execute(statement)
     from partnership.organisations.fulltext import reindex
 
-    reindex(bind, advance=False)   # search_generation comes with 0027
+    # search_generation comes with 0027, the listing's columns with 0029
+    reindex(bind, advance=False, listing=False)
 
 
 def downgrade():

@@ -157,6 +157,42 @@ def test_the_index_follows_profile_edits(client, app):
     assert found(client, "cardiology") == ["After"]
 
 
+def test_a_search_finds_only_listed_organisations_and_follows_each_change(client, app):
+    """The ranking reads the listing's condition from the search documents (migration 0029):
+    an organisation that leaves the public directory (its manager's choice, a suspension) leaves
+    its searches at once, typos included, and comes back with it."""
+    from partnership.organisations import verification
+    from partnership.organisations.models import Status
+
+    listed = OrganisationFactory(name_en="Oncology Centre", description="Онкологія")
+    OrganisationFactory(name_en="Pending Oncology", status=Status.PENDING)
+    OrganisationFactory(name_en="Private Oncology", public_listing=False)
+    assert found(client, "oncology") == ["Oncology Centre"]
+    assert found(client, "oncolgy") == ["Oncology Centre"]   # typos: another statement
+    log_in(client, UserFactory(role=Role.ORG_MANAGER, organisation=listed))
+    profile = {
+        "kind": "hospital", "name_uk": "Лікарня", "name_kk": "", "name_en": "Oncology Centre",
+        "name_ru": "", "region": "ua_kyiv_city", "city": "Київ", "languages": ["uk"],
+        "beds": "", "staff": "", "description": "Онкологія",
+        "contact_name": "Х", "contact_email": "x@x.example", "contact_phone": "",
+        "website": ""}
+    response = post_form(client, f"/organisations/{listed.id}/edit", profile)   # not public
+    assert response.status_code == 302
+    assert found(client, "oncology") == []
+    assert found(client, "oncolgy") == []
+    post_form(client, f"/organisations/{listed.id}/edit", {**profile, "public_listing": "y"})
+    assert found(client, "oncology") == ["Oncology Centre"]
+    officer = UserFactory(role=Role.EMBASSY_OFFICER)
+    verification.decide(officer, db.session.get(Organisation, listed.id), "suspend", "Checks")
+    db.session.commit()
+    assert found(client, "oncology") == []
+    assert found(client, "oncology", country="UA") == []
+    verification.decide(officer, db.session.get(Organisation, listed.id), "reinstate")
+    db.session.commit()
+    assert found(client, "oncology", country="UA") == ["Oncology Centre"]
+    assert found(client, "oncology", country="KZ") == []
+
+
 def test_the_index_follows_new_edited_and_withdrawn_items(client, app):
     organisation = OrganisationFactory(name_en="Burns Unit")
     log_in(client, UserFactory(role=Role.ORG_MANAGER, organisation=organisation))

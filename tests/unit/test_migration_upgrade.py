@@ -65,3 +65,39 @@ def test_upgrade_to_0015_adds_a_template_version_without_signing_lines(tmp_path)
     assert not signs_in_clauses(second["clauses"])
     assert second["clauses"][:-1] == stored["clauses"][:-1]
     assert second["clauses"][-1]["text"]["en"].startswith("Done at {{ place }} on {{ date }}")
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="an upgrade from a fresh SQLite file")
+def test_upgrade_to_0029_fills_the_listing_of_each_search_document(tmp_path):
+    """Documents written before 0029 get whether their organisation is listed and its country
+    from the organisation, so a search after the upgrade lists what the directory lists."""
+    app = create_app(base_config(tmp_path, f"sqlite:///{tmp_path / 'old.db'}"))
+    with app.app_context():
+        upgrade(revision="0028")
+        with db.engine.begin() as connection:
+            for number, (country, status, public) in enumerate(
+                    [("UA", "verified", True), ("KZ", "verified", False),
+                     ("KZ", "pending", True), ("KZ", "verified", True)], start=1):
+                connection.execute(text(
+                    "INSERT INTO organisation (id, kind, country, registry_code, name_uk, "
+                    "name_kk, name_ru, name_en, region, city, languages, description, "
+                    "contact_name, contact_email, contact_phone, website, status, "
+                    "status_reason, public_listing, on_agreed_list, open_to_cooperation, "
+                    "search_key, created_at, updated_at) "
+                    "VALUES (:id, 'hospital', :country, :code, 'Лікарня', '', '', 'Hospital', "
+                    "'ua_kyiv_city', 'Київ', '[\"uk\"]', '', 'Х', 'x@x.example', '', '', "
+                    ":status, '', :public, :agreed, TRUE, '', '2026-01-01 00:00:00', "
+                    "'2026-01-01 00:00:00')"),
+                    {"id": number, "country": country, "code": f"{number:08d}",
+                     "status": status, "public": public, "agreed": False})
+                connection.execute(text(
+                    "INSERT INTO search_document (organisation_id, names, place, body, fuzzy) "
+                    "VALUES (:id, 'hospit', '', '', '')"), {"id": number})
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT organisation_id, listed, country FROM search_document "
+                "ORDER BY organisation_id")).all()
+        db.engine.dispose()
+    assert [(row[0], bool(row[1]), row[2]) for row in rows] == [
+        (1, True, "UA"), (2, False, "KZ"), (3, False, "KZ"), (4, True, "KZ")]
