@@ -112,6 +112,10 @@ def test_a_search_past_its_last_page_still_counts_and_does_not_guess(client):
     beyond = names(client, "?q=Numbered&page=4")
     assert "25 organisations found." in beyond and "Numbered Hospital" not in beyond
     assert "Page 4 of 2" in beyond   # the pager says where the reader is, and goes back
+    # Without words: a count apart (a country), and the window's own fallback (a kind).
+    for filters in ("?country=UA&page=3", "?kind=hospital&page=3"):
+        plain = names(client, filters)
+        assert "25 organisations found." in plain and "Numbered Hospital" not in plain, filters
 
 
 def test_a_card_shows_each_current_area_once_and_nothing_withdrawn_or_expired(client):
