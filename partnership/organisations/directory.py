@@ -23,6 +23,12 @@ class DirectoryFilter:
     direction: str = ""   # offer | need | "" (either)
     query: str = ""
 
+    @property
+    def narrowed(self) -> bool:
+        """Filtered by more than the country: no index hands the matches over in the page's
+        order, so every match is read."""
+        return bool(self.region or self.kind or self.area or self.direction)
+
 
 def current_items_condition():
     return and_(Item.status == ItemStatus.ACTIVE, Item.valid_until >= utcnow().date())
@@ -46,13 +52,10 @@ def directory_statement(filters: DirectoryFilter, fuzzy: bool = False,
     country = filters.country if filters.country in Country.__members__.values() else ""
     if country:
         statement = statement.where(Organisation.country == Country(country))
-    narrowed = False   # by a filter other than the country
     if filters.region:
         statement = statement.where(Organisation.region == filters.region)
-        narrowed = True
     if filters.kind in Kind.__members__.values():
         statement = statement.where(Organisation.kind == Kind(filters.kind))
-        narrowed = True
     if filters.area or filters.direction in tuple(Direction):
         # An uncorrelated IN (...) is computed once; a correlated EXISTS made SQLite walk the
         # area index once per organisation (7 s instead of 30 ms on 100,000 items).
@@ -62,7 +65,6 @@ def directory_statement(filters: DirectoryFilter, fuzzy: bool = False,
         if filters.direction in tuple(Direction):
             matching = matching.where(Item.direction == Direction(filters.direction))
         statement = statement.where(Organisation.id.in_(matching))
-        narrowed = True
     query = fulltext.parse(filters.query) if query is None else query
     chosen = sort is not None and sort.chosen
     if query and not chosen and fulltext.is_postgres():
@@ -70,7 +72,7 @@ def directory_statement(filters: DirectoryFilter, fuzzy: bool = False,
         # country; the other filters' ids narrow the ranking (a common word and an area rank
         # 630 matches instead of 6,200).
         return fulltext.ranked(query, fuzzy, country=country,
-                               within=statement if narrowed else None)
+                               within=statement if filters.narrowed else None)
     if query:
         statement = fulltext.apply(statement, query, fuzzy=fuzzy)
     if chosen:
@@ -87,13 +89,11 @@ def search(filters: DirectoryFilter, page: int, sort: SortOrder | None = None,
     run once; else a count), the organisations, their current items."""
     query = fulltext.parse(filters.query)
     ranked = bool(query)
-    # Region, kind, area and direction leave matches no index hands over in the page's order.
-    apart = bool(filters.region or filters.kind or filters.area or filters.direction)
     found = _page(directory_statement(filters, sort=sort, language=language, query=query), page,
-                  ranked, apart)
+                  ranked, filters.narrowed)
     if found.total == 0 and ranked:
         found = _page(directory_statement(filters, True, sort, language, query), page, ranked,
-                      apart)
+                      filters.narrowed)
     found.query = query
     return found
 
@@ -142,13 +142,13 @@ class Page:
         return self.page + 1 if self.has_next else None
 
 
-def _page(statement, page: int, ranked: bool, sorted_apart: bool) -> Page:
+def _page(statement, page: int, ranked: bool, narrowed: bool) -> Page:
     """One page of listings in the order of the statement (a SELECT of ids). Only ids are
     sorted, never whole rows (SQLite sorted all 10,000 organisations' columns to show 20), and
     items are read plain, not as ORM objects: a page's 200 items cost 5 ms as objects.
 
-    When the statement reads every match to put them in order (a ranking, or ``sorted_apart``:
-    filters an index's order cannot serve), the number of all matches comes beside the page's
+    When the statement reads every match to put them in order (a ranking, or filters
+    ``narrowed`` beyond the country), the number of all matches comes beside the page's
     ids (``count(*) OVER ()``): a count apart read them all a second time (an area's offers on
     PostgreSQL: two statements of 8-9 ms each). Otherwise the ids come from an index's order,
     stopping after the page, and an index counts apart (a country's page 16: 0.5 + 0.4 ms,
@@ -162,7 +162,7 @@ def _page(statement, page: int, ranked: bool, sorted_apart: bool) -> Page:
         return connection.execute(select(func.count()).select_from(
             statement.order_by(None).subquery())).scalar_one()
 
-    if ranked or sorted_apart:
+    if ranked or narrowed:
         rows = connection.execute(statement.add_columns(func.count().over())
                                   .limit(PER_PAGE).offset(offset)).all()
         chosen = [row[0] for row in rows]

@@ -6,8 +6,8 @@ descriptions of its active offers and needs), each stored as *index terms* — t
 word (``partnership.lexicon``) and the thesaurus concepts they name — so a query in Ukrainian,
 Kazakh, Russian or English finds the organisations that talk about the same thing in another one.
 The row also holds what the directory filters every search by (migration 0029): whether the
-organisation is listed (verified and public) and its country, so a search ranks its matches
-without reading the organisations (``ranked``).
+organisation is listed (verified and public) and its country, so a search on PostgreSQL ranks
+its matches without reading the organisations (``ranked``).
 
 - PostgreSQL: a generated ``tsvector`` column (names weighted A, place B, body C) with a GIN index,
   ranked by ``ts_rank``. Typos: each misspelt word is looked up among the index's distinct words
