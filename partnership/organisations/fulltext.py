@@ -335,8 +335,9 @@ def ranked(query: Query, fuzzy: bool = False, country: str | None = None, within
     """PostgreSQL: the SELECT of the ids of the listed organisations the query finds, best
     first, then in the directory's own order (Ukrainian before Kazakh, then by id). The ranking
     reads ``search_document`` alone: the listing's condition and the country are in it, so no
-    organisation is read ("hospital" among 10,000: 25 -> 15 ms). ``country`` narrows to one
-    country; ``within``: a SELECT of the ids the other filters leave.
+    organisation is read (among 10,000, in the app: a rare word's statement 7-8 -> 2 ms, a
+    common word's 20-24 -> 15-23 ms). ``country`` narrows to one country; ``within``: a SELECT
+    of the ids the other filters leave.
 
     SQLite ranks with ``apply`` instead, joined to the organisations: its documents hold their
     texts inline (FTS5 reads them as its content), and reading ``listed`` past them cost more
