@@ -373,18 +373,17 @@ def _fts5_matches(query: Query, fuzzy: bool):
 
 
 def apply(statement, query: Query, fuzzy: bool = False):
-    """Narrow a SELECT of organisations to those the query finds, best first: SQLite's ranking,
-    and on either database the matches a reader's own sort then orders."""
+    """Narrow a SELECT of organisations to those the query finds. SQLite: best first (its
+    ranking, joined to the organisations). PostgreSQL: only the filter, for a reader's own
+    sort, which orders the matches instead (the default order is ``ranked``'s), so nothing is
+    ranked there only to be thrown away."""
     if is_postgres():
         tsquery = _postgres_tsquery(query, fuzzy)
         if tsquery is None:
             return statement.where(false())
-        matches = (select(search_document.c.organisation_id,
-                          func.ts_rank(search_document.c.tsv, tsquery).label("rank"))
-                   .where(search_document.c.tsv.op("@@")(tsquery))
-                   .cte("matches").prefix_with("MATERIALIZED"))
-        return (statement.join(matches, matches.c.organisation_id == Organisation.id)
-                .order_by(matches.c.rank.desc()))
+        return statement.where(Organisation.id.in_(
+            select(search_document.c.organisation_id)
+            .where(search_document.c.tsv.op("@@")(tsquery))))
     matches = _fts5_matches(query, fuzzy)
     return (statement.join(matches, matches.c.organisation_id == Organisation.id)
             .order_by(matches.c.rank))

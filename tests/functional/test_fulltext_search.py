@@ -95,6 +95,18 @@ def test_filters_keep_the_ranking_of_the_words(client, app):
     assert found(client, "rehabilitation", country="KZ", area="burns_care") == []
 
 
+def test_a_search_sorted_by_name_keeps_only_its_listed_matches(client, app):
+    """A reader's own sort orders the matches (on PostgreSQL the words only filter then)."""
+    OrganisationFactory(name_en="Rehabilitation Zeta", description="")
+    OrganisationFactory(name_en="Alpha Clinic", description="Rehabilitation after burns.")
+    OrganisationFactory(name_en="Beta Oncology", description="Oncology.")
+    OrganisationFactory(name_en="Gamma Rehabilitation", public_listing=False)
+    expected = ["Alpha Clinic", "Rehabilitation Zeta"]
+    for query in ("rehabilitation", "rehabilitaton"):   # the second only with typos tolerated
+        assert found(client, query, sort="name") == expected, query
+        assert found(client, query, sort="name", order="desc") == expected[::-1], query
+
+
 def test_matches_are_highlighted_and_the_text_escaped(client, app):
     OrganisationFactory(name_en="Rehabilitation <b>Centre</b>",
                         description="<script>alert(1)</script> Реабілітація дітей & дорослих")
