@@ -171,6 +171,15 @@ def csrf_token(client, path: str = "/") -> str:
     return match.group(1)
 
 
+def tokens_apart(html: str) -> tuple[str, set[str]]:
+    """The page with its form tokens blanked, and the session tokens they sign.
+
+    A form token is the session's token signed with the time in seconds: two renderings of one
+    page a second apart differ there and nowhere else. Compare this, not the pages."""
+    signed = {token.split(".")[0] for token in CSRF_RE.findall(html)}
+    return CSRF_RE.sub('name="csrf_token" value=""', html), signed
+
+
 def post_form(client, path: str, data: dict, **kwargs):
     """POST a form with the session's CSRF token, as the browser does."""
     return client.post(path, data={"csrf_token": csrf_token(client), **data}, **kwargs)
