@@ -6,7 +6,7 @@ now the ranking joined each match to its organisation for them: on PostgreSQL, "
 With the two columns in the document the ranking reads ``search_document`` alone (a rare
 word's statement 7-8 -> 2 ms, a common word's 20-24 -> 15-23 ms). The search index writes them
 with the rest of the document whenever an organisation changes. SQLite gets them too (one shape
-of document), though its ranking still joins the organisations (``fulltext.ranked``).
+of document), though its ranking still joins the organisations (``fulltext.apply``).
 
 After the upgrade on PostgreSQL every row of ``search_document`` has a new version: run
 ``VACUUM ANALYZE search_document`` (autovacuum will, in time) so the old ones do not slow the
