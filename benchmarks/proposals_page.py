@@ -12,10 +12,10 @@ through the real sign-in page; the requests go round the managers, each with its
 Prints p50/p95/max in-process per language (with the cards and size of a page), then for
 --http requests per second and p50/p99 of the bare page, of the application's smallest page
 (the help page, anonymous and signed in: the floor any page of it stands on) and of the
-proposals pages. Both ways, the proposals pages are measured twice: with nothing kept
-(PROPOSALS_CACHE_ENTRIES=0: every request reads and renders them, as the first visit after a
-change does) and kept (matching/page_cache.py: the same page asked again while nothing
-changed).
+proposals pages, each as a share of the bare page and of the signed-in floor. Both ways, the
+proposals pages are measured twice: with nothing kept (PROPOSALS_CACHE_ENTRIES=0: every request
+reads and renders them, as the first visit after a change does) and kept
+(matching/page_cache.py: the same page asked again while nothing changed).
 """
 
 import argparse
@@ -135,7 +135,7 @@ def http_run(args, managers: list[dict], folder: Path) -> None:
         finally:
             stop(server)
     print_results(f"gunicorn, 2 workers, {args.connections} connections, {args.seconds:.0f} s "
-                  f"each, {len(managers)} managers:", results, 28)
+                  f"each, {len(managers)} managers:", results, 28, "help page, signed in")
 
 
 def main() -> None:

@@ -5,8 +5,10 @@ Run:  .venv/bin/python benchmarks/search.py                          (SQLite in 
       add --folder DIR to keep (and reuse) the seeded SQLite file, --http to also load the pages
       under gunicorn (deploy/gunicorn.conf.py, 2 workers, 32 connections, loopback, --port)
 The PostgreSQL database is emptied first (unless --reuse). Prints p50/p95/max in-process, then for
---http requests per second and p50/p99 of the directory, the search and a bare Flask + Jinja page
-(benchmarks/bare_app.py) measured one after the other in the same run.
+--http requests per second and p50/p99 of the directory, the search, a bare Flask + Jinja page
+(benchmarks/bare_app.py) and the application's smallest page for a visitor (the help page: the
+floor every page of the application stands on, its session, language, header and menu), measured
+one after the other in the same run; each page's share of the bare page and of that floor.
 
 Each page is measured twice: "uncached", with the cache of rendered directory pages off
 (DIRECTORY_CACHE_ENTRIES=0: every request searches and renders, the engine's own figure), and
@@ -176,6 +178,7 @@ def load(port: int, urls: list, connections: int, seconds: float) -> dict:
 
 BARE = "bare Flask + Jinja page"
 COMPILED = "  (template compiled once)"
+FLOOR = "help page, anonymous (the floor)"
 
 
 def bare_pages(args, database_url: str, folder: Path) -> dict:
@@ -190,13 +193,17 @@ def bare_pages(args, database_url: str, folder: Path) -> dict:
         stop(bare)
 
 
-def print_results(title: str, results: dict, width: int) -> None:
-    """One line per page: requests per second, its share of the bare page's, p50 and p99."""
+def print_results(title: str, results: dict, width: int, floor: str | None = None) -> None:
+    """One line per page: requests per second, its share of the bare page's (and of the
+    application's ``floor`` page's, when given), p50 and p99."""
     base = results[BARE]["rps"]
     print(title)
     for name, r in results.items():
-        print(f"{name:<{width}} {r['rps']:7.1f} req/s ({100 * r['rps'] / base:5.1f} % of bare)   "
-              f"p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms   n={r['n']} errors={r['errors']}")
+        of_floor = (f", {100 * r['rps'] / results[floor]['rps']:5.1f} % of the floor"
+                    if floor in results else "")
+        print(f"{name:<{width}} {r['rps']:7.1f} req/s ({100 * r['rps'] / base:5.1f} % of bare"
+              f"{of_floor})   p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms   "
+              f"n={r['n']} errors={r['errors']}")
 
 
 def http_run(args, database_url: str, folder: Path, sets: dict[str, list[str]]) -> None:
@@ -206,13 +213,17 @@ def http_run(args, database_url: str, folder: Path, sets: dict[str, list[str]]) 
                        {"DIRECTORY_CACHE_ENTRIES": entries})
         try:
             load(args.port, sets["search"][:20], 4, 3)   # warm up (dictionaries, caches)
+            if entries == "0":
+                # The application's own floor for a visitor: its smallest page (the help
+                # page, a few lines under the site's header), which every page stands on.
+                results[FLOOR] = load(args.port, ["/help"], args.connections, args.seconds)
             for name in ("directory, filtered", "search", "search + country + area"):
                 results[f"{name}, {cached}"] = load(args.port, sets[name], args.connections,
                                                     args.seconds)
         finally:
             stop(server)
     print_results(f"gunicorn, 2 workers, {args.connections} connections, {args.seconds:.0f} s "
-                  "each:", results, 44)
+                  "each:", results, 44, FLOOR)
 
 
 def main() -> None:
