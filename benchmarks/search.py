@@ -178,7 +178,7 @@ def load(port: int, urls: list, connections: int, seconds: float) -> dict:
 
 BARE = "bare Flask + Jinja page"
 COMPILED = "  (template compiled once)"
-FLOOR = "help page, anonymous (the floor)"
+FLOOR = "help page, anonymous"   # the same line as proposals_page.py prints
 
 
 def bare_pages(args, database_url: str, folder: Path) -> dict:
